@@ -1,0 +1,167 @@
+"""Who may do what: the one module that answers "may this user do X to Y".
+
+Views, templates and the admin ask here and nowhere else. Lookups by id or slug from a
+request go through these functions: what a user may not see raises Http404 (a draft week
+looks missing), what they may see but not do raises PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from weeks.models import Enrollment, Seminar, TeamMember, Week
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class SeminarAccess:
+    """A user's standing in one seminar."""
+
+    seminar: Seminar
+    user: AnyUser
+    role: str | None  # an Enrollment.Role value, or None when not enrolled
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.user.is_superuser) or self.role == Enrollment.Role.STAFF
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_staff or self.role is not None
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == Enrollment.Role.STUDENT
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_member or self.seminar.is_public
+
+    @property
+    def can_view_drafts(self) -> bool:
+        return self.is_staff
+
+
+@dataclass(frozen=True)
+class WeekAccess:
+    """A user's capabilities on one week, as templates ask them (never role names)."""
+
+    week: Week
+    seminar_access: SeminarAccess
+    team: str | None = None  # TeamMember.Team value for this user this week
+    extra: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def user(self) -> AnyUser:
+        return self.seminar_access.user
+
+    @property
+    def is_staff(self) -> bool:
+        return self.seminar_access.is_staff
+
+    @property
+    def is_lead(self) -> bool:
+        return self.team == TeamMember.Team.LEAD
+
+    @property
+    def is_blogger(self) -> bool:
+        return self.team == TeamMember.Team.BLOG
+
+    @property
+    def can_view(self) -> bool:
+        if not self.seminar_access.can_view:
+            return False
+        return self.week.is_published or self.seminar_access.can_view_drafts
+
+    @property
+    def can_post(self) -> bool:
+        """May write answers, replies and comments in this week (deadline rules aside)."""
+        sa = self.seminar_access
+        return self.can_view and (sa.is_staff or sa.is_student)
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
+    def can_blog(self) -> bool:
+        return self.can_view and (self.is_staff or self.is_blogger)
+
+    @property
+    def is_exempt(self) -> bool:
+        """Not owing posts this week: its lead and blogging teams, staff and auditors."""
+        return self.team is not None or self.seminar_access.role != Enrollment.Role.STUDENT
+
+
+def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:
+    role = None
+    if user.is_authenticated:
+        role = (
+            Enrollment.objects.filter(user_id=user.pk, seminar_id=seminar.pk)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return SeminarAccess(seminar=seminar, user=user, role=role)
+
+
+def seminar_for_user(user: AnyUser, slug: str) -> SeminarAccess:
+    """The seminar with this slug as the user may see it; 404 when they may not."""
+    seminar = Seminar.objects.filter(slug=slug).first()
+    if seminar is None:
+        raise Http404("No such seminar")
+    access = seminar_access(user, seminar)
+    if not access.can_view:
+        raise Http404("No such seminar")
+    return access
+
+
+def week_access(access: SeminarAccess, week: Week) -> WeekAccess:
+    team = None
+    if access.user.is_authenticated:
+        team = (
+            TeamMember.objects.filter(week_id=week.pk, user_id=access.user.pk)
+            .values_list("team", flat=True)
+            .first()
+        )
+    return WeekAccess(week=week, seminar_access=access, team=team)
+
+
+def week_for_user(user: AnyUser, seminar_slug: str, week_slug: str) -> WeekAccess:
+    """The week as the user may see it; 404 for drafts (to non-staff) and hidden seminars."""
+    access = seminar_for_user(user, seminar_slug)
+    week = Week.objects.filter(seminar=access.seminar, slug=week_slug).first()
+    if week is None:
+        raise Http404("No such week")
+    week.seminar = access.seminar
+    wa = week_access(access, week)
+    if not wa.can_view:
+        raise Http404("No such week")
+    return wa
+
+
+def weeks_visible(access: SeminarAccess) -> QuerySet[Week]:
+    weeks = Week.objects.filter(seminar=access.seminar)
+    return weeks if access.can_view_drafts else weeks.published()
+
+
+def seminars_for_user(user: AnyUser) -> QuerySet[Seminar]:
+    """Seminars a user may see: their own, plus public ones; every one for superusers."""
+    if user.is_authenticated and user.is_superuser:
+        return Seminar.objects.all()
+    public = Seminar.objects.filter(visibility=Seminar.Visibility.PUBLIC)
+    if not user.is_authenticated:
+        return public
+    return (public | Seminar.objects.filter(enrollments__user_id=user.pk)).distinct()
+
+
+def require(allowed: bool, message: str = "You may not do that here.") -> None:
+    """Raise 403 unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message)

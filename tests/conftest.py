@@ -1,0 +1,115 @@
+"""The named cast every test can use: staff, student, lead, blogger, auditor, outsider.
+
+`week` is a published week of `seminar` (enrolled-only) with a deadline three days away,
+two question sections of two questions each; `lead` leads it and `blogger` blogs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from weeks.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(email: str, **extra: object) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def seminar(db) -> Seminar:
+    return Seminar.objects.create(
+        title="LLM Risks", slug="llm-risks", term="Fall 2023", timezone="America/New_York"
+    )
+
+
+def enroll(user: User, seminar: Seminar, role: str = Enrollment.Role.STUDENT) -> User:
+    Enrollment.objects.create(user=user, seminar=seminar, role=role)
+    return user
+
+
+@pytest.fixture
+def staff(seminar) -> User:
+    return enroll(make_user("staff@example.edu", is_staff=True), seminar, Enrollment.Role.STAFF)
+
+
+@pytest.fixture
+def student(seminar) -> User:
+    return enroll(make_user("student@example.edu", first_name="Sam", last_name="Student"), seminar)
+
+
+@pytest.fixture
+def other_student(seminar) -> User:
+    return enroll(make_user("other@example.edu", first_name="Olive"), seminar)
+
+
+@pytest.fixture
+def auditor(seminar) -> User:
+    return enroll(make_user("auditor@example.edu"), seminar, Enrollment.Role.AUDITOR)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """A logged-in user not enrolled in the seminar."""
+    return make_user("outsider@example.edu")
+
+
+def make_week(seminar: Seminar, number: int = 1, **extra: object) -> Week:
+    extra.setdefault("status", Week.Status.PUBLISHED)
+    extra.setdefault("deadline", timezone.now() + dt.timedelta(days=3))
+    week = Week.objects.create(
+        seminar=seminar, number=number, slug=f"week{number}", title=f"Week {number}", **extra
+    )
+    reading = Reading.objects.create(week=week, position=0, number=1, title="A paper")
+    for position in range(2):
+        section = QuestionSection.objects.create(
+            week=week,
+            position=position,
+            title=f"Questions about section {position + 1}",
+            reading=reading if position == 0 else None,
+        )
+        for q in range(2):
+            Question.objects.create(
+                section=section,
+                position=q,
+                number=str(position * 2 + q + 1),
+                body=f"Question **{position * 2 + q + 1}**?",
+            )
+    return week
+
+
+@pytest.fixture
+def week(seminar) -> Week:
+    return make_week(seminar)
+
+
+@pytest.fixture
+def lead(seminar, week) -> User:
+    user = enroll(make_user("lead@example.edu"), seminar)
+    TeamMember.objects.create(week=week, user=user, team=TeamMember.Team.LEAD)
+    return user
+
+
+@pytest.fixture
+def blogger(seminar, week) -> User:
+    user = enroll(make_user("blogger@example.edu"), seminar)
+    TeamMember.objects.create(week=week, user=user, team=TeamMember.Team.BLOG)
+    return user
+
+
+@pytest.fixture
+def other_week_lead(seminar) -> User:
+    """Leads week 2, not `week`."""
+    other = make_week(seminar, number=2)
+    user = enroll(make_user("otherlead@example.edu"), seminar)
+    TeamMember.objects.create(week=other, user=user, team=TeamMember.Team.LEAD)
+    return user
