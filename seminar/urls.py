@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("s/", include("weeks.urls")),
+    path("s/<slug:seminar_slug>/w/<slug:week_slug>/", include("discussions.urls")),
+    path("editor/", include("discussions.editor_urls")),
 ]
 
 if settings.DEBUG:
