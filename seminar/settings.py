@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "weeks",
     "discussions",
+    "teams",
 ]
 SOCIALACCOUNT_PROVIDER_APPS = envlist("SOCIALACCOUNT_PROVIDER_APPS")
 INSTALLED_APPS += [
@@ -245,6 +246,17 @@ CELERY_BEAT_SCHEDULE = {
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "seminar.lib.markdown.render_markdown"
 MARKDOWN_MAX_LENGTH = 20_000
+# The markdownx widget talks to our own guarded views (discussions/editor.py), never to
+# markdownx.urls: its preview is unsanitised and its upload trusts the browser.
+MARKDOWNX_URLS_PATH = "/editor/markdownify/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
+# Client-side debounce (ms) before the widget asks the server for a preview.
+MARKDOWNX_SERVER_CALL_LATENCY = 750
+PREVIEW_RATE = env("PREVIEW_RATE", "60/m")
+# Image uploads: verified and re-encoded with Pillow, stored under random names.
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_MAX_PIXELS = 20_000_000
+UPLOAD_RATE = env("UPLOAD_RATE", "20/h")
 
 # Production hardening: on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -76,6 +76,12 @@ class Seminar(models.Model):
         default=LatePolicy.ACCEPT,
         help_text="What happens after a week's deadline when the week sets no cut-off.",
     )
+    blog_draft_due_days = models.PositiveSmallIntegerField(
+        default=4, help_text="Days after class the blog draft is due"
+    )
+    blog_final_due_days = models.PositiveSmallIntegerField(
+        default=8, help_text="Days after class the final blog post is due"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -167,6 +173,9 @@ class Week(RenderedMarkdownModel):
     )
     is_locked = models.BooleanField(
         default=False, help_text="A locked week accepts no new posts in any thread."
+    )
+    staff_run = models.BooleanField(
+        default=False, help_text="Staff lead this week themselves; the rotation skips it."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,102 @@
+"""Browser harness: Debian's Chromium driven by Playwright against pytest-django's live_server.
+
+A missing browser is a failure, never a skip: CI installs Chromium with apt.
+Screenshots of failing journeys land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+# test itself (fixtures, assertions) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, request, **context_options):
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    yield from _new_page(browser, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_page(browser, request, live_server):
+    yield from _new_page(
+        browser, request, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+
+
+@pytest.fixture
+def nojs_page(browser, request, live_server):
+    yield from _new_page(
+        browser, request, viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+
+
+def login(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core on the current page; the violations of the given impacts."""
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+    )
