@@ -35,10 +35,14 @@ def read_rows(text: str, *, header: tuple[str, ...]) -> list[CsvRow]:
     """Non-blank rows of `text`, cells stripped and padded to the header's width.
 
     A first row equal to `header` (in any case) is skipped; rows with more cells than the
-    header keep them, so the caller can name the row as malformed.
+    header keep them, so the caller can name the row as malformed. Raises ValidationError
+    for text that is not CSV: an unclosed quote (which would swallow every later row into
+    one cell) or a NUL character (binary data, and PostgreSQL cannot store it).
     """
+    if "\0" in text:
+        raise ValidationError("The file contains a NUL character; upload a CSV text file.")
     rows: list[CsvRow] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     try:
         for values in reader:
             cells = tuple(cell.strip() for cell in values)

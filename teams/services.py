@@ -145,7 +145,9 @@ def teams_from_csv_preview(*, seminar: Seminar, text: str) -> TeamImportPreview:
         m.user_id: m.team.name
         for m in TeamMembership.objects.filter(seminar=seminar).select_related("team")
     }
-    existing_teams = set(Team.objects.filter(seminar=seminar).values_list("name", flat=True))
+    # "red" in the file means the existing team "Red": names match whatever their case.
+    existing = list(Team.objects.filter(seminar=seminar).values_list("name", flat=True))
+    spelling = {name.lower(): name for name in existing}
     preview = TeamImportPreview()
     seen: dict[str, int] = {}
     for row in rows:
@@ -153,10 +155,11 @@ def teams_from_csv_preview(*, seminar: Seminar, text: str) -> TeamImportPreview:
         if reason:
             preview.invalid.append(InvalidRow(line=row.line, raw=row.raw, reason=reason))
             continue
-        team_name, email = row.values[0], row.values[1].lower()
+        email = row.values[1].lower()
         seen[email] = row.line
         user = students[email]
-        if team_name not in existing_teams and team_name not in preview.new_teams:
+        team_name = spelling.setdefault(row.values[0].lower(), row.values[0])
+        if team_name not in existing and team_name not in preview.new_teams:
             preview.new_teams.append(team_name)
         was = current.get(user.pk)
         change = TeamRowChange(line=row.line, user=user, team_name=team_name, from_team=was)
