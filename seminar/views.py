@@ -3,17 +3,29 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from seminar.access import seminars_for_user
 from seminar.health import health_report
+from weeks.models import Enrollment
 
 
+@require_safe
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Visitors: a welcome and the public seminars. Members: their seminars, or straight
+    into the only one they have."""
     seminars = list(seminars_for_user(request.user))
-    if len(seminars) == 1:
+    if request.user.is_authenticated and len(seminars) == 1:
         return redirect(seminars[0])
-    return render(request, "home.html", {"seminars": seminars})
+    roles = {}
+    if request.user.is_authenticated:
+        roles = dict(
+            Enrollment.objects.filter(user_id=request.user.pk).values_list("seminar_id", "role")
+        )
+    labels = dict(Enrollment.Role.choices)
+    rows = [(seminar, labels.get(roles.get(seminar.pk, ""), "")) for seminar in seminars]
+    return render(request, "home.html", {"rows": rows})
 
 
 @login_not_required
