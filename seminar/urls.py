@@ -12,6 +12,7 @@ urlpatterns = [
     path("s/", include("weeks.urls")),
     path("s/<slug:seminar_slug>/w/<slug:week_slug>/", include("discussions.urls")),
     path("editor/", include("discussions.editor_urls")),
+    path("s/<slug:seminar_slug>/", include("teams.urls")),
 ]
 
 if settings.DEBUG:

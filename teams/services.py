@@ -426,3 +426,68 @@ def week_team_remove(*, week: Week, user: User) -> bool:
     """Take a person off whichever team they are on this week; False if they were on none."""
     deleted, _ = TeamMember.objects.filter(week=week, user=user).delete()
     return bool(deleted)
+
+
+# --- forming teams by hand ------------------------------------------------------------
+
+
+def _clean_team_name(*, seminar: Seminar, name: str, team: Team | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the team a name.")
+    if len(name) > TEAM_NAME_MAX:
+        raise ValidationError(f"Keep the team name under {TEAM_NAME_MAX + 1} characters.")
+    others = Team.objects.filter(seminar=seminar, name__iexact=name)
+    if team is not None:
+        others = others.exclude(pk=team.pk)
+    if others.exists():
+        raise ValidationError(f"There is already a team called {name!r} in this seminar.")
+    return name
+
+
+@transaction.atomic
+def team_create(*, seminar: Seminar, name: str) -> Team:
+    """A new empty team, last in the rotation order. Raises ValidationError for a blank
+    name or one another team of the seminar has (whatever its case)."""
+    _lock_seminar(seminar)
+    name = _clean_team_name(seminar=seminar, name=name)
+    top = Team.objects.filter(seminar=seminar).aggregate(top=Max("position"))["top"] or 0
+    return Team.objects.create(seminar=seminar, name=name, position=top + 1)
+
+
+@transaction.atomic
+def team_rename(*, team: Team, name: str) -> Team:
+    """Rename a team; raises ValidationError like team_create."""
+    _lock_seminar(team.seminar)
+    team.name = _clean_team_name(seminar=team.seminar, name=name, team=team)
+    team.save(update_fields=["name"])
+    return team
+
+
+def team_delete(*, team: Team) -> int:
+    """Delete a team and its memberships; returns how many students it released. Weeks
+    the team was assigned keep their people until the rotation is generated again."""
+    released = team.memberships.count()
+    team.delete()
+    return released
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, user: User) -> TeamMembership:
+    """Put an enrolled student in the team. Adding a member again changes nothing; raises
+    ValidationError for someone who is not a student of the seminar or is in another team."""
+    _lock_seminar(team.seminar)
+    existing = TeamMembership.objects.filter(team=team, user=user).first()
+    if existing is not None:
+        return existing
+    membership = TeamMembership(team=team, seminar=team.seminar, user=user)
+    membership.clean()
+    membership.save()
+    return membership
+
+
+def team_member_remove(*, team: Team, user: User) -> bool:
+    """Take a student out of the team; False if they were not in it. Their duties in weeks
+    already assigned stay until the rotation is generated again."""
+    deleted, _ = TeamMembership.objects.filter(team=team, user=user).delete()
+    return bool(deleted)

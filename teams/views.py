@@ -1,0 +1,418 @@
+"""The seminar's schedule, and the staff pages that form teams and write the rotation.
+
+Staff pages live at /s/<seminar>/teams/manage/…: staff of that seminar only (others get a
+404 when they may not see the seminar, a 403 when they may). Every change is a POST that
+redirects with a message; a refused change re-renders its page with the typed input kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from seminar.access import SeminarAccess, require, seminar_for_user
+from teams import services
+from teams.forms import (
+    CsvForm,
+    RotationForm,
+    TeamGenerateForm,
+    TeamMemberForm,
+    TeamNameForm,
+    WeekPersonAddForm,
+    WeekPersonRemoveForm,
+    WeekSwapForm,
+)
+from teams.models import Team, TeamMembership
+from teams.selectors import schedule_for, students_without_team, teams_overview, week_teams
+from weeks.models import Week
+
+StaffView = Callable[..., HttpResponse]
+
+
+def seminar_staff_required(view: StaffView) -> StaffView:
+    """Resolve the seminar from the URL and let only its staff through; the view gets the
+    SeminarAccess in place of the slug."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, seminar_slug: str, **kwargs: Any) -> HttpResponse:
+        access = seminar_for_user(request.user, seminar_slug)
+        require(access.is_staff, "Only this seminar's staff manage its teams.")
+        return view(request, access, **kwargs)
+
+    return wrapped
+
+
+def _page(
+    request: HttpRequest, access: SeminarAccess, template: str, **context: Any
+) -> HttpResponse:
+    context |= {"access": access, "seminar": access.seminar, "current_seminar": access.seminar}
+    return render(request, f"teams/{template}", context)
+
+
+def _team(access: SeminarAccess, team_id: int) -> Team:
+    return get_object_or_404(Team, pk=team_id, seminar=access.seminar)
+
+
+def _week(access: SeminarAccess, week_slug: str) -> Week:
+    week = get_object_or_404(Week, seminar=access.seminar, slug=week_slug)
+    week.seminar = access.seminar
+    return week
+
+
+# --- the schedule, for members (and visitors of a public seminar) ---------------------
+
+
+@login_not_required
+@require_GET
+def schedule(request: HttpRequest, seminar_slug: str) -> HttpResponse:
+    access = seminar_for_user(request.user, seminar_slug)
+    return _page(request, access, "schedule.html", rows=schedule_for(access))
+
+
+# --- forming teams by hand ------------------------------------------------------------
+
+
+def _overview(
+    request: HttpRequest, access: SeminarAccess, create_form: TeamNameForm
+) -> HttpResponse:
+    overview = teams_overview(access.seminar)
+    return _page(request, access, "teams_overview.html", overview=overview, create_form=create_form)
+
+
+@require_GET
+@seminar_staff_required
+def overview(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    return _overview(request, access, TeamNameForm())
+
+
+@require_POST
+@seminar_staff_required
+def team_create(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    form = TeamNameForm(request.POST)
+    if form.is_valid():
+        try:
+            team = services.team_create(seminar=access.seminar, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(request, f"Created team {team.name}.")
+            return redirect("teams:team", access.seminar.slug, team.pk)
+    return _overview(request, access, form)
+
+
+def _team_page(
+    request: HttpRequest,
+    access: SeminarAccess,
+    team: Team,
+    rename_form: TeamNameForm | None = None,
+    add_form: TeamMemberForm | None = None,
+) -> HttpResponse:
+    add_form = add_form or TeamMemberForm(seminar=access.seminar)
+    # Offer only students in no team; a stale choice still gets the service's message.
+    add_form.fields["user"].queryset = students_without_team(access.seminar)  # type: ignore[attr-defined]
+    members = TeamMembership.objects.filter(team=team).select_related("user")
+    return _page(
+        request,
+        access,
+        "team_detail.html",
+        team=team,
+        members=[m.user for m in members.order_by("user__email")],
+        rename_form=rename_form or TeamNameForm(initial={"name": team.name}),
+        add_form=add_form,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seminar_staff_required
+def team_detail(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
+    """The team's page; a POST renames it."""
+    team = _team(access, team_id)
+    form = TeamNameForm(request.POST or None, initial={"name": team.name})
+    if request.method == "POST" and form.is_valid():
+        old = team.name
+        try:
+            services.team_rename(team=team, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            team.name = old
+            form.add_error("name", exc)
+        else:
+            messages.success(request, f"Renamed team {old} to {team.name}.")
+            return redirect("teams:team", access.seminar.slug, team.pk)
+    return _team_page(request, access, team, rename_form=form)
+
+
+@require_POST
+@seminar_staff_required
+def team_delete(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
+    team = _team(access, team_id)
+    released = services.team_delete(team=team)
+    messages.success(
+        request,
+        f"Deleted team {team.name}; {released} student(s) are now in no team. Weeks already "
+        "assigned keep their people until you generate the rotation again.",
+    )
+    return redirect("teams:overview", access.seminar.slug)
+
+
+@require_POST
+@seminar_staff_required
+def member_add(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
+    team = _team(access, team_id)
+    form = TeamMemberForm(request.POST, seminar=access.seminar)
+    if form.is_valid():
+        user = form.cleaned_data["user"]
+        try:
+            services.team_member_add(team=team, user=user)
+        except ValidationError as exc:
+            form.add_error("user", exc.messages)
+        else:
+            messages.success(request, f"Added {user.name} to {team.name}.")
+            return redirect("teams:team", access.seminar.slug, team.pk)
+    return _team_page(request, access, team, add_form=form)
+
+
+@require_POST
+@seminar_staff_required
+def member_remove(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
+    team = _team(access, team_id)
+    form = TeamMemberForm(request.POST, seminar=access.seminar)
+    if form.is_valid() and services.team_member_remove(team=team, user=form.cleaned_data["user"]):
+        messages.success(request, f"Removed {form.cleaned_data['user'].name} from {team.name}.")
+    else:
+        messages.error(request, f"That person is not in {team.name}; nothing changed.")
+    return redirect("teams:team", access.seminar.slug, team.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@seminar_staff_required
+def teams_generate(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    form = TeamGenerateForm(request.POST or None)
+    has_teams = TeamMembership.objects.filter(seminar=access.seminar).exists()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if has_teams and not data["replace"]:
+            form.add_error("replace", "Students are already in teams: tick this to replace them.")
+        else:
+            try:
+                teams = services.teams_generate(
+                    seminar=access.seminar, count=data["count"], seed=data["seed"]
+                )
+            except ValidationError as exc:
+                form.add_error("count", exc)
+            else:
+                messages.success(request, f"Dealt the class at random into {len(teams)} teams.")
+                return redirect("teams:overview", access.seminar.slug)
+    return _page(request, access, "teams_generate.html", form=form, has_teams=has_teams)
+
+
+# --- CSV imports: preview, then apply -------------------------------------------------
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _csv_preview(
+    request: HttpRequest,
+    access: SeminarAccess,
+    form: CsvForm,
+    kind: str,
+    preview_of: Callable[..., Any],
+    warning: str = "",
+) -> HttpResponse:
+    """The upload page with errors, or the preview page with a form to apply the text."""
+    if form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            preview = preview_of(seminar=access.seminar, text=text)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            apply_form = CsvForm(initial={"text": text})
+            return _page(
+                request,
+                access,
+                f"{kind}_preview.html",
+                preview=preview,
+                apply_form=apply_form,
+                digest=_digest(text),
+                warning=warning,
+            )
+    return _page(request, access, f"{kind}_upload.html", form=form)
+
+
+def _previewed_unchanged(request: HttpRequest, form: CsvForm) -> bool:
+    """Whether the text to apply is the one the preview showed (it sits in an editable box)."""
+    return form.is_valid() and request.POST.get("digest") == _digest(form.cleaned_data["text"])
+
+
+@require_http_methods(["GET", "POST"])
+@seminar_staff_required
+def teams_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, access, "teams_import_upload.html", form=CsvForm())
+    form = CsvForm(request.POST, request.FILES)
+    return _csv_preview(request, access, form, "teams_import", services.teams_from_csv_preview)
+
+
+@require_POST
+@seminar_staff_required
+def teams_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    form = CsvForm(request.POST)
+    if not _previewed_unchanged(request, form):
+        warning = "The CSV changed since the preview: check this preview, then apply."
+        preview_of = services.teams_from_csv_preview
+        return _csv_preview(request, access, form, "teams_import", preview_of, warning)
+    result = services.teams_from_csv_apply(seminar=access.seminar, text=form.cleaned_data["text"])
+    messages.success(
+        request,
+        f"Teams imported: {len(result.adds)} added, {len(result.moves)} moved, "
+        f"{len(result.unchanged)} unchanged, {len(result.invalid)} invalid row(s) skipped.",
+    )
+    return redirect("teams:overview", access.seminar.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@seminar_staff_required
+def rotation_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, access, "rotation_import_upload.html", form=CsvForm())
+    form = CsvForm(request.POST, request.FILES)
+    return _csv_preview(request, access, form, "rotation_import", services.rotation_preview_csv)
+
+
+@require_POST
+@seminar_staff_required
+def rotation_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    form = CsvForm(request.POST)
+    if not _previewed_unchanged(request, form):
+        warning = "The CSV changed since the preview: check this preview, then apply."
+        preview_of = services.rotation_preview_csv
+        return _csv_preview(request, access, form, "rotation_import", preview_of, warning)
+    result = services.rotation_apply_csv(seminar=access.seminar, text=form.cleaned_data["text"])
+    messages.success(
+        request,
+        f"Rotation imported: {len(result.changed)} week(s) changed, "
+        f"{len(result.rows) - len(result.changed)} unchanged, "
+        f"{len(result.invalid)} invalid row(s) skipped.",
+    )
+    return redirect("teams:rotation", access.seminar.slug)
+
+
+# --- generating the rotation ----------------------------------------------------------
+
+
+def _rotation_page(
+    request: HttpRequest, access: SeminarAccess, form: RotationForm, plan: Any = None
+) -> HttpResponse:
+    rows = None if plan else schedule_for(access)
+    return _page(request, access, "rotation.html", form=form, plan=plan, rows=rows)
+
+
+@require_http_methods(["GET", "POST"])
+@seminar_staff_required
+def rotation(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    """The current rotation and the offset form; a POST previews the plan."""
+    form = RotationForm(request.POST or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        offset = form.cleaned_data["blog_offset"]
+        try:
+            plan = services.rotation_plan(seminar=access.seminar, blog_offset=offset)
+        except ValidationError as exc:
+            form.add_error("blog_offset", exc)
+    return _rotation_page(request, access, form, plan)
+
+
+@require_POST
+@seminar_staff_required
+def rotation_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
+    form = RotationForm(request.POST)
+    if form.is_valid():
+        offset = form.cleaned_data["blog_offset"]
+        try:
+            summary = services.rotation_generate(seminar=access.seminar, blog_offset=offset)
+        except ValidationError as exc:
+            form.add_error("blog_offset", exc)
+        else:
+            messages.success(
+                request,
+                f"Rotation written: {summary.weeks_assigned} week(s) assigned, "
+                f"{summary.weeks_skipped} staff-run week(s) skipped.",
+            )
+            return redirect("teams:rotation", access.seminar.slug)
+    return _rotation_page(request, access, form)
+
+
+# --- one week's teams -----------------------------------------------------------------
+
+
+def _week_page(
+    request: HttpRequest, access: SeminarAccess, week: Week, **forms: Any
+) -> HttpResponse:
+    forms.setdefault("swap_form", WeekSwapForm(seminar=access.seminar))
+    forms.setdefault("add_form", WeekPersonAddForm(seminar=access.seminar))
+    return _page(request, access, "week_teams.html", week=week, teams=week_teams(week), **forms)
+
+
+@require_GET
+@seminar_staff_required
+def week_edit(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
+    return _week_page(request, access, _week(access, week_slug))
+
+
+@require_POST
+@seminar_staff_required
+def week_swap(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
+    week = _week(access, week_slug)
+    form = WeekSwapForm(request.POST, seminar=access.seminar)
+    if form.is_valid():
+        kind, team = form.cleaned_data["team_kind"], form.cleaned_data["team"]
+        try:
+            services.week_team_swap(week=week, team_kind=kind, team=team)
+        except ValidationError as exc:
+            form.add_error("team", exc)
+        else:
+            duty = "leads" if kind == "lead" else "blogs"
+            messages.success(request, f"{team.name} now {duty} {week.title}.")
+            return redirect("teams:week", access.seminar.slug, week.slug)
+    return _week_page(request, access, week, swap_form=form)
+
+
+@require_POST
+@seminar_staff_required
+def week_add(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
+    week = _week(access, week_slug)
+    form = WeekPersonAddForm(request.POST, seminar=access.seminar)
+    if form.is_valid():
+        user, kind = form.cleaned_data["user"], form.cleaned_data["team_kind"]
+        try:
+            services.week_team_add(week=week, user=user, team_kind=kind)
+        except ValidationError as exc:
+            form.add_error("user", exc)
+        else:
+            duty = "lead" if kind == "lead" else "blogging"
+            messages.success(request, f"Added {user.name} to the {duty} team of {week.title}.")
+            return redirect("teams:week", access.seminar.slug, week.slug)
+    return _week_page(request, access, week, add_form=form)
+
+
+@require_POST
+@seminar_staff_required
+def week_remove(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
+    week = _week(access, week_slug)
+    form = WeekPersonRemoveForm(request.POST, week=week)
+    if form.is_valid() and services.week_team_remove(week=week, user=form.cleaned_data["user"]):
+        messages.success(request, f"Removed {form.cleaned_data['user'].name} from {week.title}.")
+    else:
+        messages.error(request, f"That person has no duty in {week.title}; nothing changed.")
+    return redirect("teams:week", access.seminar.slug, week.slug)
