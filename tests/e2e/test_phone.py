@@ -1,0 +1,71 @@
+"""The main pages at 390×844: no horizontal scrolling, controls at least 44 px, screenshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, login
+from weeks.models import Reading
+
+PAGES = {
+    "login": "/accounts/login/",
+    "home": "/",
+    "seminar-home": "/s/{seminar}/",
+    "week": "/s/{seminar}/w/{week}/",
+}
+# Interactive elements people tap; links inside running text are exempt (WCAG 2.5.8).
+CONTROLS = "button, input:not([type=hidden]), select, textarea, summary, .nav-link, .brand"
+
+
+@pytest.fixture
+def long_week(week):
+    """A reading with an unbroken long URL and title, the usual cause of sideways scrolling."""
+    Reading.objects.create(
+        week=week,
+        position=9,
+        title="A" * 40 + " " + "Supercalifragilisticexpialidocious" * 3,
+        url="https://example.org/" + "x" * 200,
+        citation="https://arxiv.org/abs/2209.00626/" + "y" * 120,
+        abstract="Long " * 200,
+    )
+    return week
+
+
+def open_page(phone_page, live_server, week, name: str) -> None:
+    path = PAGES[name].format(seminar=week.seminar.slug, week=week.slug)
+    phone_page.goto(live_server.url + path)
+    phone_page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_fit_a_phone_screen_without_horizontal_scrolling(
+    phone_page, live_server, student, long_week, other_student, name, scheme
+):
+    phone_page.emulate_media(color_scheme=scheme)
+    if name != "login":
+        login(phone_page, live_server, student.email, PASSWORD)
+    open_page(phone_page, live_server, long_week, name)
+    widths = phone_page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone_page.screenshot(path=str(ARTIFACTS / f"phone-{name}-{scheme}.png"), full_page=True)
+    assert widths[0] == widths[1], f"document {widths[0]}px, viewport {widths[1]}px"
+
+
+@pytest.mark.parametrize("name", ["login", "week"])
+def test_controls_are_at_least_44_px_tall_on_a_phone(phone_page, live_server, student, week, name):
+    if name != "login":
+        login(phone_page, live_server, student.email, PASSWORD)
+    open_page(phone_page, live_server, week, name)
+    small = phone_page.evaluate(
+        """selector => Array.from(document.querySelectorAll(selector))
+            .filter(el => el.offsetParent !== null)
+            // A checkbox is tapped through its label, which must be the large target.
+            .map(el => ["checkbox", "radio"].includes(el.type)
+                ? document.querySelector(`label[for="${el.id}"]`) || el : el)
+            .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)""",
+        CONTROLS,
+    )
+    assert not small, small
