@@ -6,6 +6,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
+class RosterRole(models.TextChoices):
+    """The same values as `weeks.Enrollment.Role` (kept here so accounts need not import weeks)."""
+
+    STUDENT = "student", "Student"
+    STAFF = "staff", "Staff (instructor or TA)"
+    AUDITOR = "auditor", "Auditor"
+
+
 class EmailUserManager(UserManager["User"]):
     """Users are identified by email; there is no username."""
 
@@ -50,3 +58,44 @@ class User(AbstractUser):
     def name(self) -> str:
         """Display name, else full name, else the local part of the email."""
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
+
+
+class RosterEntry(models.Model):
+    """One person staff listed for a seminar, by email: who may join it, and as what.
+
+    The roster exists before accounts do (staff import it, then people register), so it
+    is kept apart from `weeks.Enrollment`: an entry gets its Enrollment — and `user` — as
+    soon as an account with a verified address for `email` exists.
+    """
+
+    seminar = models.ForeignKey("weeks.Seminar", on_delete=models.CASCADE, related_name="roster")
+    email = models.EmailField("email address")
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=10, choices=RosterRole.choices, default=RosterRole.STUDENT)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roster_entries",
+        help_text="The account this entry is attached to, once the person has one.",
+    )
+    invited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the invitation email was last sent."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("seminar", "email")
+        verbose_name = "roster entry"
+        verbose_name_plural = "roster entries"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=("seminar", "email"), name="roster_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

@@ -1,0 +1,401 @@
+"""A seminar's roster: who may join it, imported from an `email,name,role` CSV.
+
+The import runs in two steps that share one pure function: `plan_import` reads the file
+and compares it with the roster (adds, role changes, name changes, removals, invalid
+rows) without writing anything; `apply_import` recomputes that plan inside a transaction,
+refuses to go on if it no longer matches what staff previewed, and writes it. Applying the
+same file twice changes nothing the second time.
+
+People are attached to a seminar through their roster entry: an account whose address is
+verified (or that staff created) gets an Enrollment with the entry's role — at import time
+when the account exists, otherwise when its owner registers and confirms the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+
+from accounts.models import RosterEntry, RosterRole, User
+from teams.csv_rows import CsvRow, read_rows
+from weeks.models import Enrollment, Seminar
+
+ROSTER_CSV_HEADER = ("email", "name", "role")
+NAME_MAX = RosterEntry._meta.get_field("name").max_length or 200
+EMAIL_MAX = RosterEntry._meta.get_field("email").max_length or 254
+
+# What staff may write in the role column (any case); a blank role means student.
+ROLE_WORDS: dict[str, str] = {
+    "": RosterRole.STUDENT,
+    "student": RosterRole.STUDENT,
+    "staff": RosterRole.STAFF,
+    "instructor": RosterRole.STAFF,
+    "ta": RosterRole.STAFF,
+    "teaching assistant": RosterRole.STAFF,
+    "auditor": RosterRole.AUDITOR,
+    "audit": RosterRole.AUDITOR,
+}
+ROLE_LABELS = dict(RosterRole.choices)
+
+
+class StalePreview(Exception):  # noqa: N818 — it is a condition, not a failure
+    """The roster changed between the preview staff saw and their "Apply"."""
+
+    def __init__(self, plan: RosterPlan) -> None:
+        super().__init__("The roster changed since the preview; review the new preview.")
+        self.plan = plan
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    line: int
+    raw: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A valid row of the file."""
+
+    line: int
+    email: str
+    name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+@dataclass(frozen=True)
+class RosterAdd:
+    row: RosterRow
+    user: User | None  # the existing account that gets enrolled right away
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    """A role or name that differs between the roster and the file."""
+
+    entry: RosterEntry
+    line: int
+    old: str
+    new: str
+
+    @property
+    def old_role(self) -> str:
+        return ROLE_LABELS.get(self.old, self.old)
+
+    @property
+    def new_role(self) -> str:
+        return ROLE_LABELS.get(self.new, self.new)
+
+
+@dataclass(frozen=True)
+class RosterLink:
+    """An entry without an account whose person has since got one (verified)."""
+
+    entry: RosterEntry
+    user: User
+
+
+@dataclass
+class RosterPlan:
+    seminar: Seminar
+    adds: list[RosterAdd] = field(default_factory=list)
+    role_changes: list[RosterChange] = field(default_factory=list)
+    name_changes: list[RosterChange] = field(default_factory=list)
+    removals: list[RosterEntry] = field(default_factory=list)
+    links: list[RosterLink] = field(default_factory=list)
+    invalid: list[InvalidRow] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.adds or self.role_changes or self.name_changes or self.removals or self.links
+        )
+
+    @property
+    def invitations(self) -> int:
+        """How many invitation emails applying would send (added people without accounts)."""
+        return sum(1 for add in self.adds if add.user is None)
+
+    def digest(self) -> str:
+        """A fingerprint of the changes, to tell whether an "Apply" still matches its preview."""
+        parts: list[str] = [f"seminar:{self.seminar.pk}"]
+        parts += [f"add:{a.row.email}:{a.row.role}:{a.row.name}:{_pk(a.user)}" for a in self.adds]
+        parts += [f"role:{c.entry.pk}:{c.old}:{c.new}" for c in self.role_changes]
+        parts += [f"name:{c.entry.pk}:{c.old}:{c.new}" for c in self.name_changes]
+        parts += [f"remove:{e.pk}:{e.email}" for e in self.removals]
+        parts += [f"link:{link.entry.pk}:{link.user.pk}" for link in self.links]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _pk(user: User | None) -> str:
+    return str(user.pk) if user is not None else "-"
+
+
+# --- Reading the file -------------------------------------------------------------------
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= EMAIL_MAX
+
+
+def _check_row(row: CsvRow) -> RosterRow | str:
+    """The row as a RosterRow, or the reason it cannot be used."""
+    if len(row.values) > len(ROSTER_CSV_HEADER):
+        return "expected three columns: email,name,role"
+    email, name, role_word = row.values
+    if not email:
+        return "the email is missing"
+    if not _is_email(email):
+        return f"{email!r} is not a valid email address"
+    if len(name) > NAME_MAX:
+        return f"the name is longer than {NAME_MAX} characters"
+    role = ROLE_WORDS.get(" ".join(role_word.lower().split()))
+    if role is None:
+        return f"unknown role {role_word!r} (use student, staff or auditor)"
+    return RosterRow(line=row.line, email=email.lower(), name=name, role=role)
+
+
+def parse_roster(text: str) -> tuple[list[RosterRow], list[InvalidRow], set[str]]:
+    """The valid rows of a roster CSV, the invalid ones with their reason, and every
+    well-formed email the file mentions (valid row or not: a row with a bad role still
+    means its person stays on the roster). Raises ValidationError for text that is not CSV.
+    """
+    rows: list[RosterRow] = []
+    invalid: list[InvalidRow] = []
+    mentioned: set[str] = set()
+    first_line: dict[str, int] = {}
+    for csv_row in read_rows(text, header=ROSTER_CSV_HEADER):
+        checked = _check_row(csv_row)
+        email = csv_row.values[0].lower()
+        if _is_email(email):
+            mentioned.add(email)
+        if isinstance(checked, RosterRow) and email in first_line:
+            checked = f"duplicate: {email} is already on line {first_line[email]}"
+        if isinstance(checked, str):
+            invalid.append(InvalidRow(line=csv_row.line, raw=csv_row.raw, reason=checked))
+            continue
+        first_line[email] = csv_row.line
+        rows.append(checked)
+    return rows, invalid, mentioned
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+def accounts_by_email(emails: Iterable[str]) -> dict[str, User]:
+    """The accounts that may be attached to roster entries with these (lower-case) emails.
+
+    An account counts when its address is verified, or when it has no allauth address
+    record at all (made by staff in the admin or with createsuperuser). An unverified
+    sign-up does not: whoever typed the address has not shown it is theirs.
+    """
+    emails = list(emails)
+    if not emails:
+        return {}
+    unverified = EmailAddress.objects.filter(
+        user_id=OuterRef("pk"), email__iexact=OuterRef("email"), verified=False
+    )
+    users = (
+        User.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails, is_active=True)
+        .exclude(Exists(unverified))
+    )
+    return {user.email.lower(): user for user in users}
+
+
+# --- Planning and applying --------------------------------------------------------------
+
+
+def plan_import(seminar: Seminar, text: str) -> RosterPlan:
+    """What importing `text` into the seminar's roster would do. Writes nothing."""
+    rows, invalid, mentioned = parse_roster(text)
+    entries = {entry.email: entry for entry in RosterEntry.objects.filter(seminar=seminar)}
+    new_emails = [row.email for row in rows if row.email not in entries]
+    unlinked = [e.email for e in entries.values() if e.user_id is None and e.email in mentioned]
+    accounts = accounts_by_email([*new_emails, *unlinked])
+    plan = RosterPlan(seminar=seminar, invalid=invalid)
+    for row in rows:
+        entry = entries.get(row.email)
+        if entry is None:
+            plan.adds.append(RosterAdd(row=row, user=accounts.get(row.email)))
+            continue
+        changed = False
+        if entry.role != row.role:
+            plan.role_changes.append(RosterChange(entry, row.line, entry.role, row.role))
+            changed = True
+        if entry.name != row.name:
+            plan.name_changes.append(RosterChange(entry, row.line, entry.name, row.name))
+            changed = True
+        plan.unchanged += not changed
+    for entry in entries.values():
+        if entry.email not in mentioned:
+            plan.removals.append(entry)
+        elif entry.user_id is None and entry.email in accounts:
+            plan.links.append(RosterLink(entry=entry, user=accounts[entry.email]))
+    return plan
+
+
+def _lock_seminar(seminar: Seminar) -> None:
+    # Two staff applying at once would race on the unique constraints; serialise per seminar.
+    Seminar.objects.select_for_update().filter(pk=seminar.pk).first()
+
+
+def _enroll(seminar: Seminar, roles: dict[int, str]) -> None:
+    """Give each user id in `roles` an Enrollment in the seminar with that role."""
+    if not roles:
+        return
+    existing = {e.user_id: e for e in Enrollment.objects.filter(seminar=seminar, user_id__in=roles)}
+    changed = []
+    for user_id, role in roles.items():
+        enrollment = existing.get(user_id)
+        if enrollment is not None and enrollment.role != role:
+            enrollment.role = role
+            changed.append(enrollment)
+    Enrollment.objects.bulk_update(changed, ["role"])
+    Enrollment.objects.bulk_create(
+        Enrollment(seminar=seminar, user_id=user_id, role=role)
+        for user_id, role in roles.items()
+        if user_id not in existing
+    )
+
+
+def withdraw(entries: Iterable[RosterEntry]) -> None:
+    """Take people off rosters: their entry and its Enrollment go; the account and
+    everything they wrote stay."""
+    entries = list(entries)
+    for entry in entries:
+        if entry.user_id is not None:
+            Enrollment.objects.filter(seminar_id=entry.seminar_id, user_id=entry.user_id).delete()
+    RosterEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
+
+
+@transaction.atomic
+def apply_import(seminar: Seminar, text: str, *, expected_digest: str | None = None) -> RosterPlan:
+    """Import `text` into the seminar's roster, skipping invalid rows, and queue invitations
+    (sent after commit) for everyone on the roster without an account not yet invited.
+
+    With `expected_digest` (from the preview staff confirmed), raises StalePreview — and
+    writes nothing — when the changes are no longer the ones they saw.
+    """
+    _lock_seminar(seminar)
+    plan = plan_import(seminar, text)
+    if expected_digest is not None and plan.digest() != expected_digest:
+        raise StalePreview(plan)
+    RosterEntry.objects.bulk_create(
+        RosterEntry(
+            seminar=seminar,
+            email=add.row.email,
+            name=add.row.name,
+            role=add.row.role,
+            user=add.user,
+        )
+        for add in plan.adds
+    )
+    for change in plan.role_changes:
+        change.entry.role = change.new
+    for change in plan.name_changes:
+        change.entry.name = change.new
+    for link in plan.links:
+        link.entry.user = link.user
+    touched = {c.entry.pk: c.entry for c in [*plan.role_changes, *plan.name_changes]}
+    touched |= {link.entry.pk: link.entry for link in plan.links}
+    RosterEntry.objects.bulk_update(touched.values(), ["role", "name", "user"])
+    roles = {add.user.pk: add.row.role for add in plan.adds if add.user is not None}
+    roles |= {e.user_id: e.role for e in touched.values() if e.user_id is not None}
+    _enroll(seminar, roles)
+    withdraw(plan.removals)
+    queue_invitations(seminar)
+    return plan
+
+
+def queue_invitations(seminar: Seminar, *, resend_ids: Iterable[int] = ()) -> None:
+    """After the transaction commits, invite everyone on the seminar's roster who has no
+    account and was never invited; `resend_ids` are invited again even if they were."""
+    from accounts.tasks import send_invitations
+
+    pending = list(
+        RosterEntry.objects.filter(
+            seminar=seminar, user__isnull=True, invited_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if pending:
+        transaction.on_commit(partial(send_invitations.delay, pending))
+    resend = list(resend_ids)
+    if resend:
+        transaction.on_commit(partial(send_invitations.delay, resend, resend=True))
+
+
+# --- Single entries (the admin) and registration ----------------------------------------
+
+
+@transaction.atomic
+def save_entry(entry: RosterEntry) -> None:
+    """Save one entry as staff edited it and keep its Enrollment in step: attach an
+    existing account, follow a role change, drop the old account's Enrollment if the
+    email now names someone else."""
+    previous = (
+        RosterEntry.objects.filter(pk=entry.pk).values("user_id", "seminar_id").first()
+        if entry.pk
+        else None
+    )
+    entry.email = entry.email.strip().lower()
+    if (
+        previous is not None
+        and entry.user_id is not None
+        and entry.user.email.lower() != entry.email
+    ):
+        entry.user = None
+    if entry.user_id is None:
+        entry.user = accounts_by_email([entry.email]).get(entry.email)
+    if (
+        previous is not None
+        and previous["user_id"]
+        and (previous["user_id"] != entry.user_id or previous["seminar_id"] != entry.seminar_id)
+    ):
+        Enrollment.objects.filter(
+            seminar_id=previous["seminar_id"], user_id=previous["user_id"]
+        ).delete()
+    entry.save()
+    if entry.user_id is not None:
+        _enroll(entry.seminar, {entry.user_id: entry.role})
+    else:
+        queue_invitations(entry.seminar)
+
+
+@transaction.atomic
+def attach_user(user: User, email: str) -> list[Seminar]:
+    """Attach `user` to every roster entry for `email` (an address they have verified):
+    set the entry's user and enroll them with its role. Returns the seminars joined."""
+    entries = list(
+        RosterEntry.objects.select_for_update()
+        .filter(email=email.strip().lower(), user__isnull=True)
+        .select_related("seminar")
+    )
+    for entry in entries:
+        entry.user = user
+        _enroll(entry.seminar, {user.pk: entry.role})
+    RosterEntry.objects.bulk_update(entries, ["user"])
+    return [entry.seminar for entry in entries]
+
+
+def is_rostered(email: str) -> bool:
+    """Whether some seminar's roster lists this email (any case)."""
+    return RosterEntry.objects.filter(email=email.strip().lower()).exists()

@@ -1,0 +1,289 @@
+"""The roster in the admin: entries per seminar, and the CSV import with its preview.
+
+`admin:accounts_roster_import` (args: seminar id) uploads a CSV and shows what it would
+change; "Apply" posts the same text back with the preview's fingerprint, so a roster that
+changed in between is previewed again instead of applied blind.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
+
+from accounts import roster
+from accounts.models import RosterEntry
+from teams.csv_rows import decode_upload
+from weeks.models import Enrollment, Seminar
+
+MAX_TEXT_CHARS = 1_000_000
+
+
+def managed_seminars(user: Any) -> QuerySet[Seminar]:
+    """Seminars whose roster this admin user may manage: all for superusers, else those
+    where they are enrolled as staff."""
+    if not (user.is_active and user.is_staff):
+        return Seminar.objects.none()
+    if user.is_superuser:
+        return Seminar.objects.all()
+    return Seminar.objects.filter(
+        enrollments__user_id=user.pk, enrollments__role=Enrollment.Role.STAFF
+    )
+
+
+def may_manage(user: Any, seminar: Seminar) -> bool:
+    return managed_seminars(user).filter(pk=seminar.pk).exists()
+
+
+class RosterUploadForm(forms.Form):
+    csv_file = forms.FileField(
+        label="CSV file",
+        required=False,
+        help_text="Columns email,name,role (a header row is optional). Role is student, "
+        "staff or auditor; blank means student.",
+    )
+    csv_text = forms.CharField(
+        label="…or paste the CSV",
+        required=False,
+        max_length=MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("csv_file")
+        if upload:
+            if upload.size and upload.size > MAX_TEXT_CHARS:
+                raise ValidationError("The file is too large (at most 1 MB).")
+            data["text"] = decode_upload(upload.read())
+        elif (data.get("csv_text") or "").strip():
+            data["text"] = data["csv_text"]
+        elif not self.errors:
+            raise ValidationError("Choose a CSV file or paste the roster.")
+        return data
+
+
+class RosterApplyForm(forms.Form):
+    csv_text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_TEXT_CHARS, strip=False)
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "role", "seminar", "has_account", "invited_at")
+    list_filter = ("seminar", "role", ("user", admin.EmptyFieldListFilter), "invited_at")
+    search_fields = ("email", "name", "user__email", "user__display_name")
+    list_select_related = ("seminar", "user")
+    raw_id_fields = ("user",)
+    readonly_fields = ("user", "invited_at", "created_at")
+    fields = ("seminar", "email", "name", "role", "user", "invited_at", "created_at")
+    actions = ("resend_invitations",)
+    change_list_template = "admin/accounts/rosterentry/change_list.html"
+
+    # --- scope: staff see the rosters of the seminars they teach -----------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RosterEntry]:
+        return super().get_queryset(request).filter(seminar__in=managed_seminars(request.user))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "seminar":
+            kwargs["queryset"] = managed_seminars(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _allowed(self, request: HttpRequest, obj: RosterEntry | None) -> bool:
+        seminars = managed_seminars(request.user)
+        if obj is None:
+            return seminars.exists()
+        return seminars.filter(pk=obj.seminar_id).exists()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    # --- single entries keep their Enrollment in step ---------------------------------
+
+    @admin.display(boolean=True, description="account")
+    def has_account(self, entry: RosterEntry) -> bool:
+        return entry.user_id is not None
+
+    def save_model(self, request: HttpRequest, obj: RosterEntry, form: Any, change: bool) -> None:
+        roster.save_entry(obj)
+
+    def delete_model(self, request: HttpRequest, obj: RosterEntry) -> None:
+        with transaction.atomic():
+            roster.withdraw([obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RosterEntry]) -> None:
+        with transaction.atomic():
+            roster.withdraw(queryset)
+
+    @admin.action(description="Re-send the invitation email (people without an account)")
+    def resend_invitations(self, request: HttpRequest, queryset: QuerySet[RosterEntry]) -> None:
+        from accounts.tasks import send_invitations
+
+        ids = list(queryset.filter(user__isnull=True).values_list("pk", flat=True))
+        skipped = queryset.count() - len(ids)
+        if ids:
+            transaction.on_commit(partial(send_invitations.delay, ids, resend=True))
+        self.message_user(
+            request,
+            f"Invitation queued for {len(ids)} person(s)"
+            + (f"; {skipped} already have an account." if skipped else "."),
+            messages.SUCCESS if ids else messages.WARNING,
+        )
+
+    # --- the import -------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(self.import_choose_view),
+                name="accounts_roster_import_choose",
+            ),
+            path(
+                "import/<int:seminar_id>/",
+                wrap(self.import_view),
+                name="accounts_roster_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        seminar_id = request.GET.get("seminar__id__exact", "")
+        import_url = reverse("admin:accounts_roster_import_choose")
+        if seminar_id.isdigit():
+            import_url = reverse("admin:accounts_roster_import", args=[int(seminar_id)])
+        extra_context = {**(extra_context or {}), "roster_import_url": import_url}
+        return super().changelist_view(request, extra_context)
+
+    def _context(self, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **extra,
+        }
+
+    def import_choose_view(self, request: HttpRequest) -> HttpResponse:
+        seminars = list(managed_seminars(request.user))
+        if not seminars:
+            raise PermissionDenied("You manage no seminar's roster.")
+        if len(seminars) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:accounts_roster_import", args=[seminars[0].pk])
+            )
+        context = self._context(request, "Import a roster: choose the seminar", seminars=seminars)
+        return TemplateResponse(request, "admin/accounts/roster_import_choose.html", context)
+
+    def import_view(self, request: HttpRequest, seminar_id: int) -> HttpResponse:
+        seminar = get_object_or_404(Seminar, pk=seminar_id)
+        if not may_manage(request.user, seminar):
+            raise PermissionDenied("You do not manage this seminar's roster.")
+        if request.method == "POST" and "apply" in request.POST:
+            return self._apply(request, seminar)
+        posted = request.method == "POST"
+        form = RosterUploadForm(request.POST if posted else None, request.FILES if posted else None)
+        plan = None
+        if posted and form.is_valid():
+            try:
+                plan = roster.plan_import(seminar, form.cleaned_data["text"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        return self._render(request, seminar, form, plan)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        seminar: Seminar,
+        form: RosterUploadForm,
+        plan: roster.RosterPlan | None,
+        text: str = "",
+    ) -> HttpResponse:
+        apply_form = None
+        if plan is not None:
+            text = text or form.cleaned_data["text"]
+            apply_form = RosterApplyForm(initial={"csv_text": text, "digest": plan.digest()})
+            # The text stays editable below the preview: fix a row, preview again.
+            form = RosterUploadForm(initial={"csv_text": text})
+        context = self._context(
+            request,
+            f"Import the roster of {seminar}",
+            seminar=seminar,
+            form=form,
+            plan=plan,
+            apply_form=apply_form,
+            roster_url=self._roster_url(seminar),
+        )
+        return TemplateResponse(request, "admin/accounts/roster_import.html", context)
+
+    def _roster_url(self, seminar: Seminar) -> str:
+        return (
+            reverse("admin:accounts_rosterentry_changelist")
+            + "?"
+            + urlencode({"seminar__id__exact": seminar.pk})
+        )
+
+    def _apply(self, request: HttpRequest, seminar: Seminar) -> HttpResponse:
+        apply_form = RosterApplyForm(request.POST)
+        if not apply_form.is_valid():
+            messages.error(request, "The preview was incomplete; upload the file again.")
+            return HttpResponseRedirect(request.path)
+        text = apply_form.cleaned_data["csv_text"]
+        try:
+            plan = roster.apply_import(
+                seminar, text, expected_digest=apply_form.cleaned_data["digest"]
+            )
+        except roster.StalePreview as stale:
+            messages.warning(
+                request,
+                "The roster changed since this preview (someone else edited it). Nothing "
+                "was applied: check the new preview below and apply again.",
+            )
+            return self._render(request, seminar, RosterUploadForm(), stale.plan, text=text)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(request.path)
+        messages.success(request, _summary(plan))
+        return HttpResponseRedirect(self._roster_url(seminar))
+
+
+def _summary(plan: roster.RosterPlan) -> str:
+    if not plan.has_changes:
+        return "No changes: the roster already matched the file."
+    parts = [
+        f"{len(plan.adds)} added",
+        f"{len(plan.role_changes)} role change(s)",
+        f"{len(plan.name_changes)} name change(s)",
+        f"{len(plan.removals)} removed",
+    ]
+    if plan.links:
+        parts.append(f"{len(plan.links)} linked to their account")
+    text = "Roster updated: " + ", ".join(parts) + "."
+    if plan.invitations:
+        text += f" Invitations are on their way to {plan.invitations} person(s) without an account."
+    if plan.invalid:
+        text += f" {len(plan.invalid)} invalid row(s) were skipped."
+    return text
