@@ -166,6 +166,12 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Seminar] "
+# Invite-only: only an email on some seminar's roster may register (accounts/forms.py),
+# without revealing which emails have accounts.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.RosterSignupForm"}
+ACCOUNT_PREVENT_ENUMERATION = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
