@@ -63,8 +63,7 @@ def _front_matter(week: Week, sections: list[QuestionSection]) -> str:
     for section in sections:
         lines += ["", "[[sections]]", f"title = {_toml(section.title)}"]
         lines.append(f"required_answers = {section.required_answers}")
-        if section.day_label:
-            lines.append(f"day = {_toml(section.day_label)}")
+        lines.append(f"day = {_toml(section.day_label)}")
         if section.deadline:
             lines.append(f"deadline = {_toml(section.deadline.astimezone(tz))}")
         if section.reading:
@@ -86,18 +85,21 @@ def _readings(readings: list[Reading]) -> list[str]:
 
 
 def _block_heading(reading: Reading, kind: str, group: str) -> list[str]:
-    lines: list[str] = []
+    headings: list[str] = []
     if reading.kind == Reading.Kind.REQUIRED:
         if kind != reading.kind or not reading.group:
-            lines += ["", REQUIRED_HEADING, ""]
+            headings.append(REQUIRED_HEADING)
         if reading.group:
             is_day = classify(reading.group, 3).kind == DAY_KIND
-            lines += ["", f"### {reading.group if is_day else 'Required: ' + reading.group}", ""]
+            headings.append(f"### {reading.group if is_day else 'Required: ' + reading.group}")
     else:
         if kind != reading.kind or not reading.group:
-            lines += ["", OPTIONAL_HEADING, ""]
+            headings.append(OPTIONAL_HEADING)
         if reading.group:
-            lines += ["", f"### {reading.group}", ""]
+            headings.append(f"### {reading.group}")
+    lines = [""]
+    for heading in headings:
+        lines += [heading, ""]
     return lines
 
 

@@ -43,7 +43,7 @@ def ny_seminar(db) -> Seminar:
     return Seminar.objects.create(title="Alignment", slug="alignment", timezone="America/New_York")
 
 
-# -- the seed week, parsed -------------------------------------------------------------------
+# -- the seed week, parsed ---------------------------------------------------------------------
 
 
 def test_seed_week_front_matter():
@@ -116,7 +116,7 @@ def test_seed_deadline_follows_the_seminar_time_zone():
     )
 
 
-# -- the seed week, imported ------------------------------------------------------------------
+# -- the seed week, imported -------------------------------------------------------------------
 
 
 def test_seed_import_counts_and_rows(ny_seminar):
@@ -165,7 +165,7 @@ def test_explicit_status_overrides_front_matter(ny_seminar):
     assert week.status == Week.Status.DRAFT
 
 
-# -- re-importing ---------------------------------------------------------------------------------
+# -- re-importing ------------------------------------------------------------------------------
 
 
 def test_reimport_without_replace_refuses_and_changes_nothing(ny_seminar):
@@ -220,7 +220,7 @@ def test_week_without_a_number_gets_the_next_one(ny_seminar):
     assert (week.slug, week.number, week.intro) == ("guest-lecture", 5, "No readings yet.")
 
 
-# -- malformed files -----------------------------------------------------------------------------
+# -- malformed files ---------------------------------------------------------------------------
 
 MALFORMED = {
     "no front matter": ("# Readings\n\n1. [A](https://a.example)\n", "no TOML front matter"),
