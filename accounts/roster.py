@@ -336,11 +336,13 @@ def queue_invitations(seminar: Seminar, *, resend_ids: Iterable[int] = ()) -> No
             seminar=seminar, user__isnull=True, invited_at__isnull=True
         ).values_list("pk", flat=True)
     )
+    # robust: the roster is committed by then; a broker outage must not turn that into an
+    # error page. Unsent entries keep an empty invited_at, for the admin's "re-send".
     if pending:
-        transaction.on_commit(partial(send_invitations.delay, pending))
+        transaction.on_commit(partial(send_invitations.delay, pending), robust=True)
     resend = list(resend_ids)
     if resend:
-        transaction.on_commit(partial(send_invitations.delay, resend, resend=True))
+        transaction.on_commit(partial(send_invitations.delay, resend, resend=True), robust=True)
 
 
 # --- Single entries (the admin) and registration ----------------------------------------

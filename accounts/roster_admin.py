@@ -78,8 +78,19 @@ class RosterApplyForm(forms.Form):
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
+class RosterEntryForm(forms.ModelForm):
+    class Meta:
+        model = RosterEntry
+        fields = ("seminar", "email", "name", "role")
+
+    def clean_email(self) -> str:
+        """Stored lower-case, so "Ann@X" and "ann@x" are the same person on one roster."""
+        return self.cleaned_data["email"].strip().lower()
+
+
 @admin.register(RosterEntry)
 class RosterEntryAdmin(admin.ModelAdmin):
+    form = RosterEntryForm
     list_display = ("email", "name", "role", "seminar", "has_account", "invited_at")
     list_filter = ("seminar", "role", ("user", admin.EmptyFieldListFilter), "invited_at")
     search_fields = ("email", "name", "user__email", "user__display_name")
@@ -145,7 +156,7 @@ class RosterEntryAdmin(admin.ModelAdmin):
         ids = list(queryset.filter(user__isnull=True).values_list("pk", flat=True))
         skipped = queryset.count() - len(ids)
         if ids:
-            transaction.on_commit(partial(send_invitations.delay, ids, resend=True))
+            transaction.on_commit(partial(send_invitations.delay, ids, resend=True), robust=True)
         self.message_user(
             request,
             f"Invitation queued for {len(ids)} person(s)"

@@ -152,3 +152,18 @@ def test_deleting_an_entry_in_the_admin_withdraws_access(client, seminar, staff)
     client.post(reverse("admin:accounts_rosterentry_delete", args=[entry.pk]), {"post": "yes"})
     assert not RosterEntry.objects.exists()
     assert not Enrollment.objects.filter(user=alice, seminar=seminar).exists()
+
+
+def test_adding_an_entry_by_hand_enrolls_an_existing_account_and_refuses_duplicates(
+    client, seminar, staff
+) -> None:
+    alice = make_user("alice@example.edu")
+    client.force_login(staff)
+    add = reverse("admin:accounts_rosterentry_add")
+    data = {"seminar": seminar.pk, "email": "Alice@Example.edu", "name": "Alice", "role": "auditor"}
+    assert client.post(add, data).status_code == 302
+    assert Enrollment.objects.get(user=alice, seminar=seminar).role == "auditor"
+    again = client.post(add, {**data, "email": "ALICE@example.edu"})
+    assert again.status_code == 200
+    assert "already exists" in again.content.decode()
+    assert RosterEntry.objects.count() == 1

@@ -110,9 +110,23 @@ def test_rostered_email_with_an_account_looks_like_a_new_signup(client, seminar)
     assert [m.to for m in mail.outbox] == [["taken@example.edu"], ["fresh@example.edu"]]
 
 
-def test_signup_is_closed_when_no_seminar_has_a_roster(client, seminar) -> None:
-    response = client.get(reverse("account_signup"))
-    assert "Not on a seminar roster" in response.content.decode()
+def test_a_new_account_takes_its_name_from_the_roster(client, invited) -> None:
+    signup(client, "new@example.edu")
+    assert User.objects.get(email="new@example.edu").name == "New"
+
+
+def test_single_sign_on_is_open_only_to_rostered_addresses(rf, invited) -> None:
+    from allauth.account.models import EmailAddress as Address
+    from allauth.socialaccount.models import SocialLogin
+
+    from accounts.adapter import SocialAccountAdapter
+
+    def login_for(email: str) -> SocialLogin:
+        return SocialLogin(user=User(email=email), email_addresses=[Address(email=email)])
+
+    adapter = SocialAccountAdapter()
+    assert adapter.is_open_for_signup(rf.get("/"), login_for("NEW@example.edu"))
+    assert not adapter.is_open_for_signup(rf.get("/"), login_for("nobody@example.edu"))
 
 
 def test_login_is_by_email(client, student) -> None:
