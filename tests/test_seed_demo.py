@@ -1,0 +1,190 @@
+"""`manage.py seed_demo`: the demo seminar a new user logs into."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import User
+from weeks.demo import DEFAULT_PASSWORD, build_demo
+from weeks.models import (
+    Enrollment,
+    PostingState,
+    Question,
+    QuestionSection,
+    Reading,
+    Seminar,
+    TeamMember,
+    Week,
+)
+
+pytestmark = pytest.mark.django_db
+DEMO_EMAILS = {
+    "staff@example.edu",
+    "lead@example.edu",
+    "blogger@example.edu",
+    *(f"student{n}@example.edu" for n in range(1, 13)),
+}
+MODELS = (Seminar, User, EmailAddress, Enrollment, Week, Reading, QuestionSection, Question,
+          TeamMember)  # fmt: skip
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def demo():
+    return build_demo(DEFAULT_PASSWORD)
+
+
+def test_demo_seminar_is_enrolled_only_with_the_seminar_timezone(demo):
+    seminar = Seminar.objects.get(slug="demo")
+    assert seminar.visibility == Seminar.Visibility.ENROLLED
+    assert seminar.timezone == "America/New_York"
+    assert seminar.title.startswith("Demo: ")
+
+
+def test_open_week_is_the_seed_week_imported_with_the_deadline_a_few_days_ahead(demo):
+    week = demo.weeks["open"]
+    assert (week.slug, week.title, week.status) == ("week2", "Week 2: Alignment", "published")
+    required = week.readings.filter(kind=Reading.Kind.REQUIRED)
+    assert list(required.values_list("number", flat=True)) == [1, 2, 4, 5]
+    optional = week.readings.filter(kind=Reading.Kind.OPTIONAL)
+    assert sorted(set(optional.values_list("group", flat=True))) == [
+        "Adversarial Attacks / Jailbreaking",
+        "Alignment Readings",
+        "Background / Motivation",
+    ]
+    assert [s.questions.count() for s in week.sections.all()] == [4, 4]
+    assert timezone.now() + dt.timedelta(days=2) < week.deadline
+    assert week.deadline < timezone.now() + dt.timedelta(days=6)
+    local = week.deadline.astimezone(demo.seminar.tz)
+    assert (local.hour, local.minute) == (17, 29)
+    assert week.posting_state() == PostingState.OPEN
+
+
+def test_open_week_text_states_the_moved_deadline_day(demo):
+    week = demo.weeks["open"]
+    local = week.deadline.astimezone(demo.seminar.tz)
+    assert f"{local:%A, %B} {local.day}" in week.discussion_intro
+    assert "September 3" not in week.discussion_intro
+
+
+def test_closed_week_is_published_with_its_deadline_passed(demo):
+    week = demo.weeks["closed"]
+    assert week.status == Week.Status.PUBLISHED
+    assert week.deadline < timezone.now()
+    assert week.number < demo.weeks["open"].number
+
+
+def test_draft_week_has_sections_with_their_own_day_deadlines(demo):
+    week = demo.weeks["draft"]
+    assert week.status == Week.Status.DRAFT
+    monday, wednesday = week.sections.all()
+    assert (monday.day_label, wednesday.day_label) == ("Monday", "Wednesday")
+    assert monday.deadline < wednesday.deadline <= week.deadline
+
+
+def test_other_weeks_have_real_readings_with_abstracts_and_questions(demo):
+    for key in ("closed", "draft"):
+        week = demo.weeks[key]
+        assert week.readings.filter(kind=Reading.Kind.REQUIRED).count() >= 3
+        assert week.readings.exclude(abstract="").count() >= 3
+        assert Question.objects.filter(section__week=week).count() >= 6
+        text = " ".join(week.readings.values_list("abstract", flat=True)) + week.intro
+        assert "lorem" not in text.lower()
+        assert week.intro_html  # rendered through the markdown renderer on save
+
+
+def test_every_demo_account_is_enrolled_with_a_verified_primary_address(demo):
+    users = User.objects.filter(email__in=DEMO_EMAILS)
+    assert users.count() == len(DEMO_EMAILS)
+    for user in users:
+        assert EmailAddress.objects.filter(
+            user=user, email=user.email, verified=True, primary=True
+        ).exists()
+        role = Enrollment.objects.get(user=user, seminar=demo.seminar).role
+        expected = "staff" if user.email == "staff@example.edu" else "student"
+        assert role == expected
+        assert user.check_password(DEFAULT_PASSWORD)
+
+
+def test_staff_is_admin_staff_but_not_superuser_and_can_manage_weeks(demo, client):
+    staff = User.objects.get(email="staff@example.edu")
+    assert staff.is_staff and not staff.is_superuser
+    assert staff.has_perms(["weeks.add_week", "weeks.change_week", "weeks.change_question"])
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/weeks/week/").status_code == 200
+    draft = demo.weeks["draft"]
+    assert client.get(f"/admin/weeks/week/{draft.pk}/change/").status_code == 200
+
+
+def test_students_are_not_admin_staff(demo):
+    assert not User.objects.filter(email__startswith="student", is_staff=True).exists()
+
+
+def test_lead_and_blogger_are_on_the_open_weeks_teams(demo):
+    week = demo.weeks["open"]
+    teams = dict(week.team_members.values_list("user__email", "team"))
+    assert teams == {"lead@example.edu": "lead", "blogger@example.edu": "blog"}
+
+
+def test_running_twice_duplicates_nothing_and_keeps_the_same_rows(demo):
+    before = row_counts()
+    week_ids = {key: week.pk for key, week in demo.weeks.items()}
+    again = build_demo(DEFAULT_PASSWORD)
+    assert row_counts() == before
+    assert {key: week.pk for key, week in again.weeks.items()} == week_ids
+
+
+def test_a_later_run_moves_the_deadlines_forward(demo):
+    later = timezone.now() + dt.timedelta(days=30)
+    summary = build_demo(DEFAULT_PASSWORD, now=later)
+    week = summary.weeks["open"]
+    assert later < week.deadline < later + dt.timedelta(days=6)
+    local = week.deadline.astimezone(summary.seminar.tz)
+    assert f"{local:%A, %B} {local.day}" in week.discussion_intro
+    assert summary.weeks["closed"].deadline < later
+
+
+def test_command_sets_the_password_and_prints_the_logins(client):
+    out = StringIO()
+    call_command("seed_demo", "--password", "another-demo-pass", stdout=out)
+    output = out.getvalue()
+    assert "'another-demo-pass'" in output
+    for email in DEMO_EMAILS:
+        assert email in output
+    assert client.login(email="student1@example.edu", password="another-demo-pass")
+    call_command("seed_demo", stdout=StringIO())
+    assert client.login(email="student1@example.edu", password=DEFAULT_PASSWORD)
+
+
+def test_command_refuses_an_empty_password():
+    with pytest.raises(CommandError, match="password"):
+        call_command("seed_demo", "--password", " ", stdout=StringIO())
+    assert not Seminar.objects.filter(slug="demo").exists()
+
+
+def test_student_sees_the_open_week_but_not_the_draft(demo, client):
+    client.force_login(User.objects.get(email="student1@example.edu"))
+    assert client.get(demo.weeks["open"].get_absolute_url()).status_code == 200
+    assert client.get(demo.weeks["draft"].get_absolute_url()).status_code == 404
+
+
+def test_staff_sees_the_draft_week_with_its_banner(demo, client):
+    client.force_login(User.objects.get(email="staff@example.edu"))
+    response = client.get(demo.weeks["draft"].get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft" in response.content.decode()
+
+
+def test_anonymous_visitors_cannot_see_the_demo_seminar(demo, client):
+    response = client.get(demo.seminar.get_absolute_url())
+    assert response.status_code in (302, 404)
