@@ -191,7 +191,7 @@ def _save_readings(week: Week, parsed: list[ParsedReading], source: str) -> dict
     for item, row in zip(parsed, _reuse(existing, len(parsed)), strict=True):
         reading = row or Reading(week=week)
         reading.kind = item.kind
-        reading.group = item.group[:200]
+        reading.group = item.group
         reading.position = item.position
         reading.number = item.number
         reading.title = item.title

@@ -252,13 +252,32 @@ def test_malformed_file_leaves_nothing_in_the_database(ny_seminar, name):
 
 
 def test_invalid_row_rolls_back_the_whole_week(ny_seminar):
-    long_note = "x" * 301
-    text = seed_text().replace("Inner alignment: (sections 1, 3, 4):", f"{long_note}:")
-    text = text.replace("(https://arxiv.org/abs/2307.15043)", "(notaurl)")
-    with pytest.raises(WeekFileError, match="reading 'Universal and Transferable.*url"):
+    text = seed_text().replace("### Adversarial Attacks / Jailbreaking", "### " + "Long " * 50)
+    with pytest.raises(WeekFileError, match=r"^week2.md: reading 'Are aligned .*group: Ensure"):
         import_week_file(text, seminar=ny_seminar, source="week2.md")
     assert not Week.objects.exists()
     assert not Reading.objects.exists()
+
+
+def test_link_without_scheme_gains_https_and_non_web_link_stays_in_the_citation(ny_seminar):
+    text = seed_text().replace("(https://arxiv.org/abs/2307.15043)", "(arxiv.org/abs/2307.15043)")
+    text = text.replace("(https://arxiv.org/abs/2209.07858)", "(/files/red-teaming.pdf)")
+    result = import_week_file(text, seminar=ny_seminar, source="week2.md")
+    readings = {r.number: r for r in result.week.readings.filter(kind=Reading.Kind.REQUIRED)}
+    assert readings[5].url == "https://arxiv.org/abs/2307.15043"
+    assert readings[2].url == ""
+    assert readings[2].citation.endswith("(2022). (link: /files/red-teaming.pdf)")
+    assert result.warnings == [
+        "line 11: link '/files/red-teaming.pdf' is not a web address; kept in the reading's text",
+        "line 13: link 'arxiv.org/abs/2307.15043' read as 'https://arxiv.org/abs/2307.15043'",
+    ]
+    assert "  2 warning(s):\n  - line 11: link '/files/red-teaming.pdf'" in result.report()
+
+
+def test_windows_line_endings_import_the_same(ny_seminar):
+    crlf = seed_text().replace("\n", "\r\n")
+    plain = parse_week_file(seed_text(), tz="America/New_York")
+    assert parse_week_file(crlf, tz="America/New_York") == plain
 
 
 def test_unknown_time_zone_is_a_week_file_error():

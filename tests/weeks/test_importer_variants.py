@@ -340,3 +340,17 @@ def test_missing_deadline_warns():
     week = parse("no-deadline.md")
     assert week.deadline is None
     assert week.warnings == ['no deadline found (e.g. "Before 5:29pm on Sunday, September 3")']
+
+
+def test_per_day_optional_readings_end_at_the_next_day_heading():
+    week = parse("per-day-optional.md")
+    assert [(r.kind, r.group, r.title) for r in week.readings] == [
+        ("required", "Monday", "Monday Main"),
+        ("optional", "Monday", "Monday Extra"),
+        ("required", "Wednesday", "Wednesday Main"),
+    ]
+    assert [(s.title, s.day_label, s.questions) for s in week.sections] == [
+        ("Monday", "Monday", [("1", "About Monday Main?")]),
+        ("Wednesday", "Wednesday", [("2", "About Wednesday Main?")]),
+    ]
+    assert week.deadline == at(22, 10, 18)

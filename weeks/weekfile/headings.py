@@ -62,6 +62,13 @@ def is_generic_questions(text: str) -> bool:
     return all(w in GENERIC_WORDS or w.isdigit() for w in words)
 
 
+def is_plain_readings(text: str) -> bool:
+    """ "Readings", "Required Readings", "Readings for Monday:" — no group name in it."""
+    extra = {"readings", "reading", "required", "main", "core"}
+    words = re.findall(r"[a-z]+|\d+", _without_parentheses(text).lower())
+    return all(w in GENERIC_WORDS or w in extra or w.isdigit() for w in words)
+
+
 def is_day(text: str) -> bool:
     return (
         DAY_START.match(text) is not None

@@ -12,6 +12,9 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from weeks.weekfile import headings as h
 from weeks.weekfile.blocks import Block, read_blocks
 from weeks.weekfile.deadlines import Deadline, find_deadline, find_deadlines, weekday_in
@@ -30,6 +33,7 @@ INTRO, REQ, OPT, DISCUSSION = "intro", REQUIRED, OPTIONAL, "discussion"
 BOLD_NUMBER = re.compile(r"^\*\*(?P<number>[A-Za-z]?\d{1,3}[a-z]?)[.:)]\*\*\s*")
 PAPER_REF = re.compile(r"\bpaper\s+(\d+)\b", re.IGNORECASE)
 DAY_LABEL_MAX = 40
+URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 
 @dataclass
@@ -136,21 +140,26 @@ class _Walker:
         handler(head, block)
 
     def _is_optional_group(self, head: h.Heading) -> bool:
+        """Under "Optional Readings", a deeper heading names a group ("Alignment Readings"),
+        unless it is a bare "Readings" / "Readings for Wednesday" starting required ones."""
         deeper = head.level > self.s.optional_level or head.level == 7
+        if head.kind == h.READINGS_KIND and h.is_plain_readings(head.text):
+            return False
         return deeper and head.kind in (h.READINGS_KIND, h.OPTIONAL_KIND, h.OTHER_KIND)
 
     def _readings_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
         if head.weekday:
             self._set_day(head.weekday, head.level)
-        elif s.day and head.level <= s.day_level:
-            s.day, s.day_level = "", 0
+        else:
+            self._leave_day(head.level)
         s.mode, s.group = REQ, s.day
         s.current, s.after_rule = None, False
 
     def _optional_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
-        s.mode, s.group, s.optional_level = OPT, head.group, head.level
+        self._leave_day(head.level)
+        s.mode, s.group, s.optional_level = OPT, head.group or s.day, head.level
         s.current = None
 
     def _required_group_heading(self, head: h.Heading, block: Block) -> None:
@@ -162,6 +171,8 @@ class _Walker:
         s.mode = DISCUSSION
         if head.weekday:
             self._set_day(head.weekday, head.level)
+        else:
+            self._leave_day(head.level)
         deadline = self._deadline(head.text)
         if head.weekday or s.sections:
             self._open_section(title="", auto=True)
@@ -174,7 +185,7 @@ class _Walker:
         s.day, s.day_level = head.text[:DAY_LABEL_MAX], head.level
         if s.mode == DISCUSSION:
             self._open_section(title=head.text, from_day=True)
-        elif s.mode == INTRO:
+        elif s.mode == INTRO or (s.mode == OPT and head.level <= s.optional_level):
             s.mode = REQ
         if s.mode in (REQ, OPT):
             s.group = s.day
@@ -274,6 +285,10 @@ class _Walker:
         if not parts.has_link:
             s.warnings.append(f"line {block.line}: reading {parts.title[:60]!r} has no link")
         kind = parts.kind or s.mode
+        url = self._usable_url(parts.url, block)
+        if parts.url and not url:
+            parts.citation = " ".join(p for p in (parts.citation, f"(link: {parts.url})") if p)
+        parts.url = url
         s.open_group = None
         s.readings.append(
             ParsedReading(
@@ -282,6 +297,24 @@ class _Walker:
                 abstract=parts.abstract,
             )
         )  # fmt: skip
+
+    def _usable_url(self, url: str, block: Block) -> str:
+        """A link the Reading.url field accepts: `arxiv.org/abs/1` gains https://; a link that
+        is not a web address (`/local.pdf`) stays in the citation only, with a warning."""
+        if not url or len(url) > 1000:
+            return url
+        for candidate in (url, f"https://{url}"):
+            try:
+                URL_VALIDATOR(candidate)
+            except ValidationError:
+                continue
+            if candidate != url:
+                self.s.warnings.append(f"line {block.line}: link {url!r} read as {candidate!r}")
+            return candidate
+        self.s.warnings.append(
+            f"line {block.line}: link {url!r} is not a web address; kept in the reading's text"
+        )
+        return ""
 
     def _question(self, block: Block) -> None:
         s = self.s
@@ -326,6 +359,11 @@ class _Walker:
         s = self.s
         if not s.day.lower().startswith(weekday.lower()):
             s.day, s.day_level = weekday, level
+
+    def _leave_day(self, level: int) -> None:
+        """A heading at or above the day heading's level ends that day's part of the page."""
+        if self.s.day and level <= self.s.day_level:
+            self.s.day, self.s.day_level = "", 0
 
     def _deadline(self, text: str) -> Deadline | None:
         s = self.s
