@@ -24,13 +24,13 @@ class AccountAdapter(DefaultAccountAdapter):
         can change in their profile."""
         user = super().save_user(request, user, form, commit=False)
         if not user.display_name:
-            user.display_name = (
+            name = (
                 RosterEntry.objects.filter(email=user.email.lower())
                 .exclude(name="")
                 .values_list("name", flat=True)
                 .first()
-                or ""
             )
+            user.display_name = (name or "")[: User._meta.get_field("display_name").max_length]
         if commit:
             user.save()
         return user

@@ -14,6 +14,7 @@ when the account exists, otherwise when its owner registers and confirms the add
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -129,6 +130,13 @@ class RosterPlan:
     def invitations(self) -> int:
         """How many invitation emails applying would send (added people without accounts)."""
         return sum(1 for add in self.adds if add.user is None)
+
+    def takes_staff_role_from(self, user_id: int) -> bool:
+        """Whether applying would remove this user, or change their staff role, here — staff
+        importing a student list that leaves themselves out should be told."""
+        return any(entry.user_id == user_id for entry in self.removals) or any(
+            c.entry.user_id == user_id and c.old == RosterRole.STAFF for c in self.role_changes
+        )
 
     def digest(self) -> str:
         """A fingerprint of the changes, to tell whether an "Apply" still matches its preview."""
@@ -281,9 +289,12 @@ def withdraw(entries: Iterable[RosterEntry]) -> None:
     """Take people off rosters: their entry and its Enrollment go; the account and
     everything they wrote stay."""
     entries = list(entries)
+    users_by_seminar: dict[int, list[int]] = defaultdict(list)
     for entry in entries:
         if entry.user_id is not None:
-            Enrollment.objects.filter(seminar_id=entry.seminar_id, user_id=entry.user_id).delete()
+            users_by_seminar[entry.seminar_id].append(entry.user_id)
+    for seminar_id, user_ids in users_by_seminar.items():
+        Enrollment.objects.filter(seminar_id=seminar_id, user_id__in=user_ids).delete()
     RosterEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
 
 

@@ -247,6 +247,7 @@ class RosterEntryAdmin(admin.ModelAdmin):
             plan=plan,
             apply_form=apply_form,
             roster_url=self._roster_url(seminar),
+            removes_you=plan is not None and plan.takes_staff_role_from(request.user.pk),
         )
         return TemplateResponse(request, "admin/accounts/roster_import.html", context)
 

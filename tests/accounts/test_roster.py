@@ -205,3 +205,23 @@ def test_save_entry_follows_an_email_change(seminar) -> None:
     assert entry.user.email == "bob@example.edu"
     assert not Enrollment.objects.filter(user=alice, seminar=seminar).exists()
     assert Enrollment.objects.get(user=entry.user, seminar=seminar).role == "student"
+
+
+def test_apply_queries_do_not_grow_with_the_file(seminar) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def import_counting(rows: list[tuple[str, str, str]]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            roster.apply_import(seminar, roster_csv(rows))
+        return len(queries)
+
+    for i in range(3):
+        make_user(f"student{i:02d}@example.edu")
+    small = import_counting(class_of(3))  # three existing accounts: enrolled at once
+    RosterEntry.objects.all().delete()
+    Enrollment.objects.all().delete()
+    large = import_counting(class_of(30))  # three accounts, 27 to invite
+    assert large == small
+    removed = import_counting([])  # everyone removed
+    assert removed <= small

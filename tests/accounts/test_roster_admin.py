@@ -167,3 +167,27 @@ def test_adding_an_entry_by_hand_enrolls_an_existing_account_and_refuses_duplica
     assert again.status_code == 200
     assert "already exists" in again.content.decode()
     assert RosterEntry.objects.count() == 1
+
+
+def test_staff_are_warned_before_importing_themselves_off_the_roster(
+    client, seminar, staff
+) -> None:
+    client.force_login(staff)
+    apply(client, seminar, upload(client, seminar, roster_csv([(staff.email, "Me", "staff")])))
+    page = upload(client, seminar, roster_csv(class_of(2))).content.decode()
+    assert "This file removes you from the roster" in page
+    page = upload(client, seminar, roster_csv([(staff.email, "Me", "staff")])).content.decode()
+    assert "This file removes you" not in page
+
+
+def test_preview_queries_do_not_grow_with_the_file(client, seminar, staff) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    apply(client, seminar, upload(client, seminar, roster_csv(class_of(5))))
+    with CaptureQueriesContext(connection) as small:
+        upload(client, seminar, roster_csv(class_of(6)))
+    with CaptureQueriesContext(connection) as large:
+        upload(client, seminar, roster_csv(class_of(60)))
+    assert len(large) == len(small)
