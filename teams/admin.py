@@ -1,0 +1,41 @@
+"""A seminar's teams and their members (the rotation roster)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from teams.models import Team, TeamMembership
+from weeks.admin import KnownUserForm, UserAutocompleteMixin
+
+
+class TeamMembershipInline(UserAutocompleteMixin, admin.TabularInline):
+    """Members are enrolled students of the team's seminar, in one team per seminar;
+    `TeamMembership.clean` says so on the row when they are not."""
+
+    model = TeamMembership
+    form = KnownUserForm
+    fields = ("user",)
+    autocomplete_fields = ("user",)
+    extra = 1
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TeamMembership]:
+        return super().get_queryset(request).select_related("user", "team")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "seminar", "position", "member_count")
+    list_filter = ("seminar",)
+    list_select_related = ("seminar",)
+    search_fields = ("name", "memberships__user__email", "memberships__user__display_name")
+    ordering = ("seminar", "position", "name")
+    inlines = (TeamMembershipInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description="Members", ordering="member_count")
+    def member_count(self, team: Team) -> int:
+        return team.member_count  # type: ignore[attr-defined]
