@@ -17,6 +17,15 @@ from weeks.models import Enrollment, Question, QuestionSection, Reading, Seminar
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_tasks_run_in_process() -> None:
+    """No worker runs under pytest: tasks run in-process even when REDIS_URL is set (CI)."""
+    from seminar.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
 def make_user(email: str, **extra: object) -> User:
     user = User.objects.create_user(email=email, password=PASSWORD, **extra)
     from allauth.account.models import EmailAddress
