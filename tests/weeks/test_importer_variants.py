@@ -47,7 +47,8 @@ def everything(week: ParsedWeek) -> str:
 
 
 def words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
+    text = re.sub(r"\bq(\d)", r"\1", text.lower())  # "**Q1.**" is stored as question number 1
+    return set(re.findall(r"[a-z0-9]+", text))
 
 
 def body_lines(name: str) -> list[str]:
@@ -354,3 +355,35 @@ def test_per_day_optional_readings_end_at_the_next_day_heading():
         ("Wednesday", "Wednesday", [("2", "About Wednesday Main?")]),
     ]
     assert week.deadline == at(22, 10, 18)
+
+
+def test_messy_page_emphasised_titles_q_paragraphs_and_paper_links():
+    week = parse("messy.md")
+    assert (week.slug, week.number, week.class_date) == (
+        "week-18-a-messy-page",
+        18,
+        dt.date(2023, 10, 16),
+    )
+    assert [(r.title, r.url, r.citation) for r in week.readings] == [
+        ("Measuring Progress on Scalable Oversight.", "https://arxiv.org/abs/2211.03540",
+         "Bowman et al. [link](https://arxiv.org/abs/2211.03540)"),
+        ("AI Safety via Debate", "https://arxiv.org/abs/1805.00899",
+         "Irving, G., Christiano, P. 2018."),
+        ("Weak-to-Strong Generalization", "", "by Burns et al., a handout"),
+    ]  # fmt: skip
+    assert {r.group for r in week.readings} == {"Monday, 16 October: Scalable Oversight and Debate"}
+    assert [(s.title, s.reading_title, s.day_label) for s in week.sections] == [
+        ("Paper 1: Measuring Progress on Scalable Oversight.",
+         "Measuring Progress on Scalable Oversight.", "Monday, 16 October"),
+        ("Paper 2: AI Safety via Debate", "AI Safety via Debate", "Monday, 16 October"),
+        ("Questions about the handout", "", "Monday, 16 October"),
+    ]  # fmt: skip
+    assert [s.questions for s in week.sections] == [
+        [("1", "Is the sandwiching setup realistic?"), ("2", "What would a failure look like?")],
+        [("3", "Does honesty win debates?")],
+        [("1", "Is weak-to-strong a good analogy?")],
+    ]
+    # The bold parenthetical under "Questions for Monday" covers all of Monday's sections.
+    assert {s.deadline for s in week.sections} == {at(15, 10, 21)}
+    assert week.deadline == at(15, 10, 21)
+    assert week.warnings == ["line 14: reading 'Weak-to-Strong Generalization' has no link"]

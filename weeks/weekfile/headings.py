@@ -36,6 +36,7 @@ QUESTIONS_KIND = "questions"  # a generic "Discussion Questions" heading
 COMBINED_KIND = "combined"  # "Readings and Discussion Questions"
 DAY_KIND = "day"
 REQUIRED_GROUP_KIND = "required_group"
+SECTION_KIND = "section"  # "Questions about `Title`": opens a question section anywhere
 OTHER_KIND = "other"
 
 
@@ -72,7 +73,7 @@ def is_plain_readings(text: str) -> bool:
 def is_day(text: str) -> bool:
     return (
         DAY_START.match(text) is not None
-        and len(text) <= 40
+        and len(text.split()) <= 12
         and TRIGGER.search(text) is None
         and not QUESTIONS.search(text)
         and not READINGS.search(text)
@@ -87,7 +88,9 @@ def classify(raw: str, level: int) -> Heading:
     if questions and readings and readings.start() < questions.start():
         return Heading(COMBINED_KIND, text, level, weekday)
     if questions:
-        kind = QUESTIONS_KIND if is_generic_questions(text) else OTHER_KIND
+        if is_generic_questions(text):
+            return Heading(QUESTIONS_KIND, text, level, weekday)
+        kind = SECTION_KIND if QUESTIONS_ABOUT.match(text) else OTHER_KIND
         return Heading(kind, text, level, weekday)
     if (match := REQUIRED_GROUP.match(text)) is not None:
         return Heading(REQUIRED_GROUP_KIND, text, level, group=match.group("group").strip())
@@ -117,6 +120,12 @@ def pseudo_heading(line: str) -> Heading | None:
 def starts_section(line: str) -> bool:
     """ "Questions about `X`" or "Paper 1: X" — a line that opens a question section."""
     return QUESTIONS_ABOUT.match(line) is not None or PAPER.match(line) is not None
+
+
+def day_label(text: str, limit: int = 40) -> str:
+    """ "Monday, 16 October: Scalable oversight" → "Monday, 16 October" (the day, not the topic)."""
+    label = re.split(r":|\s[-–—]\s", text, maxsplit=1)[0].strip()
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def looks_optional(text: str) -> bool:

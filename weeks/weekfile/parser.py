@@ -31,6 +31,9 @@ from weeks.weekfile.readings import BARE_URL, LINK, parse_reading
 
 INTRO, REQ, OPT, DISCUSSION = "intro", REQUIRED, OPTIONAL, "discussion"
 BOLD_NUMBER = re.compile(r"^\*\*(?P<number>[A-Za-z]?\d{1,3}[a-z]?)[.:)]\*\*\s*")
+QUESTION_PARAGRAPH = re.compile(
+    r"^\s*(?:\*\*|__)?Q(?:uestion)?\s*(?P<number>\d{1,3})\s*[.:)]\s*(?:\*\*|__)?\s*", re.IGNORECASE
+)
 PAPER_REF = re.compile(r"\bpaper\s+(\d+)\b", re.IGNORECASE)
 DAY_LABEL_MAX = 40
 URL_VALIDATOR = URLValidator(schemes=["http", "https"])
@@ -53,7 +56,8 @@ class _State:
     class_date: dt.date | None
     mode: str = INTRO
     group: str = ""
-    day: str = ""
+    day: str = ""  # the day label questions get ("Monday, 16 October")
+    day_title: str = ""  # the whole day heading, naming that day's readings
     day_level: int = 0
     optional_level: int = 0
     intro: list[str] = field(default_factory=list)
@@ -62,6 +66,7 @@ class _State:
     sections: list[_Section] = field(default_factory=list)
     current: _Section | None = None
     after_rule: bool = False
+    heading_deadline: dt.datetime | None = None  # stated under a question heading: its sections'
     last_question: int = 0
     open_group: tuple[str, Block] | None = None  # a group heading no reading has used yet
     week_deadlines: list[Deadline] = field(default_factory=list)
@@ -136,6 +141,7 @@ class _Walker:
             h.QUESTIONS_KIND: self._questions_heading,
             h.DAY_KIND: self._day_heading,
             h.REQUIRED_GROUP_KIND: self._required_group_heading,
+            h.SECTION_KIND: self._section_heading,
         }.get(head.kind, self._other_heading)
         handler(head, block)
 
@@ -153,13 +159,13 @@ class _Walker:
             self._set_day(head.weekday, head.level)
         else:
             self._leave_day(head.level)
-        s.mode, s.group = REQ, s.day
-        s.current, s.after_rule = None, False
+        s.mode, s.group = REQ, s.day_title
+        s.current, s.after_rule, s.heading_deadline = None, False, None
 
     def _optional_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
         self._leave_day(head.level)
-        s.mode, s.group, s.optional_level = OPT, head.group or s.day, head.level
+        s.mode, s.group, s.optional_level = OPT, head.group or s.day_title, head.level
         s.current = None
 
     def _required_group_heading(self, head: h.Heading, block: Block) -> None:
@@ -174,21 +180,28 @@ class _Walker:
         else:
             self._leave_day(head.level)
         deadline = self._deadline(head.text)
+        s.heading_deadline = None
         if head.weekday or s.sections:
             self._open_section(title="", auto=True)
             self._section_deadline(deadline, block)
+            s.heading_deadline = deadline.when if deadline else None
         elif deadline is not None:
             s.week_deadlines.append(deadline)
 
     def _day_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
-        s.day, s.day_level = head.text[:DAY_LABEL_MAX], head.level
+        s.day, s.day_title, s.day_level = h.day_label(head.text), head.text, head.level
+        s.heading_deadline = None
         if s.mode == DISCUSSION:
             self._open_section(title=head.text, from_day=True)
         elif s.mode == INTRO or (s.mode == OPT and head.level <= s.optional_level):
             s.mode = REQ
         if s.mode in (REQ, OPT):
-            s.group = s.day
+            s.group = s.day_title
+
+    def _section_heading(self, head: h.Heading, block: Block) -> None:
+        self.s.mode = DISCUSSION
+        self._titled_section(head.text, block)
 
     def _other_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
@@ -212,7 +225,7 @@ class _Walker:
         s = self.s
         has_link = bool(LINK.search(block.text) or BARE_URL.search(block.text))
         if s.mode == INTRO and has_link and self.lists_are_readings:
-            s.mode, s.group = REQ, s.day
+            s.mode, s.group = REQ, s.day_title
         if s.mode in (REQ, OPT):
             self._reading(block)
         elif s.mode == DISCUSSION and (
@@ -229,7 +242,9 @@ class _Walker:
         head = h.pseudo_heading(first)
         if head is not None:
             self.heading(head, block)
-        elif h.starts_section(first):
+        elif h.starts_section(first) and (
+            self.s.mode == DISCUSSION or h.QUESTIONS_ABOUT.match(first)
+        ):
             self.s.mode = DISCUSSION
             self._titled_section(h.clean(first), block)
         else:
@@ -249,6 +264,10 @@ class _Walker:
 
     def _discussion_text(self, block: Block) -> None:
         s = self.s
+        if (match := QUESTION_PARAGRAPH.match(block.text)) is not None:
+            number = int(match.group("number"))
+            self._question(Block("item", block.line, block.text[match.end() :], number=number))
+            return
         if s.current is None and not s.after_rule:
             s.discussion_intro.append(block.text)
             for deadline in find_deadlines(block.text, tz=s.tz, near=s.class_date):
@@ -264,8 +283,10 @@ class _Walker:
                 " kept in that section's intro"
             )
         section.intro = "\n\n".join(p for p in (section.intro, block.text) if p)
-        if section.deadline is None:
-            self._section_deadline(self._deadline(block.text), block)
+        deadline = self._deadline(block.text) if section.deadline is None else None
+        self._section_deadline(deadline, block)
+        if deadline is not None and not section.questions and s.current.auto_title:
+            s.heading_deadline = deadline.when  # under "Questions for Monday": all its sections
 
     # helpers -----------------------------------------------------------------------------
     def _set_group(self, group: str, block: Block) -> None:
@@ -282,7 +303,7 @@ class _Walker:
     def _reading(self, block: Block) -> None:
         s = self.s
         parts = parse_reading(block.full_text)
-        if not parts.has_link:
+        if not parts.url:
             s.warnings.append(f"line {block.line}: reading {parts.title[:60]!r} has no link")
         kind = parts.kind or s.mode
         url = self._usable_url(parts.url, block)
@@ -335,9 +356,22 @@ class _Walker:
 
     def _titled_section(self, title: str, block: Block) -> None:
         s = self.s
+        urls = {m.group("url").strip("<>") for m in LINK.finditer(title)}
+        title = LINK.sub(lambda m: m.group("text"), title)
+        self._place_titled_section(title, block)
+        named = [r.title for r in s.readings if r.url and r.url in urls]
+        if named and s.current is not None:
+            s.current.section.reading_title = named[0]
+
+    def _place_titled_section(self, title: str, block: Block) -> None:
+        s = self.s
         current = s.current
         weekday = weekday_in(title)
-        if current is not None and current.empty and (current.auto_title or current.from_day):
+        if (
+            current is not None
+            and not current.section.questions
+            and (current.auto_title or current.from_day)
+        ):
             current.section.title, current.auto_title, current.from_day = title, False, False
             if weekday and not current.section.day_label:
                 current.section.day_label = weekday
@@ -350,7 +384,9 @@ class _Walker:
     def _open_section(self, *, title: str, auto: bool = False, from_day: bool = False) -> None:
         s = self.s
         s.mode = DISCUSSION
-        section = ParsedSection(position=len(s.sections), title=title, day_label=s.day)
+        section = ParsedSection(
+            position=len(s.sections), title=title, day_label=s.day, deadline=s.heading_deadline
+        )
         s.current = _Section(section, auto_title=auto, from_day=from_day)
         s.sections.append(s.current)
         s.after_rule = False
@@ -358,12 +394,12 @@ class _Walker:
     def _set_day(self, weekday: str, level: int) -> None:
         s = self.s
         if not s.day.lower().startswith(weekday.lower()):
-            s.day, s.day_level = weekday, level
+            s.day, s.day_title, s.day_level = weekday, weekday, level
 
     def _leave_day(self, level: int) -> None:
         """A heading at or above the day heading's level ends that day's part of the page."""
         if self.s.day and level <= self.s.day_level:
-            self.s.day, self.s.day_level = "", 0
+            self.s.day, self.s.day_title, self.s.day_level = "", "", 0
 
     def _deadline(self, text: str) -> Deadline | None:
         s = self.s

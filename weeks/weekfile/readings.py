@@ -17,7 +17,10 @@ LINK = re.compile(
     r"\((?P<url><[^>]*>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+\"[^\"]*\")?\)"
 )
 BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>]+)>?")
-BOLD = re.compile(r"\*\*(?P<text>[^*]+?)\*\*")
+EMPHASIS = re.compile(
+    r"\*\*([^*]+?)\*\*|(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])|(?<!\w)__?([^_]+?)__?(?!\w)"
+    r"|\"([^\"]{4,}?)\"|“([^”]{4,}?)”"
+)
 LEAD_TAG = re.compile(r"^\s*[*_]*\s*(?P<kind>required|optional)\s*[*_]*\s*[:\-–—]\s*[*_]*\s*",
                       re.IGNORECASE)  # fmt: skip
 INLINE_TAG = re.compile(r"`(?P<kind>required|optional)`|[(\[](?P<kind2>required|optional)[)\]]",
@@ -66,7 +69,7 @@ def split_abstract(text: str) -> tuple[str, str]:
 def parse_reading(text: str) -> ReadingParts:
     line, abstract = split_abstract(text)
     kind, line = _kind_tag(line)
-    parts = _with_link(line) or _with_bare_url(line) or _with_bold_title(line) or _plain(line)
+    parts = _with_link(line) or _with_bare_url(line) or _with_emphasis(line) or _plain(line)
     parts.abstract = abstract
     parts.citation = " ".join(parts.citation.split())
     parts.kind = kind
@@ -123,8 +126,12 @@ def _with_link(line: str) -> ReadingParts | None:
     prefix, suffix = line[: match.start()], line[match.end() :]
     if text.strip(" []*_.").lower() in AUX_LINK_TEXT and _clean_prefix(prefix):
         # `Some Title [PDF](url)`: the title is the text before the only link.
-        return ReadingParts(title=_clean_prefix(prefix).rstrip(":-– "), url=url,
-                            citation=_join(f"[{text}]({url})", _clean_suffix(suffix)))  # fmt: skip
+        aux = _join(f"[{text}]({url})", _clean_suffix(suffix))
+        lifted = _with_emphasis(prefix)
+        if lifted is not None:
+            lifted.url, lifted.citation = url, _join(lifted.citation, aux)
+            return lifted
+        return ReadingParts(title=_clean_prefix(prefix).rstrip(":-– "), url=url, citation=aux)
     note, cited = _split_prefix(prefix)
     return ReadingParts(
         title=text, url=url, note=note, citation=_join(cited, _clean_suffix(suffix))
@@ -139,6 +146,12 @@ def _with_bare_url(line: str) -> ReadingParts | None:
     end = match.start("url") + len(url)
     before = line[: match.start()].strip()
     after = line[end:].lstrip(">").strip()
+    lifted = _with_emphasis(before.rstrip(" -–—:"))
+    if lifted is not None:
+        note, rest = _parenthetical(after)
+        lifted.url, lifted.note = url, lifted.note or note
+        lifted.citation = _join(lifted.citation, rest)
+        return lifted
     title = before.rstrip(" -–—:").strip().strip("*_").strip()
     citation = ""
     if (kind := KIND_WORDS.search(title)) is not None and title[: kind.start()].strip():
@@ -165,17 +178,26 @@ def _parenthetical(text: str) -> tuple[str, str]:
     return "", _clean_suffix(text)
 
 
-def _with_bold_title(line: str) -> ReadingParts | None:
-    match = BOLD.search(line)
-    if (
-        match is None
-        or _clean_prefix(line[: match.start()]).rstrip(":")
-        and not line[: match.start()].strip().endswith(":")
-    ):
+def _emphasis(text: str) -> re.Match[str] | None:
+    return EMPHASIS.search(text)
+
+
+def _tidy(text: str) -> str:
+    """Citation text left after lifting the title out of it: no doubled or orphan stops."""
+    text = re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
+    return re.sub(r"([.,;:])\1+", r"\1", text).strip(" ,;")
+
+
+def _with_emphasis(line: str) -> ReadingParts | None:
+    """`**Title** Authors`, `Authors. *Title*. 2022`, `Note: "Title" Authors`."""
+    match = _emphasis(line)
+    if match is None:
         return None
-    note, _ = _split_prefix(line[: match.start()])
-    title = match.group("text").strip()
-    return ReadingParts(title=title, note=note, citation=_clean_suffix(line[match.end() :]))
+    title = next(g for g in match.groups() if g).strip()
+    prefix, suffix = line[: match.start()], line[match.end() :]
+    note, cited = _split_prefix(prefix)
+    citation = _tidy(_join(cited, suffix)) if cited else _clean_suffix(suffix)
+    return ReadingParts(title=title, note=note, citation=citation)
 
 
 def _plain(line: str) -> ReadingParts:
