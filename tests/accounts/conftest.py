@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+# The browser fixtures of the e2e harness, for test_browser.py.
+from tests.e2e.conftest import browser, page  # noqa: F401
+
 
 def roster_csv(rows: list[tuple[str, str, str]], header: bool = True) -> str:
     lines = ["email,name,role"] if header else []
