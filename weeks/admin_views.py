@@ -83,10 +83,11 @@ def week_import(request: HttpRequest, *, model_admin: WeekAdmin) -> HttpResponse
     import report as a message. A bad file keeps the form, with the reason on it."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    form = WeekImportForm(
-        request.POST or None, request.FILES or None, initial={"seminar": request.GET.get("seminar")}
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = WeekImportForm(request.POST, request.FILES)
+    else:
+        form = WeekImportForm(initial={"seminar": request.GET.get("seminar")})
+    if form.is_bound and form.is_valid():
         result = _import(form, source=request.FILES["file"].name)
         if result is not None:
             level = messages.WARNING if result.warnings else messages.SUCCESS
