@@ -48,7 +48,8 @@ def test_invited_email_registers_verifies_and_lands_on_its_seminar(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.edu"]
     link = CONFIRM_LINK.search(mail.outbox[0].body).group(1)
     assert client.get(link).status_code == 200
-    client.post(link)
+    confirmed = client.post(link)
+    assert confirmed["Location"] == reverse("account_login")
     assert EmailAddress.objects.get(user=user).verified
     assert Enrollment.objects.get(user=user, seminar=seminar).role == "student"
     invited.refresh_from_db()
