@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from weeks.models import LatePolicy, PostingState, QuestionSection, Week
@@ -83,10 +83,19 @@ def deadline_for(week: Week, when: dt.datetime | None, now: dt.datetime) -> Dead
 
 @dataclass(frozen=True)
 class RuleLine:
-    """One sentence of the posting rule, with the deadline it names (if any)."""
+    """One sentence of the posting rule: `lead`, the deadline it names (if any), `tail`.
 
-    text: str
+    Kept in parts so the page can wrap the deadline in a <time> element.
+    """
+
+    lead: str
     deadline: Deadline | None = None
+    tail: str = ""
+
+    @property
+    def text(self) -> str:
+        middle = f" by {self.deadline.text}" if self.deadline else ""
+        return f"{self.lead}{middle}{self.tail}"
 
 
 @dataclass(frozen=True)
@@ -138,22 +147,19 @@ def posting_rule(week: Week, sections: Sequence[QuestionSection], now: dt.dateti
     """
     numbered = [(i, s) for i, s in enumerate(sections, start=1) if s.required_answers > 0]
     if not numbered:
-        return PostingRule(lines=[RuleLine("Answering the questions is optional this week.")])
+        return PostingRule(lines=[RuleLine(lead="Answering the questions is optional this week.")])
     groups: dict[dt.datetime | None, list[tuple[int, QuestionSection]]] = {}
     for index, section in numbered:
         groups.setdefault(section.deadline or week.deadline, []).append((index, section))
     lines = []
     for when, members in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or now)):
-        deadline = deadline_for(week, when, now)
-        text = "Answer " + _what_to_answer(members, len(sections))
-        if deadline is not None:
-            text += f" by {deadline.text}"
-        lines.append(RuleLine(text=text, deadline=deadline))
+        lead = "Answer " + _what_to_answer(members, len(sections))
+        lines.append(RuleLine(lead=lead, deadline=deadline_for(week, when, now)))
     if len(lines) == 1:
-        lines = [RuleLine(text=f"{lines[0].text} — {EXEMPTION}.", deadline=lines[0].deadline)]
+        lines = [replace(lines[0], tail=f" — {EXEMPTION}.")]
     else:
-        lines = [RuleLine(text=f"{line.text}.", deadline=line.deadline) for line in lines]
-        lines.append(RuleLine(text="Leads and bloggers are exempt."))
+        lines = [replace(line, tail=".") for line in lines]
+        lines.append(RuleLine(lead="Leads and bloggers are exempt."))
     any_deadline = any(line.deadline for line in lines)
     late = _late_note(week, week.seminar.tz, now) if any_deadline else ""
     return PostingRule(lines=lines, late_note=late)

@@ -100,3 +100,25 @@ def describe(violations: list[dict]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
         for v in violations
     )
+
+
+SEED_WEEK = Path(__file__).resolve().parents[1] / "fixtures" / "weekfiles" / "week2-alignment.md"
+
+
+@pytest.fixture
+def seed_week(seminar):
+    """The real seed week (4 readings, 13 optional ones in 3 groups, 8 questions), imported
+    through the importer and published with a deadline three days away."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from weeks.importer import import_week_file
+    from weeks.models import Week
+
+    week = import_week_file(SEED_WEEK.read_text(), seminar=seminar).week
+    Week.objects.filter(pk=week.pk).update(
+        status=Week.Status.PUBLISHED, deadline=timezone.now() + dt.timedelta(days=3)
+    )
+    week.refresh_from_db()
+    return week

@@ -65,6 +65,22 @@ def test_student_pages_have_no_serious_accessibility_violations(
     audit(page)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_seed_week_page_has_no_serious_accessibility_violations(
+    page, live_server, student, seed_week, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    login(page, live_server, student.email, PASSWORD)
+    page.goto(f"{live_server.url}/s/{seed_week.seminar.slug}/w/{seed_week.slug}/")
+    assert page.locator(".reading-list > li").count() == 4 + 13
+    audit(page)
+
+
+def test_signup_page_has_no_serious_accessibility_violations(page, live_server, db):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    audit(page)
+
+
 def test_staff_draft_week_has_no_serious_accessibility_violations(page, live_server, staff, week):
     week.status = "draft"
     week.save()

@@ -69,3 +69,25 @@ def test_controls_are_at_least_44_px_tall_on_a_phone(phone_page, live_server, st
         CONTROLS,
     )
     assert not small, small
+
+
+@pytest.mark.parametrize(("device", "viewport"), [("phone", (390, 844)), ("desktop", (1280, 900))])
+def test_seed_week_reads_well_on_phone_and_desktop(
+    browser, live_server, student, seed_week, device, viewport
+):
+    """The real seed week, screenshotted for review at both sizes; never wider than the screen."""
+    width, height = viewport
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=device == "phone"
+    )
+    try:
+        page = context.new_page()
+        login(page, live_server, student.email, PASSWORD)
+        page.goto(f"{live_server.url}/s/{seed_week.seminar.slug}/w/{seed_week.slug}/")
+        page.wait_for_load_state("networkidle")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{device}-seed-week.png"), full_page=True)
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width == width
+    finally:
+        context.close()

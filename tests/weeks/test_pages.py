@@ -18,6 +18,11 @@ from weeks.models import Enrollment, Question, QuestionSection, Reading, Seminar
 NY = ZoneInfo("America/New_York")
 
 
+def page_text(html: str) -> str:
+    """The page's text without tags, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def titled(week: Week, title: str) -> Week:
     week.title = title
     week.save()
@@ -213,7 +218,7 @@ def test_week_page_numbers_required_readings_with_the_courses_numbers(client, st
         r'<a href="https://example.org/2">The Alignment',
         html,
     )
-    assert "(sections 1, 3, 4)" in html
+    assert '<span class="note">— sections 1, 3, 4</span>' in html
     assert "<em>arXiv</em>" in html
     assert "<p>Read <em>carefully</em>.</p>" in html
 
@@ -259,9 +264,12 @@ def test_week_page_states_the_rule_with_the_deadline_in_the_seminars_zone(
     html = client.get(week_url(full_week)).content.decode()
     assert (
         "Answer at least one question in each section by Sun 3 Sep 2023, 5:29 pm EDT"
-        " — leads and bloggers exempt." in html
+        " — leads and bloggers exempt." in page_text(html)
     )
-    assert '<time datetime="2023-09-03T17:29:00-04:00">' in html
+    assert (
+        'by <time datetime="2023-09-03T17:29:00-04:00">Sun 3 Sep 2023, 5:29 pm EDT</time>'
+        " — leads" in html
+    )
     assert "ago)" in html
     assert "Late posts are accepted and marked late." in html
 
@@ -428,3 +436,24 @@ def test_missing_page_renders_in_the_site_layout(client, settings, db):
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b'class="site-header"' in response.content
+
+
+def test_missing_page_offers_visitors_a_login_that_returns_here(client, settings, db):
+    settings.DEBUG = False
+    response = client.get("/s/nope/")
+    assert b"/accounts/login/?next=/s/nope/" in response.content
+
+
+def test_login_page_renders_in_the_site_layout(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert 'class="site-header"' in html
+    assert html.count("<h1") == 1
+    assert re.search(r"<title>\s*Sign In\s*· Seminar</title>", html)
+
+
+def test_account_settings_render_in_the_site_layout_with_an_account_menu(client, student):
+    client.force_login(student)
+    html = client.get(reverse("account_email")).content.decode()
+    assert 'class="site-header"' in html
+    assert 'aria-label="Account"' in html
+    assert html.count("<h1") == 1
