@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from weeks.models import Question, QuestionSection, Reading, Week
 from weeks.weekfile.headings import DAY_KIND, classify
@@ -34,7 +35,7 @@ def export_week_file(week: Week) -> str:
         if week.discussion_intro.strip():
             parts.append(week.discussion_intro.strip())
         parts.extend(_section(section) for section in sections)
-    return "\n\n".join(parts) + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(parts)) + "\n"
 
 
 def _toml(value: object) -> str:

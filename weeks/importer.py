@@ -55,15 +55,27 @@ class ImportResult:
         lines = [
             f"{self.source}: {verb} {week.title!r} (slug {week.slug}, week {week.number},"
             f" {week.get_status_display().lower()}) into {week.seminar.slug}",
-            f"  {c['required_readings']} required readings, {c['optional_readings']} optional"
-            f" readings in {c['optional_groups']} groups, {c['sections']} question sections,"
-            f" {c['questions']} questions",
+            f"  {_n(c['required_readings'], 'required reading')}, {_optional(c)},"
+            f" {_n(c['sections'], 'question section')}, {_n(c['questions'], 'question')}",
             f"  deadline: {_when(week)}",
         ]
         if self.warnings:
             lines.append(f"  {len(self.warnings)} warning(s):")
             lines.extend(f"  - {w}" for w in self.warnings)
         return "\n".join(lines)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _optional(counts: dict[str, int]) -> str:
+    readings, groups = counts["optional_readings"], counts["optional_groups"]
+    if not readings:
+        return "no optional readings"
+    if not groups:
+        return _n(readings, "optional reading")
+    return f"{_n(readings, 'optional reading')} in {_n(groups, 'group')}"
 
 
 def _when(week: Week) -> str:

@@ -283,3 +283,16 @@ def test_windows_line_endings_import_the_same(ny_seminar):
 def test_unknown_time_zone_is_a_week_file_error():
     with pytest.raises(WeekFileError, match="unknown time zone 'Mars/Olympus'"):
         parse_week_file(seed_text(), tz="Mars/Olympus")
+
+
+def test_report_counts_read_as_english_and_list_warnings(ny_seminar):
+    text = (WEEKFILES / "per-day-optional.md").read_text()
+    report = import_week_file(text, seminar=ny_seminar, source="w.md").report()
+    assert "2 required readings, 1 optional reading in 1 group, 2 question sections" in report
+    text = (WEEKFILES / "no-deadline.md").read_text()
+    report = import_week_file(text, seminar=ny_seminar, source="n.md").report()
+    assert "1 required reading, no optional readings, 1 question section, 1 question" in report
+    assert report.endswith(
+        '  deadline: none\n  1 warning(s):\n  - no deadline found (e.g. "Before 5:29pm on Sunday,'
+        ' September 3")'
+    )

@@ -387,3 +387,38 @@ def test_messy_page_emphasised_titles_q_paragraphs_and_paper_links():
     assert {s.deadline for s in week.sections} == {at(15, 10, 21)}
     assert week.deadline == at(15, 10, 21)
     assert week.warnings == ["line 14: reading 'Weak-to-Strong Generalization' has no link"]
+
+
+def page(body: str) -> ParsedWeek:
+    text = f'+++\ntitle = "Week 1: Inline"\ndate = "2023-09-03"\n+++\n\n{body}'
+    return parse_week_file(text, tz="America/New_York", source="inline.md")
+
+
+def test_required_answers_from_the_rule_and_from_a_section_intro():
+    week = page(
+        "# Readings\n\n1. [A paper](https://e.org/a)\n\n# Discussion Questions\n\n"
+        "Before 5pm on Sunday, September 3, answer at least two questions in each section.\n\n"
+        "## Questions about A paper\n\n1. One?\n2. Two?\n3. Three?\n\n"
+        "## Questions about the field\n\nHere answer at least 1 question.\n\n4. Four?\n5. Five?\n"
+    )
+    assert [s.required_answers for s in week.sections] == [2, 1]
+    assert parse("week2-alignment.md").sections[0].required_answers == 1
+
+
+def test_deadline_only_in_the_week_intro_is_used_and_reported():
+    week = page(
+        "Post your answers by 5pm on Sunday, September 3.\n\n"
+        "# Readings\n\n1. [A paper](https://e.org/a)\n\n# Questions\n\n1. One?\n"
+    )
+    assert week.deadline == at(3, 9, 17)
+    assert week.warnings == [
+        "deadline taken from the intro: 'Post your answers by 5pm on Sunday, September 3.'"
+    ]
+
+
+def test_question_headings_at_every_level():
+    for level in range(1, 7):
+        week = page(
+            f"# Readings\n\n1. [A paper](https://e.org/a)\n\n{'#' * level} Questions:\n\n1. One?\n"
+        )
+        assert [s.questions for s in week.sections] == [[("1", "One?")]], level

@@ -34,6 +34,8 @@ BOLD_NUMBER = re.compile(r"^\*\*(?P<number>[A-Za-z]?\d{1,3}[a-z]?)[.:)]\*\*\s*")
 QUESTION_PARAGRAPH = re.compile(
     r"^\s*(?:\*\*|__)?Q(?:uestion)?\s*(?P<number>\d{1,3})\s*[.:)]\s*(?:\*\*|__)?\s*", re.IGNORECASE
 )
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+AT_LEAST = re.compile(r"\bat least (?P<n>one|two|three|four|five|[1-9])\b", re.IGNORECASE)
 PAPER_REF = re.compile(r"\bpaper\s+(\d+)\b", re.IGNORECASE)
 DAY_LABEL_MAX = 40
 URL_VALIDATOR = URLValidator(schemes=["http", "https"])
@@ -89,6 +91,7 @@ def parse_week_file(text: str, *, tz: str, source: str = "<text>") -> ParsedWeek
         walker.block(block)
     walker.close_group()
     sections = _finish_sections(state)
+    _required_answers(sections, "\n\n".join(state.discussion_intro))
     _apply_section_meta(sections, fm.sections, state.warnings)
     week = ParsedWeek(
         title=fm.title,
@@ -453,6 +456,21 @@ def _finish_sections(state: _State) -> list[ParsedSection]:
         section.position = position
         section.title = section.title[:500]
     return sections
+
+
+def _answers_asked(text: str) -> int | None:
+    match = AT_LEAST.search(text)
+    if match is None:
+        return None
+    n = match.group("n").lower()
+    return int(n) if n.isdigit() else NUMBER_WORDS[n]
+
+
+def _required_answers(sections: list[ParsedSection], discussion_intro: str) -> None:
+    """ "answer at least two questions" in the rule (all sections) or in a section's intro."""
+    default = _answers_asked(discussion_intro) or 1
+    for section in sections:
+        section.required_answers = _answers_asked(section.intro) or default
 
 
 def _week_deadline(state: _State, sections: list[ParsedSection]) -> dt.datetime | None:
