@@ -422,3 +422,13 @@ def test_question_headings_at_every_level():
             f"# Readings\n\n1. [A paper](https://e.org/a)\n\n{'#' * level} Questions:\n\n1. One?\n"
         )
         assert [s.questions for s in week.sections] == [[("1", "One?")]], level
+
+
+def test_optional_groups_as_plain_colon_lines():
+    week = parse("optional-colon-groups.md")
+    assert titles(week) == ["Core Reading"]
+    assert [(r.group, r.title) for r in week.readings if r.kind == "optional"] == [
+        ("Background", "Colon Background Paper"),
+        ("Going further", "Colon Further Paper"),
+    ]
+    assert week.warnings == []

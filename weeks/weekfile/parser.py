@@ -242,7 +242,7 @@ class _Walker:
 
     def paragraph(self, block: Block) -> None:
         first, _, rest = block.text.partition("\n")
-        head = h.pseudo_heading(first)
+        head = h.pseudo_heading(first) or self._group_line(first, rest)
         if head is not None:
             self.heading(head, block)
         elif h.starts_section(first) and (
@@ -254,6 +254,14 @@ class _Walker:
             rest = block.text
         if rest.strip():
             self._text(Block("paragraph", block.line, rest.strip()))
+
+    def _group_line(self, first: str, rest: str) -> h.Heading | None:
+        """Among readings, a lone "Background:" line names a group like a heading would."""
+        in_readings = self.s.mode == OPT or (self.s.mode == REQ and self.s.readings)
+        match = h.COLON_LINE.match(first)
+        if not in_readings or rest.strip() or match is None:
+            return None
+        return h.Heading(h.OTHER_KIND, match.group("text").strip(), 7)
 
     def _text(self, block: Block) -> None:
         s = self.s

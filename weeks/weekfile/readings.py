@@ -46,7 +46,6 @@ class ReadingParts:
     note: str = ""
     abstract: str = ""
     kind: str | None = None  # from an inline tag; None: the list's kind
-    has_link: bool = True
 
 
 def split_abstract(text: str) -> tuple[str, str]:
@@ -201,7 +200,7 @@ def _with_emphasis(line: str) -> ReadingParts | None:
 
 
 def _plain(line: str) -> ReadingParts:
-    return ReadingParts(title=line.strip().strip("*_").strip(), has_link=False)
+    return ReadingParts(title=line.strip().strip("*_").strip())
 
 
 def _clamp(parts: ReadingParts) -> None:
