@@ -157,3 +157,11 @@ def test_export_command_output_matches_the_function(built_week, capsys):
 
     call_command("export_week", "built", seminar="source")
     assert capsys.readouterr().out == export_week_file(built_week)
+
+
+def test_export_query_count_does_not_grow_with_rows(seminars, django_assert_max_num_queries):
+    source, _ = seminars
+    week = import_week_file((WEEKFILES / "week2-alignment.md").read_text(), seminar=source).week
+    week = Week.objects.get(pk=week.pk)
+    with django_assert_max_num_queries(4):
+        export_week_file(week)

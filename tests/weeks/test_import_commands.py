@@ -186,3 +186,20 @@ def test_export_week_unknown_week_exits_1(db, capsys):
     Seminar.objects.create(title="S", slug="s")
     assert run("export_week", "--seminar", "s", "week42") == 1
     assert "no week 'week42' in seminar 's'" in capsys.readouterr().err
+
+
+def test_seminar_must_be_a_slug(db, capsys):
+    assert run("import_week", str(SEED), "--seminar", "Fall 2023!") == 2
+    assert "'Fall 2023!' is not a slug" in capsys.readouterr().err
+    assert not Seminar.objects.exists()
+
+
+def test_import_seminar_updates_title_and_time_zone_only_when_given(db, term_dir):
+    Seminar.objects.create(title="Old title", slug="s", timezone="Europe/Paris")
+    call_command("import_seminar", str(term_dir), seminar="s")
+    seminar = Seminar.objects.get(slug="s")
+    assert (seminar.title, seminar.timezone) == ("Old title", "Europe/Paris")
+    call_command("import_seminar", str(term_dir), seminar="s", title="New", replace=True)
+    seminar.refresh_from_db()
+    assert (seminar.title, seminar.timezone) == ("New", "Europe/Paris")
+    assert seminar.weeks.count() == 4

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from weeks.importer import WeekFileError, import_week_file
-from weeks.management.commands.import_week import read_week_file
+from weeks.management.commands.import_week import read_week_file, seminar_slug
 from weeks.models import Seminar, validate_timezone
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--seminar", required=True, help="Seminar slug")
+        parser.add_argument("--seminar", required=True, type=seminar_slug, help="Seminar slug")
         parser.add_argument("--title", help="Seminar title (default: its slug)")
         parser.add_argument("--timezone", help="IANA time zone, e.g. America/New_York")
         parser.add_argument(

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_slug
 from django.db import transaction
 
 from weeks.importer import WeekFileError, import_week_file
 from weeks.models import Seminar
+
+
+def seminar_slug(value: str) -> str:
+    """argparse type for --seminar: a slug, as the seminar's URL uses it."""
+    try:
+        validate_slug(value)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a slug (letters, digits, - and _)"
+        ) from exc
+    return value
 
 
 def read_week_file(path: Path) -> str:
@@ -24,7 +38,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="The week file (markdown + TOML front matter)")
-        parser.add_argument("--seminar", required=True, help="Seminar slug")
+        parser.add_argument("--seminar", required=True, type=seminar_slug, help="Seminar slug")
         parser.add_argument(
             "--replace", action="store_true", help="Replace the week if its slug exists"
         )
