@@ -432,3 +432,14 @@ def test_optional_groups_as_plain_colon_lines():
         ("Going further", "Colon Further Paper"),
     ]
     assert week.warnings == []
+
+
+def test_underlined_headings_and_a_rule_right_under_a_paragraph():
+    week = parse("setext.md")
+    assert week.class_date == dt.date(2023, 9, 3)
+    assert titles(week) == ["Underlined Paper"]
+    assert week.discussion_intro.endswith("Read the paper first,\nthen answer.")
+    assert [(s.title, s.reading_title, len(s.questions)) for s in week.sections] == [
+        ("Questions about Underlined Paper", "Underlined Paper", 2)
+    ]
+    assert week.deadline == at(3, 9, 17)

@@ -15,6 +15,7 @@ RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 ORDERED = re.compile(r"^( {0,3})(\d{1,4})[.)](?:\s+(.*)|\s*$)")
 BULLET = re.compile(r"^( {0,3})[-*+](?:\s+(.*)|\s*$)")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
+SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 
 
 @dataclass
@@ -64,7 +65,15 @@ class _Reader:
         if item and _indent(line) >= 2:
             self._continue_item(item, line)
             return
-        if (match := HEADING.match(line)) is not None:
+        paragraph = self.current if self.current and self.current.kind == "paragraph" else None
+        underlined = paragraph and "\n" not in paragraph.text and len(paragraph.text) <= 100
+        if underlined and not self.blank_before and (match := SETEXT.match(line)) is not None:
+            # A short line underlined with === or --- is a heading; under a longer paragraph,
+            # hand-written pages mean a rule (CommonMark would make it all one heading).
+            paragraph.kind, paragraph.level = "heading", 1 if match.group(1)[0] == "=" else 2
+            paragraph.text = paragraph.text.strip()
+            self.current = None
+        elif (match := HEADING.match(line)) is not None:
             self._push(
                 Block("heading", number, (match.group(2) or "").strip(), len(match.group(1)))
             )

@@ -105,6 +105,10 @@ def _class_date(value: Any, source: str, warnings: list[str]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip()).date()
+        except ValueError:
+            pass
         text = " ".join(value.replace(",", " , ").split()).replace(" ,", ",")
         for fmt in DATE_FORMATS:
             try:
