@@ -443,3 +443,14 @@ def test_underlined_headings_and_a_rule_right_under_a_paragraph():
         ("Questions about Underlined Paper", "Underlined Paper", 2)
     ]
     assert week.deadline == at(3, 9, 17)
+
+
+def test_bold_reading_paragraphs_are_readings_not_group_headings():
+    week = page(
+        "# Readings\n\n**[Bold Paper One](https://e.org/1)**\n\n**[Bold Paper Two](https://e.org/2)**"
+        "\n\n# Questions\n\n1. One?\n"
+    )
+    assert [(r.title, r.url, r.group) for r in week.readings] == [
+        ("Bold Paper One", "https://e.org/1", ""),
+        ("Bold Paper Two", "https://e.org/2", ""),
+    ]

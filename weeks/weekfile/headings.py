@@ -108,7 +108,9 @@ def pseudo_heading(line: str) -> Heading | None:
     if (match := BOLD_LINE.match(line)) is not None:
         text = match.group("text").strip()
         if text.startswith("(") or (TRIGGER.search(text) and re.search(r"\d", text)):
-            return None
+            return None  # a bold deadline line, "**(Due: Sunday, 9pm)**"
+        if "](" in text or "://" in text:
+            return None  # a bold reading, "**[Title](url)**"
         return classify(text, 7)
     if (match := COLON_LINE.match(line)) is not None:
         heading = classify(match.group("text"), 7)

@@ -14,7 +14,7 @@ from weeks.weekfile.parsed import OPTIONAL, REQUIRED
 
 LINK = re.compile(
     r"\[(?P<text>(?:[^\[\]]|\[[^\]]*\])+)\]"
-    r"\((?P<url><[^>]*>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+\"[^\"]*\")?\)"
+    r"\((?P<url><[^>]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)"
 )
 BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>]+)>?")
 EMPHASIS = re.compile(
@@ -23,8 +23,10 @@ EMPHASIS = re.compile(
 )
 LEAD_TAG = re.compile(r"^\s*[*_]*\s*(?P<kind>required|optional)\s*[*_]*\s*[:\-–—]\s*[*_]*\s*",
                       re.IGNORECASE)  # fmt: skip
-INLINE_TAG = re.compile(r"`(?P<kind>required|optional)`|[(\[](?P<kind2>required|optional)[)\]]",
-                        re.IGNORECASE)  # fmt: skip
+INLINE_TAG = re.compile(
+    r"`(?P<kind>required|optional)`|[(\[](?P<kind2>required|optional)[)\]](?!\()", re.IGNORECASE
+)
+ABSTRACT_LABEL = re.compile(r"^abstract\s*:\s*", re.IGNORECASE)
 AUX_LINK_TEXT = {
     "pdf", "html", "slides", "video", "code", "paper", "link", "arxiv", "blog", "website",
     "site", "here", "abstract", "doi", "github", "talk", "youtube", "openreview", "preprint",
@@ -56,8 +58,8 @@ def split_abstract(text: str) -> tuple[str, str]:
         stripped = line.strip()
         if stripped.startswith(">"):
             abstract.append(stripped[1:].removeprefix(" "))
-        elif stripped.lower().startswith("abstract:") or (abstract and stripped):
-            abstract.append(stripped.removeprefix("Abstract:").strip())
+        elif ABSTRACT_LABEL.match(stripped) or (abstract and stripped):
+            abstract.append(ABSTRACT_LABEL.sub("", stripped))
         elif abstract and not stripped:
             abstract.append("")
         else:
