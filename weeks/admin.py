@@ -38,7 +38,7 @@ from weeks.models import (
 
 LOCAL_FIELDS = ("deadline", "cutoff", "publish_at")
 SMALL_TEXTAREA = {
-    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
     models.URLField: {"assume_scheme": "https"},
 }
 
@@ -101,6 +101,7 @@ class SeminarTimezoneMixin:
 def zone_help_text(request: HttpRequest | None, text: str) -> str:
     zone = getattr(request, "seminar_zone", None)
     where = f"the seminar's time zone ({zone.key})" if zone else "the chosen seminar's time zone"
+    text = text.replace(", in the seminar's time zone", "")
     return f"{text} Entered and shown in {where}.".strip()
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -29,9 +30,9 @@ class WeekImportForm(forms.Form):
         help_text="A week page in markdown with TOML front matter (title, slug, date).",
     )
     replace = forms.BooleanField(
-        label="Replace the existing week with the same slug",
+        label="Replace existing week",
         required=False,
-        help_text="Without this, a file whose slug already exists in the seminar is refused.",
+        help_text="Update the week with the same slug in place; otherwise such a file is refused.",
     )
 
     def clean_file(self) -> str:
@@ -61,7 +62,8 @@ def _import(form: WeekImportForm, *, source: str) -> ImportResult | None:
         if status and not replace:
             form.add_error(
                 "replace",
-                f"Week “{parsed.slug}” already exists in {seminar}: tick this box to replace it.",
+                f"Week “{parsed.slug}” already exists in {seminar}:"
+                " tick “Replace existing week” to replace it.",
             )
             return None
         return import_week_file(
@@ -98,6 +100,7 @@ def week_import(request: HttpRequest, *, model_admin: WeekAdmin) -> HttpResponse
         "opts": Week._meta,
         "title": "Import a week file",
         "form": form,
+        "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
         "media": model_admin.media + form.media,
     }
     return TemplateResponse(request, "admin/weeks/week/import.html", context)
