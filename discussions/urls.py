@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+"""The discussion's endpoints, under /s/<seminar_slug>/w/<week_slug>/ (the week's URL).
+
+Templates build these paths from `discussion.base` (the week's URL) rather than reversing
+per comment; keep the two in step.
+"""
+
+from django.urls import path
+
+from discussions import views
 
 app_name = "discussions"
-urlpatterns: list = []
+urlpatterns = [
+    path("q/<int:question_id>/answer/", views.post_answer, name="answer"),
+    path("general/comment/", views.post_general, name="comment"),
+    path("c/<int:comment_id>/", views.comment_detail, name="detail"),
+    path("c/<int:comment_id>/reply/", views.reply, name="reply"),
+    path("c/<int:comment_id>/edit/", views.edit, name="edit"),
+    path("c/<int:comment_id>/delete/", views.delete, name="delete"),
+    path("c/<int:comment_id>/history/", views.history, name="history"),
+    path("draft/", views.save_draft, name="draft"),
+]

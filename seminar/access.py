@@ -7,15 +7,22 @@ looks missing), what they may see but not do raises PermissionDenied (403).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
-from weeks.models import Enrollment, Seminar, TeamMember, Week
+from weeks.models import Enrollment, QuestionSection, RevealPolicy, Seminar, TeamMember, Week
+
+if TYPE_CHECKING:
+    from discussions.models import Comment
 
 AnyUser = User | AnonymousUser
 
@@ -98,6 +105,74 @@ class WeekAccess:
     def is_exempt(self) -> bool:
         """Not owing posts this week: its lead and blogging teams, staff and auditors."""
         return self.team is not None or self.seminar_access.role != Enrollment.Role.STUDENT
+
+    # --- Discussion: comments on this week ---------------------------------------------
+
+    @property
+    def can_reply(self) -> bool:
+        """May reply to comments (the same people who may post; deadline rules aside)."""
+        return self.can_post
+
+    def is_author(self, comment: Comment) -> bool:
+        return self.user.is_authenticated and comment.author_id == self.user.pk
+
+    def can_edit(self, comment: Comment) -> bool:
+        """Authors edit their own comments of this week (not once deleted)."""
+        return (
+            self.can_post
+            and comment.week_id == self.week.pk
+            and comment.deleted_at is None
+            and self.is_author(comment)
+        )
+
+    def can_delete(self, comment: Comment) -> bool:
+        """Authors delete their own comments (softly: the thread keeps its replies)."""
+        return self.can_edit(comment)
+
+    @property
+    def can_see_history(self) -> bool:
+        """Reading the revisions of edited comments is for staff."""
+        return self.can_view and self.is_staff
+
+    @property
+    def can_flag(self) -> bool:
+        """Any member of the seminar (auditors too) may flag a comment for the leads."""
+        return self.can_view and self.user.is_authenticated and self.seminar_access.is_member
+
+    @property
+    def sees_all_answers(self) -> bool:
+        """Staff and this week's leads see every answer, whatever the reveal policy."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
+    def bypasses_posting_rules(self) -> bool:
+        """Staff may post after the cut-off and in locked threads; nobody else may."""
+        return self.can_post and self.is_staff
+
+    def can_see_answers(
+        self,
+        section: QuestionSection,
+        *,
+        answered_section_ids: Collection[int] = (),
+        now: dt.datetime | None = None,
+    ) -> bool:
+        """May see classmates' answers in `section` under its reveal policy.
+
+        `answered_section_ids`: sections where this user has a live answer of their own
+        (the caller knows it from the comments it already loaded). A user always sees
+        their own answers; this answers for everyone else's.
+        """
+        if not self.can_view:
+            return False
+        if self.sees_all_answers:
+            return True
+        policy = section.reveal_policy
+        if policy == RevealPolicy.AFTER_OWN:
+            return section.pk in answered_section_ids
+        if policy == RevealPolicy.AFTER_DEADLINE:
+            deadline = section.deadline or self.week.deadline
+            return deadline is None or (now or timezone.now()) >= deadline
+        return True
 
 
 def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:

@@ -1,0 +1,192 @@
+"""Writing to the discussion: posting, editing, deleting, drafts.
+
+Every rule of posting lives here (views only translate): who may post is asked of
+seminar.access; what may be posted, where and when is checked below and refused with a
+ValidationError whose message tells the writer what to do. Callers keep the writer's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from discussions.models import Comment, CommentRevision, Draft, ThreadLock
+from seminar.access import WeekAccess, require
+from weeks.models import PostingState, Question
+
+EMPTY = "Your comment is empty: write something before posting."
+OTHER_WEEK_QUESTION = "That question belongs to another week: answer it on its own week's page."
+OTHER_WEEK_PARENT = "That comment belongs to another week: reply to it on its own week's page."
+DELETED_PARENT = "That comment was deleted by its author: reply in the thread instead."
+WRONG_THREAD = "A reply belongs to the thread of the comment it answers."
+WEEK_LOCKED = "This week's discussion is locked: no new posts are accepted."
+THREAD_LOCKED = "This thread is locked by the moderators: no new posts are accepted."
+
+
+def clean_body(body: str) -> str:
+    """The body as typed, or a ValidationError for empty and too-long text."""
+    body = body or ""
+    if not body.strip():
+        raise ValidationError(EMPTY, code="empty")
+    limit = settings.MARKDOWN_MAX_LENGTH
+    if len(body) > limit:
+        raise ValidationError(
+            f"Too long: a comment has at most {limit:,} characters and this one has "
+            f"{len(body):,}. Shorten it or split it into two comments; your text is kept below.",
+            code="too_long",
+        )
+    return body
+
+
+def thread_deadline(access: WeekAccess, question: Question | None) -> dt.datetime | None:
+    """A question's section deadline when it sets one, else the week's."""
+    if question is not None and question.section.deadline:
+        return question.section.deadline
+    return access.week.deadline
+
+
+def closed_message(access: WeekAccess, deadline: dt.datetime | None) -> str:
+    week = access.week
+    tz = week.seminar.tz
+    last = week.cutoff or deadline
+    when = f" on {last.astimezone(tz):%A %b %-d at %-I:%M %p %Z}" if last else ""
+    if week.cutoff:
+        return f"Posting closed: the cut-off for late posts passed{when}."
+    return f"Posting closed: the deadline passed{when} and this seminar takes no late posts."
+
+
+def check_open(access: WeekAccess, question: Question | None, now: dt.datetime) -> PostingState:
+    """The posting state for a new post in this thread, or a ValidationError saying why not."""
+    week = access.week
+    if access.bypasses_posting_rules:
+        return PostingState.OPEN
+    if week.is_locked:
+        raise ValidationError(WEEK_LOCKED, code="locked")
+    locks = ThreadLock.objects.filter(week=week)
+    locks = locks.filter(question=question) if question else locks.filter(question__isnull=True)
+    if locks.exists():
+        raise ValidationError(THREAD_LOCKED, code="locked")
+    deadline = thread_deadline(access, question)
+    state = week.posting_state(now=now, deadline=deadline)
+    if state == PostingState.CLOSED:
+        raise ValidationError(closed_message(access, deadline), code="closed")
+    return state
+
+
+def check_place(access: WeekAccess, question: Question | None, parent: Comment | None) -> None:
+    week = access.week
+    if question is not None and question.section.week_id != week.pk:
+        raise ValidationError(OTHER_WEEK_QUESTION, code="other_week")
+    if parent is not None:
+        if parent.week_id != week.pk:
+            raise ValidationError(OTHER_WEEK_PARENT, code="other_week")
+        if parent.deleted_at is not None:
+            raise ValidationError(DELETED_PARENT, code="deleted")
+        if question is not None and parent.question_id != question.pk:
+            raise ValidationError(WRONG_THREAD, code="wrong_thread")
+
+
+def post_comment(
+    access: WeekAccess,
+    question: Question | None,
+    parent: Comment | None,
+    body: str,
+    *,
+    now: dt.datetime | None = None,
+) -> Comment:
+    """Post an answer (question), a general comment (neither) or a reply (parent).
+
+    Raises PermissionDenied when the user may not post in this week at all, and
+    ValidationError for anything about this post (text, place, deadline, lock).
+    """
+    require(access.can_post, "You may not post in this week's discussion.")
+    now = now or timezone.now()
+    if parent is not None and question is None:
+        question = parent.question
+    check_place(access, question, parent)
+    body = clean_body(body)
+    state = check_open(access, question, now)
+    comment = Comment(
+        week=access.week,
+        question=question,
+        parent=parent,
+        author=access.user,
+        body=body,
+        depth=(parent.depth + 1) if parent is not None else 0,
+        is_late=state == PostingState.LATE,
+    )
+    with transaction.atomic():
+        comment.save()
+        clear_draft(access, question=question, parent=parent)
+    return comment
+
+
+def edit_comment(access: WeekAccess, comment: Comment, body: str) -> Comment:
+    """Replace the text of one's own comment, keeping the previous text as a revision."""
+    require(access.can_edit(comment), "Only the author can edit this comment.")
+    body = clean_body(body)
+    if body == comment.body:
+        return comment
+    with transaction.atomic():
+        CommentRevision.objects.create(comment=comment, body=comment.body, edited_by=access.user)
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at", "updated_at"])
+    return comment
+
+
+def delete_comment(access: WeekAccess, comment: Comment) -> Comment:
+    """Soft delete: the comment stays in its thread as "deleted by author", replies kept."""
+    require(access.can_delete(comment), "Only the author can delete this comment.")
+    comment.deleted_at = timezone.now()
+    comment.save(update_fields=["deleted_at", "updated_at"])
+    return comment
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+def _draft_filter(
+    access: WeekAccess, question: Question | None, parent: Comment | None
+) -> dict[str, object]:
+    where: dict[str, object] = {"user": access.user, "week": access.week}
+    if parent is not None:
+        where["parent"] = parent
+    else:
+        where.update(parent__isnull=True)
+        where.update({"question": question} if question else {"question__isnull": True})
+    return where
+
+
+def save_draft(
+    access: WeekAccess, *, question: Question | None, parent: Comment | None, body: str
+) -> Draft | None:
+    """Keep the unfinished text on the server; empty text removes the draft."""
+    require(access.can_post, "You may not post in this week's discussion.")
+    if parent is not None and question is None:
+        question = parent.question
+    check_place(access, question, parent)
+    body = (body or "")[: settings.MARKDOWN_MAX_LENGTH * 2]  # a bound, not the posting rule
+    if not body.strip():
+        clear_draft(access, question=question, parent=parent)
+        return None
+    draft, _ = Draft.objects.update_or_create(
+        **_draft_filter(access, question, parent),
+        defaults={"body": body, "question": question, "parent": parent},
+    )
+    return draft
+
+
+def load_draft(access: WeekAccess, *, question: Question | None, parent: Comment | None) -> str:
+    if not access.user.is_authenticated:
+        return ""
+    draft = Draft.objects.filter(**_draft_filter(access, question, parent)).first()
+    return draft.body if draft else ""
+
+
+def clear_draft(access: WeekAccess, *, question: Question | None, parent: Comment | None) -> None:
+    Draft.objects.filter(**_draft_filter(access, question, parent)).delete()

@@ -1,0 +1,65 @@
+"""The week page's SQL query count does not grow with the number of comments."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from discussions.management.commands.bench_week import build_discussion, build_week
+from discussions.models import Comment
+from tests.discussions.helpers import add_comment, client_for, first_question
+
+# Session, user, seminar, enrollment, week, team, readings, sections, questions, the
+# discussion's own reads (comments, questions, team, staff, locks, drafts) and the
+# base template's: a fixed budget, whatever the number of comments.
+MAX_QUERIES = 25
+
+
+def week_page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_the_week_page_costs_the_same_queries_for_10_and_300_comments(
+    django_assert_max_num_queries,
+):
+    small_week, small_students = build_week(slug="small")
+    big_week, big_students = build_week(slug="big")
+    assert build_discussion(week=small_week, students=small_students, count=10) == 10
+    assert build_discussion(week=big_week, students=big_students, count=300) == 300
+    small_client = client_for_forced(small_students[-1])
+    big_client = client_for_forced(big_students[-1])
+    small_url, big_url = small_week.get_absolute_url(), big_week.get_absolute_url()
+    week_page_queries(small_client, small_url)  # warm caches (sessions, content types)
+    week_page_queries(big_client, big_url)
+
+    small = week_page_queries(small_client, small_url)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        big = week_page_queries(big_client, big_url)
+
+    assert small == big
+    page = big_client.get(big_url).content.decode()
+    assert page.count('class="comment ') == Comment.objects.filter(week=big_week).count()
+
+
+def test_staff_and_leads_pages_are_constant_too(week, staff, lead, student, other_student):
+    counts = []
+    for n in (3, 40):
+        for i in range(n):
+            parent = add_comment(week, other_student, f"a{i}", question=first_question(week))
+            add_comment(week, student, f"r{i}", parent=parent)
+        counts.append(
+            [week_page_queries(client_for(u), week.get_absolute_url()) for u in (staff, lead)]
+        )
+    assert counts[0] == counts[1]
+
+
+def client_for_forced(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
