@@ -163,6 +163,34 @@ def test_staff_without_permissions_cannot_run_actions_or_import(client, staff, w
     assert Week.objects.get(pk=week.pk).status == Week.Status.PUBLISHED
 
 
+def test_staff_with_the_week_permissions_build_and_publish_weeks(client, staff, seminar):
+    """Seminar staff need not be superusers: the weeks and teams permissions suffice."""
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=("weeks", "teams"))
+        | Permission.objects.filter(codename="view_user")
+    )
+    client.force_login(staff)
+    draft = make_week(seminar, status=Week.Status.DRAFT)
+    for url in (
+        reverse("admin:weeks_week_changelist"),
+        reverse("admin:weeks_week_change", args=[draft.pk]),
+        reverse("admin:weeks_week_import"),
+        reverse("admin:weeks_seminar_change", args=[seminar.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    run_action(client, "publish_action", draft)
+    run_action(client, "duplicate_action", draft)
+    assert Week.objects.get(pk=draft.pk).status == Week.Status.PUBLISHED
+    assert Week.objects.filter(slug="week1-copy", status=Week.Status.DRAFT).exists()
+    suggestions = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "", "app_label": "weeks", "model_name": "teammember", "field_name": "user"},
+    )
+    assert suggestions.status_code == 200
+
+
 # --- inlines ---------------------------------------------------------------------------
 
 
