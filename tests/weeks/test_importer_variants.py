@@ -454,3 +454,34 @@ def test_bold_reading_paragraphs_are_readings_not_group_headings():
         ("Bold Paper One", "https://e.org/1", ""),
         ("Bold Paper Two", "https://e.org/2", ""),
     ]
+
+
+def test_front_matter_deadlines_override_the_page_and_may_omit_the_offset():
+    text = (
+        '+++\ntitle = "Week 1"\ndate = "2023-09-03"\ndeadline = 2023-09-04T09:00:00\n'
+        '[[sections]]\ndeadline = "2023-09-02 18:30"\nday = "Saturday"\nrequired_answers = 2\n'
+        "+++\n\n# Readings\n\n1. [A](https://e.org/a)\n\n# Discussion Questions\n\n"
+        "Before 5pm on Sunday, September 3, answer.\n\n1. One?\n"
+    )
+    week = parse_week_file(text, tz="America/New_York")
+    assert week.deadline == at(4, 9, 9)
+    section = week.sections[0]
+    assert (section.deadline, section.day_label, section.required_answers) == (
+        at(2, 9, 18, 30), "Saturday", 2,
+    )  # fmt: skip
+
+
+def test_front_matter_sections_that_do_not_match_the_page_are_ignored_with_a_warning():
+    text = (
+        '+++\ntitle = "W"\ndate = "2023-09-03"\n[[sections]]\nday = "Monday"\n[[sections]]\n+++\n'
+    )
+    week = parse_week_file(text + "\n# Questions\n\n1. One?\n", tz="UTC")
+    assert week.sections[0].day_label == ""
+    assert "front matter describes 2 sections but the page has 1" in week.warnings[0]
+
+
+def test_front_matter_bad_deadline_is_a_week_file_error():
+    from weeks.importer import WeekFileError
+
+    with pytest.raises(WeekFileError, match="deadline must be a date and time"):
+        parse_week_file('+++\ntitle = "W"\ndeadline = "soon"\n+++\n', tz="UTC", source="w.md")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,8 @@ def _is_yaml(lines: list[str], start: int | None) -> bool:
     return start is not None and lines[start].strip() == "---"
 
 
-def read_front_matter(raw: str, source: str) -> FrontMatter:
+def read_front_matter(raw: str, source: str, tz: str = "UTC") -> FrontMatter:
+    """The front matter's fields; a deadline without an offset is wall time in `tz`."""
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -64,8 +66,8 @@ def read_front_matter(raw: str, source: str) -> FrontMatter:
         number=_number(data, slug, title, source),
         class_date=_class_date(data.get("date"), source, warnings),
         draft=_draft(data.get("draft", False), source),
-        deadline=_deadline(data.get("deadline"), source),
-        sections=_sections(data.get("sections", []), source),
+        deadline=_deadline(data.get("deadline"), source, tz),
+        sections=_sections(data.get("sections", []), source, tz),
         warnings=warnings,
     )
     return fm
@@ -124,23 +126,28 @@ def _draft(value: Any, source: str) -> bool:
     raise WeekFileError(f"{source}: draft must be true or false, got {value!r}")
 
 
-def _deadline(value: Any, source: str) -> dt.datetime | None:
+def _deadline(value: Any, source: str, tz: str) -> dt.datetime | None:
     if value is None:
         return None
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zoneinfo.ZoneInfo(tz))
     raise WeekFileError(
-        f"{source}: deadline must be a date-time with an offset, e.g. 2023-09-03T17:29:00-04:00"
+        f"{source}: deadline must be a date and time, e.g. 2023-09-03T17:29:00-04:00"
+        " or 2023-09-03 17:29 (the seminar's time zone)"
     )
 
 
-def _sections(value: Any, source: str) -> list[dict[str, Any]]:
+def _sections(value: Any, source: str, tz: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise WeekFileError(f"{source}: sections must be a list of [[sections]] tables")
     for entry in value:
-        deadline = entry.get("deadline")
-        if deadline is not None:
-            _deadline(deadline, source)
+        if entry.get("deadline") is not None:
+            entry["deadline"] = _deadline(entry["deadline"], source, tz)
         answers = entry.get("required_answers", 1)
         if isinstance(answers, bool) or not isinstance(answers, int) or answers < 0:
             raise WeekFileError(f"{source}: required_answers must be a whole number")

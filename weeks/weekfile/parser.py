@@ -83,7 +83,7 @@ def parse_week_file(text: str, *, tz: str, source: str = "<text>") -> ParsedWeek
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise WeekFileError(f"{source}: unknown time zone {tz!r}") from exc
     raw, body, first_line = split_front_matter(text, source)
-    fm = read_front_matter(raw, source)
+    fm = read_front_matter(raw, source, tz)
     state = _State(tz=tz, class_date=fm.class_date, warnings=list(fm.warnings))
     blocks = read_blocks(body, first_line)
     walker = _Walker(state, lists_are_readings=not _has_readings_heading(blocks))
