@@ -51,7 +51,10 @@ def load_settings(monkeypatch):
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process only; a deployment
+    # never has it, so the child must not inherit it.
+    dropped = {*ENV_NAMES, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
