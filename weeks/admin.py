@@ -399,7 +399,8 @@ class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, 
             self.message_user(
                 request,
                 format_html(
-                    'Created draft week {} “<a href="{}">{}</a>” from “{}”.',
+                    'Created draft week {} “<a href="{}">{}</a>” from “{}”: check its dates'
+                    " and teams before publishing.",
                     copy.number,
                     url,
                     copy.title,
