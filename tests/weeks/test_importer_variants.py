@@ -485,3 +485,17 @@ def test_front_matter_bad_deadline_is_a_week_file_error():
 
     with pytest.raises(WeekFileError, match="deadline must be a date and time"):
         parse_week_file('+++\ntitle = "W"\ndeadline = "soon"\n+++\n', tz="UTC", source="w.md")
+
+
+def test_bare_required_and_optional_labels_under_per_day_reading_headings():
+    week = parse("bare-kind-labels.md")
+    assert [(r.kind, r.group, r.title) for r in week.readings] == [
+        ("required", "Monday", "Monday Required Paper"),
+        ("optional", "Monday", "Monday Optional Paper"),
+        ("required", "Wednesday", "Wednesday Required Paper"),
+    ]
+    assert [(s.day_label, s.questions) for s in week.sections] == [
+        ("Monday", [("1", "About the Monday paper?")]),
+        ("Wednesday", [("2", "About the Wednesday paper?")]),
+    ]
+    assert week.warnings == []

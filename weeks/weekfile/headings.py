@@ -15,6 +15,11 @@ OPTIONAL_WORDS = re.compile(
     re.IGNORECASE,
 )
 REQUIRED_GROUP = re.compile(r"^required\s*(?:readings?)?\s*:\s*(?P<group>.+)$", re.IGNORECASE)
+BARE_KIND = re.compile(
+    r"^(?P<kind>required|mandatory|core|main|optional|further|additional|supplementa\w*|extra)"
+    r"(?:\s+(?:readings?|materials?|papers?))?$",
+    re.IGNORECASE,
+)
 DAY_START = re.compile(
     r"^(?:class|lecture|session|meeting)?\s*(?:on\s+)?(" + "|".join(WEEKDAYS) + r")\b",
     re.IGNORECASE,
@@ -92,6 +97,9 @@ def classify(raw: str, level: int) -> Heading:
             return Heading(QUESTIONS_KIND, text, level, weekday)
         kind = SECTION_KIND if QUESTIONS_ABOUT.match(text) else OTHER_KIND
         return Heading(kind, text, level, weekday)
+    if (match := BARE_KIND.match(plain.strip())) is not None:
+        optional = match.group("kind").lower() not in ("required", "mandatory", "core", "main")
+        return Heading(OPTIONAL_KIND if optional else READINGS_KIND, text, level, weekday)
     if (match := REQUIRED_GROUP.match(text)) is not None:
         return Heading(REQUIRED_GROUP_KIND, text, level, group=match.group("group").strip())
     if READINGS.search(plain):
