@@ -17,7 +17,7 @@ ALL_FIXTURES = sorted(p.name for p in WEEKFILES.glob("*.md"))
 # Words that only announce structure; the importer rebuilds them instead of storing them.
 STRUCTURAL = {
     "readings", "reading", "discussion", "questions", "question", "optional", "additional",
-    "required", "for", "and", "pdf",
+    "required", "for", "and", "pdf", "s",  # "s": the possessive of "Monday's Questions"
 }  # fmt: skip
 
 
