@@ -282,6 +282,9 @@ class SectionInline(LocalTimesMixin, admin.TabularInline):
             # Only this week's readings, fetched once for every row's select.
             reading.queryset = Reading.objects.filter(week=obj) if obj else Reading.objects.none()
             reading.choices = list(reading.choices)
+            reading.help_text = (
+                f"{reading.help_text} A reading added in this save can be picked after saving."
+            )
         return formset
 
 
