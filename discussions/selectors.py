@@ -17,6 +17,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, ThreadLock
@@ -122,8 +123,9 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
 
     section_of = {q.pk: q.section for q in questions}
     by_id = {c.pk: c for c in comments}
+    base = week.get_absolute_url()
     for comment in comments:
-        decorate(comment, access, teams, staff_ids, by_id)
+        decorate(comment, access, teams, staff_ids, by_id, base)
     own_sections = {
         section_of[c.question_id].pk
         for c in comments
@@ -168,9 +170,23 @@ def decorate(
     teams: dict[int, str],
     staff_ids: set[int],
     by_id: dict[int, Comment],
+    base: str | None = None,
 ) -> None:
-    """Set what the comment template reads: badges, notices, what the viewer may do."""
+    """Set what the comment template reads: badges, notices, what the viewer may do.
+
+    Strings (URLs, the local time, the badges' markup) are built here once rather than by
+    template filters and tags per comment: a 300-comment page renders several times faster.
+    """
     author = comment.author
+    base = base if base is not None else access.week.get_absolute_url()
+    comment.key = str(comment.pk)
+    comment.url = f"{base}c/{comment.pk}/"
+    comment.author_name = author.name
+    local = comment.created_at.astimezone(access.week.seminar.tz)
+    comment.time_iso = local.isoformat(timespec="seconds")
+    comment.time_text = (
+        f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p} {local.tzname()}"
+    )
     comment.children = []
     comment.level = min(comment.depth, MAX_NEST_DEPTH)  # how far it is indented
     comment.is_author_staff = author.is_superuser or author.pk in staff_ids
@@ -192,6 +208,34 @@ def decorate(
     comment.viewer_can_delete = access.can_delete(comment)
     comment.viewer_can_reply = access.can_reply and comment.deleted_at is None
     comment.viewer_is_author = access.is_author(comment)
+    comment.viewer_sees_history = comment.edited_at is not None and access.can_see_history
+    comment.has_actions = (
+        comment.viewer_can_reply or comment.viewer_can_edit or comment.viewer_sees_history
+    )
+    comment.nests = comment.depth < MAX_NEST_DEPTH
+    comment.badges = badges_html(comment, access)
+
+
+def badges_html(comment: Comment, access: WeekAccess) -> str:
+    badges = []
+    if comment.is_author_staff:
+        badges.append(("staff", "staff"))
+    if comment.is_author_lead:
+        badges.append(("lead", "lead"))
+    if comment.is_author_blogger:
+        badges.append(("blogger", "blogger"))
+    if comment.is_pinned:
+        badges.append(("pinned", "pinned"))
+    if comment.is_endorsed:
+        badges.append(("endorsed", "endorsed"))
+    if comment.is_late:
+        badges.append(("late", "late"))
+    if comment.edited_at is not None and comment.deleted_at is None:
+        badges.append(("edited", "edited"))
+    if comment.is_hidden and access.can_moderate:
+        reason = f"hidden: {comment.hidden_reason}" if comment.hidden_reason else "hidden"
+        badges.append(("hidden", reason))
+    return format_html_join("", '<span class="badge badge-{}">{}</span>', badges)
 
 
 def container_of(comment: Comment, by_id: dict[int, Comment]) -> int | None:
