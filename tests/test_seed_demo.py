@@ -66,6 +66,7 @@ def test_open_week_is_the_seed_week_imported_with_the_deadline_a_few_days_ahead(
     assert week.deadline < timezone.now() + dt.timedelta(days=6)
     local = week.deadline.astimezone(demo.seminar.tz)
     assert (local.hour, local.minute) == (17, 29)
+    assert week.class_date == local.date() + dt.timedelta(days=1)
     assert week.posting_state() == PostingState.OPEN
 
 
@@ -79,7 +80,8 @@ def test_open_week_text_states_the_moved_deadline_day(demo):
 def test_closed_week_is_published_with_its_deadline_passed(demo):
     week = demo.weeks["closed"]
     assert week.status == Week.Status.PUBLISHED
-    assert week.deadline < timezone.now()
+    assert week.deadline < week.cutoff < timezone.now()
+    assert week.posting_state() == PostingState.CLOSED
     assert week.number < demo.weeks["open"].number
 
 

@@ -88,6 +88,8 @@ OPEN_DEADLINE_DAYS = 4
 OPEN_DEADLINE_TIME = dt.time(17, 29)
 # The closed week's deadline: this many days ago, same time of day.
 CLOSED_DEADLINE_DAYS_AGO = 5
+# … with a cut-off this many days after its deadline (also past): late posts, then closed.
+CLOSED_LATE_DAYS = 2
 # The draft week is due on the Tuesday at least this many days ahead, at 9 pm.
 DRAFT_DEADLINE_MIN_DAYS = 8
 DRAFT_DEADLINE_TIME = dt.time(21, 0)
@@ -241,7 +243,8 @@ def open_week_text(deadline: dt.datetime) -> str:
     for old in (SEED_DATE_LINE, SEED_DEADLINE_DAY):
         if old not in text:
             raise ValueError(f"{OPEN_WEEK_FILE.name} no longer contains {old!r}")
-    text = text.replace(SEED_DATE_LINE, f'date = "{deadline:%d %b %Y}"')
+    class_date = deadline.date() + dt.timedelta(days=1)  # class meets the day after
+    text = text.replace(SEED_DATE_LINE, f'date = "{class_date:%d %b %Y}"')
     return text.replace(SEED_DEADLINE_DAY, f"{deadline:%A, %B} {deadline.day}")
 
 
@@ -278,14 +281,18 @@ class WeekDates:
     status: str
     deadline: dt.datetime
     class_date: dt.date
+    cutoff: dt.datetime | None = None
 
 
 def closed_dates(now: dt.datetime) -> WeekDates:
+    """Deadline a few days ago, late posts accepted for two days after it: closed now."""
     day = local_today(now) - dt.timedelta(days=CLOSED_DEADLINE_DAYS_AGO)
+    deadline = local_deadline(day, OPEN_DEADLINE_TIME)
     return WeekDates(
         status=Week.Status.PUBLISHED,
-        deadline=local_deadline(day, OPEN_DEADLINE_TIME),
+        deadline=deadline,
         class_date=day + dt.timedelta(days=1),
+        cutoff=deadline + dt.timedelta(days=CLOSED_LATE_DAYS),
     )
 
 
@@ -320,7 +327,7 @@ def build_week(seminar: Seminar, data: dict[str, Any], dates: WeekDates, now: dt
             "publish_at": None,
             "published_at": now if dates.status == Week.Status.PUBLISHED else None,
             "deadline": dates.deadline,
-            "cutoff": None,
+            "cutoff": dates.cutoff,
             "class_date": dates.class_date,
         },
     )
