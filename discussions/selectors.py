@@ -24,6 +24,14 @@ from discussions.models import MAX_NEST_DEPTH, Comment, Draft, ThreadLock
 from seminar.access import WeekAccess
 from weeks.models import Enrollment, PostingState, Question, RevealPolicy, TeamMember
 
+# Author columns the page never reads (decorate reads name parts, email, is_superuser).
+DEFERRED_AUTHOR_FIELDS = (
+    "author__password",
+    "author__last_login",
+    "author__is_staff",
+    "author__is_active",
+    "author__date_joined",
+)
 HIDDEN_NOTICE = "Hidden by a moderator."
 DELETED_NOTICE = "Deleted by author."
 REVEAL_NOTICES = {
@@ -110,7 +118,10 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         .order_by("section__position", "position")
     )
     comments = list(
-        Comment.objects.filter(week=week).select_related("author").defer("body")
+        Comment.objects.filter(week=week)
+        .select_related("author")
+        .defer("body")
+        .defer(*DEFERRED_AUTHOR_FIELDS)
     )  # Meta ordering: pinned first, then oldest first
     teams = dict(TeamMember.objects.filter(week=week).values_list("user_id", "team"))
     staff_ids = set(

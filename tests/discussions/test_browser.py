@@ -114,3 +114,12 @@ def test_with_javascript_off_posting_and_replying_work(
 def open_week_nojs(page, live_server, user, week) -> None:
     login(page, live_server, user.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
+
+
+def test_math_in_a_new_comment_is_typeset_after_the_swap(page, live_server, week, student):
+    question = first_question(week)
+    open_week(page, live_server, student, week)
+    form = page.locator(f"#form-q{question.pk}")
+    form.locator("textarea").fill("Energy: $E = mc^2$")
+    form.get_by_role("button", name="Post answer").click()
+    page.locator(f"#comments-q{question.pk} .katex").first.wait_for()
