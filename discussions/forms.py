@@ -22,10 +22,15 @@ class CommentForm(forms.Form):
         help_text="Markdown: **bold**, `code`, [links](https://…), $math$. A preview shows below.",
     )
 
-    def __init__(self, *args: Any, key: str = "new", draft_url: str = "", **kwargs: Any) -> None:
-        """`key` makes element ids unique when a page holds many forms (e.g. "q12", "c40")."""
+    def __init__(
+        self, *args: Any, key: str = "new", draft_url: str = "", label: str = "", **kwargs: Any
+    ) -> None:
+        """`key` makes element ids unique when a page holds many forms (e.g. "q12", "r40");
+        `label` names the field for screen readers ("Your answer to question 3")."""
         kwargs.setdefault("auto_id", f"id_%s_{key}")
         super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
         attrs = self.fields["body"].widget.attrs
         attrs["aria-describedby"] = f"errors-{key} id_body_{key}_helptext"
         if draft_url:

@@ -307,9 +307,16 @@ def finish_thread(
         qid = question.pk if question else None
         thread.form = CommentForm(
             key=thread.key,
+            label=answer_label(question),
             initial={"body": drafts.get(qid, "")},
             draft_url=week.get_absolute_url() + thread.draft,
         )
+
+
+def answer_label(question: Question | None) -> str:
+    if question is None:
+        return "Your comment on the readings"
+    return f"Your answer to question {question.number}"
 
 
 def comment_for_user(access: WeekAccess, comment_id: int) -> Comment:

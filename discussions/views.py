@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from discussions import services
 from discussions.forms import CommentForm
 from discussions.models import Comment
-from discussions.selectors import Discussion, comment_for_user, decorate
+from discussions.selectors import Discussion, answer_label, comment_for_user, decorate
 from seminar.access import WeekAccess, require, week_for_user
 from seminar.lib.markdown import render_markdown
 from weeks.models import Enrollment, Question, TeamMember
@@ -143,6 +143,12 @@ def posted_response(
     return HttpResponse(replacement + oob)
 
 
+def field_label(question: Question | None, parent: Comment | None) -> str:
+    if parent is not None:
+        return f"Your reply to {parent.author.name}"
+    return answer_label(question)
+
+
 def get_question(access: WeekAccess, question_id: int) -> Question:
     """A question of this seminar (another week's is refused by the rules, with a message)."""
     question = (
@@ -169,7 +175,8 @@ def _post_new(
 ) -> HttpResponse:
     """Shared by answer, general comment and reply: post, or show the form again."""
     require(access.can_post, CANNOT_POST)
-    form = CommentForm(request.POST, key=key, draft_url=draft_url)
+    label = field_label(question, parent)
+    form = CommentForm(request.POST, key=key, draft_url=draft_url, label=label)
     context = form_context(access, form=form, key=key, action=action, draft_url=draft_url, **extra)
     try:
         comment = services.post_comment(access, question, parent, form.text)
@@ -179,7 +186,7 @@ def _post_new(
     if parent is not None:
         replacement = ""  # the reply form goes away
     else:
-        fresh = CommentForm(key=key, draft_url=draft_url)
+        fresh = CommentForm(key=key, draft_url=draft_url, label=label)
         replacement = render_to_string(
             "discussions/_form.html", {**context, "form": fresh, "errors": []}, request
         )
@@ -201,7 +208,8 @@ def post_answer(
     if request.method == "GET":
         require(access.can_post, CANNOT_POST)
         body = services.load_draft(access, question=question, parent=None)
-        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body})
+        label = field_label(question, None)
+        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body}, label=label)
         context = form_context(access, form=form, key=key, action=action, draft_url=draft_url)
         return form_response(request, {**context, **extra}, title=title)
     return _post_new(
@@ -228,7 +236,8 @@ def post_general(request: HttpRequest, seminar_slug: str, week_slug: str) -> Htt
     if request.method == "GET":
         require(access.can_post, CANNOT_POST)
         body = services.load_draft(access, question=None, parent=None)
-        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body})
+        label = field_label(None, None)
+        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body}, label=label)
         context = form_context(access, form=form, key=key, action=action, draft_url=draft_url)
         return form_response(request, {**context, **extra}, title=title)
     return _post_new(
@@ -265,7 +274,8 @@ def reply(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: i
     title = f"Reply to {parent.author.name}"
     if request.method == "GET":
         body = services.load_draft(access, question=parent.question, parent=parent)
-        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body})
+        label = field_label(None, parent)
+        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body}, label=label)
         context = form_context(access, form=form, key=key, action=action, draft_url=draft_url)
         return form_response(request, {**context, **extra}, title=title)
     return _post_new(
@@ -292,7 +302,7 @@ def other_week_comment(access: WeekAccess, comment_id: int) -> bool:
 def refuse_reply(request: HttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     key = f"r{comment_id}"
     action = f"{access.week.get_absolute_url()}c/{comment_id}/reply/"
-    form = CommentForm(request.POST, key=key)
+    form = CommentForm(request.POST, key=key, label="Your comment")
     context = form_context(
         access,
         form=form,
@@ -323,10 +333,10 @@ def edit(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: in
     }
     title = "Edit your comment"
     if request.method == "GET":
-        form = CommentForm(key=key, initial={"body": comment.body})
+        form = CommentForm(key=key, initial={"body": comment.body}, label="Your comment")
         context = form_context(access, form=form, key=key, action=action, **extra)
         return form_response(request, context, title=title)
-    form = CommentForm(request.POST, key=key)
+    form = CommentForm(request.POST, key=key, label="Your comment")
     try:
         services.edit_comment(access, comment, form.text)
     except ValidationError as error:

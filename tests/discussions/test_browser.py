@@ -123,3 +123,14 @@ def test_math_in_a_new_comment_is_typeset_after_the_swap(page, live_server, week
     form.locator("textarea").fill("Energy: $E = mc^2$")
     form.get_by_role("button", name="Post answer").click()
     page.locator(f"#comments-q{question.pk} .katex").first.wait_for()
+
+
+def test_leaving_the_page_saves_the_draft_with_sendbeacon(page, live_server, week, student):
+    from discussions.models import Draft
+
+    question = first_question(week)
+    open_week(page, live_server, student, week)
+    page.locator(f"#form-q{question.pk} textarea").fill("Typed, then left at once")
+    page.goto(f"{live_server.url}/")  # before the 1.5 s typing debounce fires
+    page.wait_for_timeout(500)
+    assert Draft.objects.get(question=question).body == "Typed, then left at once"
