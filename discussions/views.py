@@ -11,13 +11,15 @@ Who may do what is asked of seminar.access; the rules of posting live in service
 
 from __future__ import annotations
 
-from functools import cache
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -33,13 +35,45 @@ from seminar.lib.markdown import render_markdown
 from weeks.models import Enrollment, Question, TeamMember
 
 CANNOT_POST = "You may not post in this week's discussion."
+LOGGED_OUT = "You are logged out: log in again in another tab, then post. Your text is kept here."
+View = Callable[..., HttpResponse]
+
+
+def keep_text_when_logged_out(view: View) -> View:
+    """A session that expired while someone wrote must not lose their text to a 404.
+
+    An anonymous POST gets the form back (same action, the text, a message) and nothing
+    about the seminar or week, whose existence anonymous users may not learn.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        target = request.headers.get("HX-Target", "")
+        key = target.removeprefix("form-") if target.startswith("form-") else "new"
+        form = CommentForm(request.POST, key=key)
+        context = {
+            "form": form,
+            "key": key,
+            "action": request.path,
+            "errors": [LOGGED_OUT],
+            "target": "this",
+            "submit_label": "Post",
+        }
+        if is_htmx(request):
+            return render(request, "discussions/_form.html", context)
+        context["login_url"] = f"{resolve_url(settings.LOGIN_URL)}?next={request.path}"
+        return render(request, "discussions/logged_out.html", context, status=403)
+
+    return wrapper
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-@cache
+@functools.cache
 def page_base() -> str:
     """The site's base template when there is one, else a bare page of our own."""
     try:
@@ -193,6 +227,7 @@ def _post_new(
     return posted_response(request, access, comment, replacement)
 
 
+@keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def post_answer(
@@ -225,6 +260,7 @@ def post_answer(
     )
 
 
+@keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def post_general(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
@@ -253,6 +289,7 @@ def post_general(request: HttpRequest, seminar_slug: str, week_slug: str) -> Htt
     )
 
 
+@keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def reply(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int) -> HttpResponse:
@@ -315,6 +352,7 @@ def refuse_reply(request: HttpRequest, access: WeekAccess, comment_id: int) -> H
     return form_response(request, context, title="Reply", status=400)
 
 
+@keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int) -> HttpResponse:

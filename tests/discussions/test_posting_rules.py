@@ -239,3 +239,16 @@ def test_the_limit_comes_from_settings(seminar, week, student):
     access = week_for_user(student, seminar.slug, week.slug)
     with pytest.raises(ValidationError, match="at most 50 characters"):
         services.post_comment(access, None, None, "z" * 51)
+
+
+def test_a_logged_out_writer_gets_their_text_back_not_a_404(week, htmx):
+    from django.test import Client
+
+    url = answer_url(week, first_question(week))
+    extra = {**HTMX, "HTTP_HX_TARGET": "form-q1"} if htmx else {}
+    response = Client().post(url, {"body": MARK}, **extra)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == (200 if htmx else 403)
+    assert "You are logged out" in page and MARK in page
+    assert week.title not in page and "LLM Risks" not in page  # nothing about the seminar
+    assert not Comment.objects.exists()
