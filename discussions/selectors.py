@@ -303,6 +303,8 @@ def finish_thread(
     may_post = access.can_post and (
         access.bypasses_posting_rules or (not thread.locked and thread.state != PostingState.CLOSED)
     )
+    if not may_post:
+        no_reply_links(thread.comments)
     if may_post:
         qid = question.pk if question else None
         thread.form = CommentForm(
@@ -311,6 +313,14 @@ def finish_thread(
             initial={"body": drafts.get(qid, "")},
             draft_url=week.get_absolute_url() + thread.draft,
         )
+
+
+def no_reply_links(comments: Iterable[Comment]) -> None:
+    """A thread that takes no posts (closed, locked) offers no Reply links."""
+    for comment in comments:
+        comment.viewer_can_reply = False
+        comment.has_actions = comment.viewer_can_edit or comment.viewer_sees_history
+        no_reply_links(comment.children)
 
 
 def answer_label(question: Question | None) -> str:

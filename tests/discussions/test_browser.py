@@ -134,3 +134,19 @@ def test_leaving_the_page_saves_the_draft_with_sendbeacon(page, live_server, wee
     page.goto(f"{live_server.url}/")  # before the 1.5 s typing debounce fires
     page.wait_for_timeout(500)
     assert Draft.objects.get(question=question).body == "Typed, then left at once"
+
+
+def test_a_week_page_with_threads_and_forms_passes_the_accessibility_audit(
+    page, live_server, week, student, other_student, lead
+):
+    from tests.e2e.conftest import axe_violations, describe
+
+    question = first_question(week)
+    answer = add_comment(week, other_student, "An answer with `code`", question=question)
+    reply = add_comment(week, lead, "A reply", parent=answer)
+    add_comment(week, student, "Deeper", parent=reply)
+    open_week(page, live_server, student, week)
+    page.locator(f"#main-c{answer.pk}").get_by_role("link", name="Reply").click()
+    page.locator(f"#form-r{answer.pk}").wait_for()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)

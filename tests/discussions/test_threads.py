@@ -115,3 +115,14 @@ def test_the_selector_stores_html_and_never_renders_on_view(week, student, monke
 
     monkeypatch.setattr("seminar.lib.models.render_markdown", boom)
     assert "<strong>stored</strong>" in page_of(student, week)
+
+
+def test_a_locked_thread_offers_no_reply_links(week, student, other_student):
+    from discussions.models import ThreadLock
+
+    question = first_question(week)
+    answer = add_comment(week, other_student, "locked in", question=question)
+    ThreadLock.objects.create(week=week, question=question)
+    page = page_of(student, week)
+    assert f"c/{answer.pk}/reply/" not in page
+    assert "This thread is locked" in page
