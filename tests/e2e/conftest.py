@@ -34,16 +34,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     setattr(item, f"rep_{report.when}", report)
 
 
+# One Playwright and one Chromium for the whole run. Test folders outside tests/e2e import
+# `browser`, and each import is a separate session fixture: they must share this instance,
+# because a second sync_playwright() in the same thread fails ("Sync API inside the
+# asyncio loop"). The last fixture to finish closes it.
+_CHROMIUM: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    if not _CHROMIUM:
+        playwright = sync_playwright().start()
+        _CHROMIUM["playwright"] = playwright
+        _CHROMIUM["browser"] = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        _CHROMIUM["users"] = 0
+    _CHROMIUM["users"] += 1
+    yield _CHROMIUM["browser"]
+    _CHROMIUM["users"] -= 1
+    if _CHROMIUM["users"] == 0:
+        _CHROMIUM["browser"].close()
+        _CHROMIUM["playwright"].stop()
+        _CHROMIUM.clear()
 
 
 def _new_page(browser, request, **context_options):
