@@ -89,6 +89,17 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password")}),
         ("Name", {"fields": ("display_name", "first_name", "last_name")}),
         (
+            "Profile",
+            {
+                "fields": (
+                    "pronouns",
+                    "email_reply_notices",
+                    "email_reminders",
+                    "email_announcements",
+                )
+            },
+        ),
+        (
             "Permissions",
             {
                 "fields": (

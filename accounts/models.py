@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
+
+def new_calendar_token() -> str:
+    """A fresh secret for the personal calendar feed URL."""
+    return secrets.token_urlsafe(24)
 
 
 class RosterRole(models.TextChoices):
@@ -42,6 +48,29 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=150, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+
+    class ReplyNotices(models.TextChoices):
+        BATCHED = "batched", "At most one email per thread every 15 minutes"
+        DAILY = "daily", "A daily digest"
+        OFF = "off", "Never"
+
+    # Email preferences, honoured by every email of that kind (and its unsubscribe link).
+    email_reply_notices = models.CharField(
+        "replies to my comments",
+        max_length=8,
+        choices=ReplyNotices.choices,
+        default=ReplyNotices.BATCHED,
+    )
+    email_reminders = models.BooleanField("deadline and duty reminders", default=True)
+    email_announcements = models.BooleanField("announcements of new weeks", default=True)
+    calendar_token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text="The secret in the personal calendar feed's URL; reset it to revoke the old URL.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -160,3 +160,13 @@ def test_repeated_failed_logins_are_rate_limited(client, student) -> None:
     # Even the right password is refused while the limit lasts.
     assert limited in attempt(PASSWORD)
     assert "_auth_user_id" not in client.session
+
+
+def test_a_failed_login_is_announced_and_keeps_the_email(client, student) -> None:
+    page = client.post(
+        reverse("account_login"), {"login": "student@example.edu", "password": "wrong"}
+    ).content.decode()
+    assert 'role="alert"' in page and "The form was not sent" in page
+    assert 'value="student@example.edu"' in page
+    fresh = client.get(reverse("account_login")).content.decode()
+    assert "The form was not sent" not in fresh
