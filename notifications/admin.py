@@ -1,0 +1,53 @@
+"""Staff see the outbox (read-only, with a resend of failed rows) and set each seminar's
+reminder timing in an inline on the seminar page."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from notifications.models import NotificationSettings, OutboxEmail
+from notifications.outbox import send_after_commit
+
+
+class NotificationSettingsInline(admin.StackedInline):
+    """On the seminar's admin page (weeks/admin.py SeminarAdmin.inlines)."""
+
+    model = NotificationSettings
+    can_delete = False
+    max_num = 1
+    extra = 1
+    verbose_name = "email reminders"
+    verbose_name_plural = "email reminders"
+    fields = ("reminder_hours", "lead_reminder_days", "blog_reminder_days")
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("to_email", "subject", "subject_key")
+    date_hierarchy = "created_at"
+    actions = ("send_again",)
+    readonly_fields = tuple(
+        f.name for f in OutboxEmail._meta.get_fields() if f.concrete and f.name != "id"
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("notifications.change_outboxemail")
+
+    @admin.action(description="Try failed emails again", permissions=["resend"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
+        ids = list(queryset.filter(status=OutboxEmail.Status.FAILED).values_list("pk", flat=True))
+        OutboxEmail.objects.filter(pk__in=ids).update(
+            status=OutboxEmail.Status.PENDING, attempts=0, claimed_at=None
+        )
+        send_after_commit(ids)
+        messages.success(request, f"{len(ids)} failed email(s) queued again.")

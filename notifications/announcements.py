@@ -1,0 +1,145 @@
+"""Announcements of published weeks, and the team duty reminders.
+
+A week published (by staff now, or by its schedule) gets one announcement per enrolled
+member who wants announcements — written in the publishing transaction, keyed on the
+week, so publishing again after an unpublish announces nothing twice.
+
+Duties: the week's lead team is reminded `lead_reminder_days` before class; the blogging
+team `blog_reminder_days` after class while their post is not published. Each is due at
+9:00 in the seminar's time zone and sent once (outbox key), within a short grace period —
+a restart after days does not remind people of duties long past.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.emails import absolute, render_email
+from notifications.models import OutboxEmail
+from notifications.outbox import enqueue_rendered, send_after_commit
+from notifications.reminders import settings_for
+from weeks.models import TeamMember, Week
+
+Kind = OutboxEmail.Kind
+DUTY_HOUR = 9
+DUTY_GRACE = dt.timedelta(days=2)
+
+
+def week_announce(week_id: int) -> int:
+    """Write the announcement of a just-published week for each enrolled member who
+    wants announcements; return how many are new. Call it inside the publishing
+    transaction: the emails exist exactly when the publication commits."""
+    week = Week.objects.select_related("seminar").filter(pk=week_id).first()
+    if week is None or not week.is_published:
+        return 0
+    members = User.objects.filter(
+        enrollments__seminar_id=week.seminar_id, is_active=True, email_announcements=True
+    ).distinct()
+    new_ids = []
+    with transaction.atomic():
+        for user in members:
+            email = render_email(
+                "announcement",
+                recipient=user,
+                seminar=week.seminar,
+                category="announcements",
+                reason="you are enrolled in this seminar",
+                context={
+                    "week": week,
+                    "week_url": absolute(week.get_absolute_url()),
+                    "tz": week.seminar.tz,
+                    "readings": list(week.readings.filter(kind="required")),
+                },
+            )
+            row = enqueue_rendered(Kind.ANNOUNCEMENT, user, f"week:{week.pk}", email)
+            if row is not None:
+                new_ids.append(row.pk)
+        send_after_commit(new_ids)
+    return len(new_ids)
+
+
+# --- Team duties ---------------------------------------------------------------------------
+
+
+def at_local(day: dt.date, week: Week, hour: int = DUTY_HOUR) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=week.seminar.tz)
+
+
+def _team(week: Week, team: str) -> list[User]:
+    return [
+        m.user
+        for m in week.team_members.all()
+        if m.team == team and m.user.is_active and m.user.email_reminders
+    ]
+
+
+def _duty(week: Week, users: list[User], *, duty: str, days: int, due: dt.datetime) -> list[int]:
+    ids = []
+    for user in users:
+        email = render_email(
+            f"duty_{duty}",
+            recipient=user,
+            seminar=week.seminar,
+            category="reminders",
+            reason=f"you are on this week's {'lead' if duty == 'lead' else 'blogging'} team",
+            context={
+                "week": week,
+                "week_url": absolute(week.get_absolute_url()),
+                "days": days,
+                "due": due,
+                "tz": week.seminar.tz,
+            },
+        )
+        row = enqueue_rendered(Kind.DUTY, user, f"week:{week.pk}:{duty}", email, offset=f"{days}d")
+        if row is not None:
+            ids.append(row.pk)
+    return ids
+
+
+def week_duties_send(week: Week, *, now: dt.datetime) -> int:
+    """Write the duty reminders of one week that are due now; return how many are new."""
+    config = settings_for(week.seminar)
+    if week.class_date is None:
+        return 0
+    new_ids: list[int] = []
+    with transaction.atomic():
+        days = config.lead_reminder_days
+        due = at_local(week.class_date - dt.timedelta(days=days), week)
+        class_starts = at_local(week.class_date, week, hour=0)
+        if due <= now < min(class_starts, due + DUTY_GRACE):
+            new_ids += _duty(
+                week, _team(week, TeamMember.Team.LEAD), duty="lead", days=days, due=due
+            )
+        days = config.blog_reminder_days
+        due = at_local(week.class_date + dt.timedelta(days=days), week)
+        if due <= now < due + DUTY_GRACE and not blog_published(week):
+            new_ids += _duty(
+                week, _team(week, TeamMember.Team.BLOG), duty="blog", days=days, due=due
+            )
+        send_after_commit(new_ids)
+    return len(new_ids)
+
+
+def blog_published(week: Week) -> bool:
+    from blog.models import BlogPost
+
+    return BlogPost.objects.filter(week=week, status=BlogPost.Status.PUBLISHED).exists()
+
+
+def duties_send_due(*, now: dt.datetime | None = None) -> int:
+    """The periodic scan for team duties; safe to run twice or concurrently."""
+    now = now or timezone.now()
+    today = now.date()
+    # Lead reminders come at most ~2 weeks ahead, blog ones at most ~5 weeks after class.
+    near = Q(
+        class_date__gte=today - dt.timedelta(days=40), class_date__lte=today + dt.timedelta(days=15)
+    )
+    weeks = (
+        Week.objects.filter(near).select_related("seminar").prefetch_related("team_members__user")
+    )
+    return sum(week_duties_send(week, now=now) for week in weeks)

@@ -1,0 +1,189 @@
+"""The email outbox, each seminar's reminder settings and pending reply notices.
+
+Every email the app sends is first a row of `OutboxEmail`, written in the transaction of
+the change that causes it. Its unique key (kind, recipient, subject key, offset) is what
+makes "never twice" hold: a reminder for week 3, 48 hours before, to one student can be
+inserted once, whatever runs twice or at once. A task sends pending rows, claiming each
+with a conditional UPDATE; a periodic sweep sends what the task never got to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# A claim older than this belongs to a worker that died: the sweep may claim the row again.
+# Longer than the task time limit, so a slow but live worker is never overtaken.
+CLAIM_STALE_AFTER = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+class OutboxQuerySet(models.QuerySet["OutboxEmail"]):
+    def claimable(self, now: dt.datetime | None = None) -> OutboxQuerySet:
+        """Pending rows nobody holds: never claimed, or claimed by a worker that died."""
+        now = now or timezone.now()
+        return self.filter(status=OutboxEmail.Status.PENDING).filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_STALE_AFTER)
+        )
+
+
+class OutboxEmail(models.Model):
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Deadline reminder"
+        DUTY = "duty", "Team duty reminder"
+        ANNOUNCEMENT = "announcement", "New week announcement"
+        NOTICE = "notice", "Reply notice"
+        DIGEST = "digest", "Daily digest of replies"
+        INVITATION = "invitation", "Invitation to register"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (unsubscribed or too late)"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox_emails",
+        help_text="Blank only for invitations (the person has no account yet).",
+    )
+    to_email = models.EmailField(help_text="The address when the row was written.")
+    subject_key = models.CharField(
+        max_length=120, help_text='What the email is about, e.g. "week:12" or "section:40".'
+    )
+    offset = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text='Which of its emails, e.g. "48h" or "manual-2026-11-25".',
+    )
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not sent after this (a reminder after its deadline)."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = "outbox email"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=("kind", "recipient", "subject_key", "offset"), name="outbox_unique_email"
+            ),
+            # Invitations have no recipient account (NULLs never collide): key on the address.
+            models.UniqueConstraint(
+                fields=("kind", "to_email", "subject_key", "offset"),
+                condition=Q(recipient__isnull=True),
+                name="outbox_unique_address",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=("status", "claimed_at"), name="outbox_status_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"
+
+
+def validate_hours(value: str) -> None:
+    try:
+        hours = parse_hours(value)
+    except ValueError:
+        raise ValidationError('Write whole hours separated by commas, e.g. "48, 3".') from None
+    if any(h <= 0 or h > 24 * 14 for h in hours):
+        raise ValidationError("Each offset is between 1 and 336 hours (two weeks).")
+
+
+def parse_hours(value: str) -> list[int]:
+    """ "48, 3" → [48, 3] (largest first, duplicates dropped); ValueError on junk."""
+    return sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()})[::-1]
+
+
+class NotificationSettings(models.Model):
+    """A seminar's reminder timing. A seminar without a row uses the field defaults."""
+
+    seminar = models.OneToOneField(
+        "weeks.Seminar", on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    reminder_hours = models.CharField(
+        "reminder offsets (hours)",
+        max_length=60,
+        default="48, 3",
+        validators=[validate_hours],
+        help_text="Hours before each deadline that students who still owe a post are "
+        "reminded, e.g. 48, 3. Empty: no deadline reminders.",
+        blank=True,
+    )
+    lead_reminder_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Days before class the week's lead team is reminded."
+    )
+    blog_reminder_days = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="Days after class the blogging team is reminded if their post is not "
+        "published yet.",
+    )
+
+    class Meta:
+        verbose_name = "email reminder settings"
+        verbose_name_plural = "email reminder settings"
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.seminar}"
+
+    @property
+    def offsets(self) -> list[int]:
+        return parse_hours(self.reminder_hours or "")
+
+
+class ReplyNotice(models.Model):
+    """A reply someone's comment got, waiting to be emailed (batched or in a digest).
+
+    `email` is set once an outbox row carries it; until then it is pending.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reply_notices"
+    )
+    comment = models.ForeignKey(
+        "discussions.Comment", on_delete=models.CASCADE, related_name="reply_notices"
+    )
+    thread_key = models.CharField(max_length=60)
+    email = models.ForeignKey(
+        OutboxEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=("recipient", "comment"), name="reply_notice_unique"),
+        ]
+        indexes: ClassVar = [
+            models.Index(
+                fields=("recipient", "thread_key"),
+                condition=Q(email__isnull=True),
+                name="reply_notice_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply {self.comment_id} for {self.recipient_id}"

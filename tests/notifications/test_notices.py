@@ -1,0 +1,109 @@
+"""Reply notices: at most one email per thread per 15 minutes, a daily digest, or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from discussions.models import Comment
+from discussions.services import post_comment
+from notifications.models import OutboxEmail, ReplyNotice
+from notifications.notices import digests_send, notices_send_due
+from notifications.outbox import sweep
+from seminar.access import seminar_access, week_access
+from tests.discussions.helpers import client_for, comment_url
+
+pytestmark = pytest.mark.django_db
+
+Kind = OutboxEmail.Kind
+
+
+def post(user, week, body: str, parent: Comment | None = None) -> Comment:
+    access = week_access(seminar_access(user, week.seminar), week)
+    question = None if parent else week.sections.first().questions.first()
+    return post_comment(access, question, parent, body)
+
+
+@pytest.fixture
+def answer(week, student) -> Comment:
+    return post(student, week, "What I think about question 1.")
+
+
+def test_the_first_reply_is_emailed_at_once_through_the_posting_page(
+    week, student, other_student, answer, django_capture_on_commit_callbacks
+):
+    client = client_for(other_student)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(comment_url(answer, "reply"), {"body": "I **disagree**."})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == [student.email]
+    assert message.subject == "[LLM Risks] Olive replied to you in Week 1"
+    assert "I **disagree**." in message.body
+    assert "<strong>disagree</strong>" in message.alternatives[0].content
+    reply = Comment.objects.get(parent=answer)
+    assert f"https://seminar.example.edu/s/llm-risks/w/week1/#c{reply.pk}" in message.body
+
+
+def test_later_replies_in_the_window_go_together_after_15_minutes(
+    week, student, other_student, answer, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(other_student, week, "First reply.", parent=answer)
+    with (
+        time_machine.travel(start + dt.timedelta(minutes=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        post(other_student, week, "Second reply.", parent=answer)
+        post(other_student, week, "Third reply.", parent=answer)
+        assert notices_send_due() == 0
+    assert len(mail.outbox) == 1
+    with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
+        assert notices_send_due() == 1
+        assert notices_send_due() == 0
+        sweep()
+    assert len(mail.outbox) == 2
+    batch = mail.outbox[1]
+    assert batch.subject == "[LLM Risks] 2 new replies to you in Week 1"
+    assert "Second reply." in batch.body and "Third reply." in batch.body
+    assert "First reply." not in batch.body
+
+
+def test_no_notice_for_replying_to_oneself_or_when_turned_off(week, student, other_student, answer):
+    post(student, week, "Replying to myself.", parent=answer)
+    other_student.email_reply_notices = "off"
+    other_student.save()
+    theirs = post(other_student, week, "Mine.")
+    post(student, week, "A reply to Olive.", parent=theirs)
+    assert ReplyNotice.objects.count() == 0
+
+
+def test_a_reply_hidden_before_the_batch_goes_is_not_emailed(week, student, other_student, answer):
+    reply = post(other_student, week, "Rude reply.", parent=answer)
+    Comment.objects.filter(pk=reply.pk).update(is_hidden=True, hidden_at=timezone.now())
+    assert notices_send_due() == 0
+    assert ReplyNotice.objects.count() == 0
+
+
+def test_daily_digest_collects_the_days_replies_once(week, student, other_student, answer):
+    student.email_reply_notices = "daily"
+    student.save()
+    post(other_student, week, "Reply one.", parent=answer)
+    post(other_student, week, "Reply two.", parent=answer)
+    assert notices_send_due() == 0  # nothing batched for a digest reader
+    morning = timezone.now().replace(hour=8, minute=0, tzinfo=dt.UTC)
+    with time_machine.travel(morning, tick=False):
+        assert digests_send() == 0  # before the digest hour
+    with time_machine.travel(morning + dt.timedelta(hours=5), tick=False):
+        assert digests_send() == 1
+        assert digests_send() == 0
+        sweep()
+    (digest,) = mail.outbox
+    assert digest.subject == "[LLM Risks] 2 new replies to your comments"
+    assert "Reply one." in digest.body and "Reply two." in digest.body
+    assert OutboxEmail.objects.get().kind == Kind.DIGEST
