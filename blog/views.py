@@ -1,0 +1,354 @@
+"""The blog pages: the week's post (draft or published), its editor, history, review
+actions, feedback, the discussion download and the seminar's blog index.
+
+Every page works without JavaScript; htmx adds autosave and in-place feedback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from blog import selectors, services
+from blog.discussion import discussion_markdown
+from blog.feeds import feed_token
+from blog.forms import FeedbackForm, PostForm, ReviewForm
+from blog.models import BlogPost, BlogRevision
+from seminar.access import WeekAccess, require, seminar_for_user, week_for_user
+from seminar.lib.markdown import render_markdown
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def base_context(access: WeekAccess, post: BlogPost | None) -> dict[str, Any]:
+    week = access.week
+    return {
+        "access": access,
+        "week": week,
+        "seminar": week.seminar,
+        "current_seminar": week.seminar,
+        "post": post,
+        "due": selectors.due_dates(week),
+        "post_url": selectors.post_url(week),
+        "edit_url": selectors.editor_url(week),
+    }
+
+
+def add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form (field errors on their fields)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, " ".join(error.messages))
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+@require_safe
+@login_not_required
+def index(request: HttpRequest, seminar_slug: str) -> HttpResponse:
+    access = seminar_for_user(request.user, seminar_slug)
+    posts = list(selectors.published_posts(access))
+    for post in posts:
+        post.week.seminar = access.seminar
+    private_feed = ""
+    if not access.seminar.is_public and access.is_member and request.user.is_authenticated:
+        token = feed_token(request.user, access.seminar)
+        private_feed = request.build_absolute_uri(
+            reverse("blog:private_feed", args=[seminar_slug, token])
+        )
+    context = {
+        "access": access,
+        "seminar": access.seminar,
+        "current_seminar": access.seminar,
+        "posts": posts,
+        "feed_url": request.build_absolute_uri(reverse("blog:feed", args=[seminar_slug])),
+        "private_feed_url": private_feed,
+    }
+    return render(request, "blog/index.html", context)
+
+
+@require_safe
+@login_not_required
+def post_detail(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    if not access.can_see_post(post):
+        raise Http404("No blog post here yet")
+    return render(request, "blog/post_detail.html", detail_context(access, post))
+
+
+def detail_context(access: WeekAccess, post: BlogPost, **forms: Any) -> dict[str, Any]:
+    """The post page: the post, its credits, the week's readings and questions, and while
+    it is a draft the feedback and the forms (`forms` replaces a form that has errors)."""
+    context = base_context(access, post)
+    context["credits"] = selectors.credits_for(access.week)
+    context.update(selectors.week_material(access.week))
+    if not post.is_published:
+        context["feedback"] = selectors.feedback_for(post)
+        context["feedback_form"] = FeedbackForm()
+        context["review_form"] = ReviewForm()
+    context.update(forms)
+    return context
+
+
+@require_safe
+def history(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    require(access.can_blog, "Only the blogging team and staff see the post's history.")
+    post = selectors.post_of(access.week)
+    if post is None:
+        raise Http404("No blog post yet")
+    revisions = selectors.revisions_for(post)
+    chosen, diff = None, []
+    if request.GET.get("rev", "").isdigit():
+        by_id = {r.pk: i for i, r in enumerate(revisions)}
+        index_ = by_id.get(int(request.GET["rev"]))
+        if index_ is None:
+            raise Http404("No such revision")
+        chosen = revisions[index_]
+        previous = revisions[index_ + 1] if index_ + 1 < len(revisions) else None
+        diff = selectors.revision_diff(previous, chosen)
+    context = base_context(access, post) | {
+        "revisions": revisions,
+        "chosen": chosen,
+        "diff": diff,
+        "can_restore": access.can_edit_post(post),
+    }
+    return render(request, "blog/history.html", context)
+
+
+@require_safe
+def discussion_download(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    require(access.can_download_discussion, "Only the blogging team and staff download this.")
+    base_url = request.build_absolute_uri(access.week.get_absolute_url())
+    text = discussion_markdown(access, base_url=base_url)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    filename = f"{access.week.seminar.slug}-{access.week.slug}-discussion.md"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+def editor_context(
+    access: WeekAccess, post: BlogPost | None, form: PostForm, **extra: Any
+) -> dict[str, Any]:
+    context = base_context(access, post)
+    context.update(
+        form=form,
+        autosave_url=autosave_url(access, post),
+        review_form=ReviewForm(),
+        **extra,
+    )
+    return context
+
+
+def autosave_url(access: WeekAccess, post: BlogPost | None) -> str:
+    """Where the editor autosaves; none for a published post (readers would see every
+    keystroke of a fix): staff press Save."""
+    if post is not None and post.is_published:
+        return ""
+    return reverse("blog:autosave", args=[access.week.seminar.slug, access.week.slug])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    """The editor. Buttons: Save, or Preview (renders the text below, saves nothing)."""
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
+    if request.method != "POST":
+        initial = {
+            "title": post.title if post else services.default_title(access.week),
+            "body": post.body if post else "",
+            "version": post.version if post else 0,
+        }
+        form = PostForm(initial=initial, autosave_url=autosave_url(access, post))
+        return render(request, "blog/post_edit.html", editor_context(access, post, form))
+    form = PostForm(request.POST, autosave_url=autosave_url(access, post))
+    form.is_valid()
+    data = form.cleaned_data
+    if request.POST.get("action") == "preview":
+        preview = render_markdown(data.get("body", ""))
+        context = editor_context(access, post, form, preview_html=preview)
+        return render(request, "blog/post_edit.html", context)
+    try:
+        services.post_save(
+            week=access.week,
+            author=request.user,
+            title=data.get("title", ""),
+            body=data.get("body", ""),
+            base_version=data.get("version"),
+        )
+    except ValidationError as error:
+        add_errors(form, error)
+        if getattr(error, "code", None) == "stale":
+            # The writer has now seen the warning: a second Save keeps their text.
+            form.data = form.data.copy()
+            form.data["version"] = str(selectors.post_of(access.week).version)
+        return render(
+            request, "blog/post_edit.html", editor_context(access, post, form), status=400
+        )
+    messages.success(request, "Post saved.")
+    return redirect(selectors.editor_url(access.week))
+
+
+@require_POST
+def autosave(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    """Keep the text while typing (htmx) and on leaving the page (sendBeacon)."""
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
+    form = PostForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    title, body = data.get("title", ""), data.get("body", "")
+    status, message, version = 200, "", post.version if post else 0
+    if post is None and not body.strip():
+        message = ""
+    elif post is not None and post.is_published:
+        status, message = 409, "The post is published: press Save to change it."
+    else:
+        try:
+            post = services.post_save(
+                week=access.week,
+                author=request.user,
+                title=title,
+                body=body,
+                base_version=data.get("version"),
+                kind=BlogRevision.Kind.AUTOSAVE,
+            )
+        except ValidationError as error:
+            # The page keeps its old version number, so autosave never overwrites a
+            # teammate's text: only an explicit Save after the warning does.
+            status, message = 409, " ".join(error.messages)
+        else:
+            saved = timezone.localtime(post.updated_at, access.week.seminar.tz)
+            message, version = f"Saved at {saved:%H:%M}.", post.version
+    if not is_htmx(request):
+        return HttpResponse(status=204 if status == 200 else status)
+    html = render_to_string(
+        "blog/_autosave_status.html",
+        {"message": message, "version": version, "error": status != 200, "oob": status == 200},
+    )
+    # htmx swaps only 2xx answers: a conflict comes back as 200 with the error shown.
+    return HttpResponse(html)
+
+
+@require_POST
+def restore(
+    request: HttpRequest, seminar_slug: str, week_slug: str, revision_id: int
+) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
+    revision = post.revisions.filter(pk=revision_id).first() if post else None
+    if revision is None:
+        raise Http404("No such revision")
+    revision.post = post
+    try:
+        services.post_restore(revision=revision, author=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {revision.version} is the current text again.")
+    return redirect(selectors.editor_url(access.week))
+
+
+# --- Review and feedback ---------------------------------------------------------------
+
+TRANSITIONS = {
+    "share": ("can_share_post", services.post_share, "Shared with the class for feedback."),
+    "submit": ("can_submit_post", services.post_submit, "Submitted for staff review."),
+    "withdraw": ("can_withdraw_post", services.post_withdraw, "Back to a private draft."),
+    "publish": ("can_publish_post", services.post_publish, "Published."),
+    "unpublish": ("can_unpublish_post", services.post_unpublish, "Unpublished: a draft again."),
+}
+
+
+@require_POST
+def transition(
+    request: HttpRequest, seminar_slug: str, week_slug: str, action: str
+) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    if post is None or not access.can_see_post(post):
+        raise Http404("No blog post yet")
+    capability, service, done = TRANSITIONS[action]
+    require(getattr(access, capability)(post), "You may not do that to this post.")
+    try:
+        service(post=post, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(selectors.post_url(access.week))
+
+
+@require_POST
+def request_changes(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    if post is None or not access.can_see_post(post):
+        raise Http404("No blog post yet")
+    require(access.can_review_post(post), "Only staff review a submitted post.")
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.post_request_changes(
+            post=post, actor=request.user, note=form.cleaned_data.get("note", "")
+        )
+    except ValidationError as error:
+        add_errors(form, error)
+        context = detail_context(access, post, review_form=form)
+        return render(request, "blog/post_detail.html", context, status=400)
+    messages.success(request, "Changes requested: the team sees your note.")
+    return redirect(selectors.post_url(access.week))
+
+
+@require_POST
+def feedback(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    post = selectors.post_of(access.week)
+    if post is None or not access.can_see_post(post):
+        raise Http404("No blog post yet")
+    require(access.can_comment_post(post), "Feedback is open while the draft is shared.")
+    form = FeedbackForm(request.POST)
+    form.is_valid()
+    status = 200
+    try:
+        services.feedback_add(post=post, author=request.user, body=form.cleaned_data["body"])
+    except ValidationError as error:
+        add_errors(form, error)
+        status = 400
+    else:
+        form = FeedbackForm()
+    if is_htmx(request):
+        context = base_context(access, post) | {
+            "feedback": selectors.feedback_for(post),
+            "feedback_form": form,
+        }
+        # 200 even on an error, so htmx swaps the form with its message and the text.
+        return render(request, "blog/_feedback.html", context)
+    if status == 400:
+        context = detail_context(access, post, feedback_form=form)
+        return render(request, "blog/post_detail.html", context, status=400)
+    messages.success(request, "Thanks: your feedback is posted.")
+    return redirect(f"{selectors.post_url(access.week)}#feedback")
