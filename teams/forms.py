@@ -81,12 +81,18 @@ class WeekSwapForm(forms.Form):
     team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none())
 
     def __init__(self, *args: Any, seminar: Seminar, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "swap_%s")  # unique ids beside the add form
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(seminar=seminar)  # type: ignore[attr-defined]
 
 
 class WeekPersonAddForm(TeamMemberForm):
     team_kind = forms.ChoiceField(label="Duty", choices=TeamMember.Team.choices)
+    field_order = ("team_kind", "user")
+
+    def __init__(self, *args: Any, seminar: Seminar, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "add_%s")  # unique ids beside the swap form
+        super().__init__(*args, seminar=seminar, **kwargs)
 
 
 class WeekPersonRemoveForm(forms.Form):

@@ -149,13 +149,15 @@ def _group(
 
 def week_teams_for(seminar: Seminar, weeks: Iterable[Week]) -> dict[int, WeekTeams]:
     """Who leads and blogs each of `weeks` (of `seminar`), keyed by week id, in two queries
-    whatever the number of weeks."""
+    whatever the number of weeks (one when nobody is assigned)."""
     result = {week.pk: WeekTeams(week=week) for week in weeks}
-    members = (
+    members = list(
         TeamMember.objects.filter(week_id__in=list(result))
         .select_related("user")
         .order_by("week_id", "team", "user__email")
     )
+    if not members:  # nobody assigned: no team names to look up
+        return result
     # A constraint keeps each student in at most one team per seminar.
     teams = {
         user_id: _TeamInfo(team_id, name, position)
@@ -214,3 +216,23 @@ def seminar_students(seminar: Seminar) -> QuerySet[User]:
 
 def students_without_team(seminar: Seminar) -> QuerySet[User]:
     return seminar_students(seminar).exclude(seminar_teams__seminar=seminar)
+
+
+def attach_duties(user: AnyUser, seminars: Iterable[Seminar]) -> None:
+    """Set `seminar.duties` (the user's Duty list there, as `duties_for` gives it) on each of
+    `seminars`, in one query whatever their number: the site home's per-seminar lines."""
+    seminars = list(seminars)
+    for seminar in seminars:
+        seminar.duties = []  # type: ignore[attr-defined]
+    if not user.is_authenticated or not seminars:
+        return
+    by_id = {seminar.pk: seminar for seminar in seminars}
+    members = (
+        TeamMember.objects.filter(user_id=user.pk, week__seminar_id__in=list(by_id))
+        .select_related("week")
+        .order_by("week__seminar_id", "week__number")
+    )
+    for member in members:
+        seminar = by_id[member.week.seminar_id]
+        member.week.seminar = seminar
+        seminar.duties.append(Duty(week=member.week, kind=member.team))  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from seminar.access import seminar_access
@@ -179,3 +180,29 @@ def test_people_in_no_team_are_named_after_the_teams(seminar, term, student):
 def test_schedule_for_a_student_leaves_out_drafts(seminar, term):
     rows = schedule_for(seminar_access(term[0], seminar))
     assert [row.week.number for row in rows] == [1, 2, 3]
+
+
+# --- fragments for the seminar home and the week page ---------------------------------
+
+
+def test_duties_fragment_says_which_weeks_a_student_leads_and_blogs(seminar, term):
+    Week.objects.filter(number=3).update(status=Week.Status.DRAFT)
+    html = render_to_string("teams/_duties.html", {"duties": duties_for(term[2], seminar)})
+    text = " ".join(html.split())
+    assert 'You blog <a href="/s/llm-risks/w/week1/">week 1: Week 1</a> (<time' in text
+    assert "You lead week 3: Week 3" in text  # a draft: named, not linked
+    assert render_to_string("teams/_duties.html", {"duties": []}).strip() == ""
+
+
+def test_week_teams_fragment_names_the_teams_and_their_people(seminar, term):
+    html = render_to_string(
+        "teams/_week_teams.html", {"week_teams": week_teams(Week.objects.get(number=1))}
+    )
+    assert "<dt>Lead team</dt><dd>Ada: s00, s01</dd>" in html
+    assert "<dt>Blogging team</dt><dd>Bayes: s02, s03</dd>" in html
+    staff_week = week_teams(Week.objects.get(number=2))
+    assert "<dd>Staff</dd>" in render_to_string(
+        "teams/_week_teams.html", {"week_teams": staff_week}
+    )
+    empty = week_teams(make_week(seminar, number=9))
+    assert render_to_string("teams/_week_teams.html", {"week_teams": empty}).strip() == ""
