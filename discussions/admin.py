@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -35,6 +36,43 @@ class FlagInline(ReadOnlyInline):
     model = Flag
     fields = ("created_at", "user", "reason", "resolved_at", "resolved_by")
     readonly_fields = fields
+
+
+class OpenFlagFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Open"), ("no", "Resolved")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "yes":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+MODERATION_FIELDS = ("is_hidden", "is_pinned", "is_endorsed", "credited_substantive")
+
+
+class CommentModerationForm(forms.ModelForm):
+    """The admin's comment form: the same rules as moderating on the site."""
+
+    class Meta:
+        model = Comment
+        fields = ("hidden_reason", *MODERATION_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        from discussions import moderation
+
+        data = super().clean()
+        if data.get("is_hidden") and not (data.get("hidden_reason") or "").strip():
+            self.add_error("hidden_reason", moderation.REASON_REQUIRED)
+        credits = data.get("credited_substantive") and not self.instance.credited_substantive
+        if credits and self.instance.is_answer:
+            self.add_error("credited_substantive", moderation.ANSWERS_NOT_CREDITED)
+        return data
 
 
 @admin.register(Comment)
@@ -69,9 +107,41 @@ class CommentAdmin(admin.ModelAdmin):
         "depth",
         "is_late",
         "deleted_at",
+        # Set by the moderation services when the flags above change (see save_model).
+        "hidden_by",
+        "hidden_at",
+        "endorsed_by",
+        "endorsed_at",
+        "credited_by",
+        "credited_at",
     )
     date_hierarchy = "created_at"
     inlines = (RevisionInline, FlagInline)
+    form = CommentModerationForm
+
+    def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
+        """Moderation done here goes through discussions.moderation: timestamps set, logged."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        from discussions import moderation
+
+        before = Comment.objects.get(pk=obj.pk)
+        wanted = {field: getattr(obj, field) for field in MODERATION_FIELDS}
+        reason = obj.hidden_reason
+        for field in (*MODERATION_FIELDS, "hidden_reason"):
+            setattr(obj, field, getattr(before, field))
+        super().save_model(request, obj, form, change)
+        actor = request.user
+        if wanted["is_hidden"] and (not before.is_hidden or reason != before.hidden_reason):
+            moderation.hide(obj, actor=actor, reason=reason)
+        elif not wanted["is_hidden"]:
+            moderation.unhide(obj, actor=actor)
+        (moderation.pin if wanted["is_pinned"] else moderation.unpin)(obj, actor=actor)
+        (moderation.endorse if wanted["is_endorsed"] else moderation.unendorse)(obj, actor=actor)
+        if wanted["credited_substantive"]:
+            moderation.credit(obj, actor=actor)
+        else:
+            moderation.uncredit(obj, actor=actor)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments are posted on the site, under its rules
@@ -83,10 +153,31 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
-    list_display = ("comment", "user", "created_at", "resolved_at", "resolved_by")
-    list_filter = ("resolved_at",)
+    list_display = ("comment", "week", "user", "reason", "created_at", "resolved_at", "resolved_by")
+    list_filter = (OpenFlagFilter, "comment__week__seminar")
     search_fields = ("reason", "user__email")
     raw_id_fields = ("comment", "user", "resolved_by")
+    list_select_related = ("comment__week", "user", "resolved_by")
+    readonly_fields = ("comment", "user", "created_at", "resolved_at", "resolved_by")
+    actions = ("resolve",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # members flag on the site
+
+    @admin.display(description="week", ordering="comment__week")
+    def week(self, flag: Flag) -> str:
+        return str(flag.comment.week)
+
+    @admin.action(description="Resolve the selected flags (logged)")
+    def resolve(self, request: HttpRequest, queryset: Any) -> None:
+        from discussions import moderation
+
+        flags = queryset.filter(resolved_at__isnull=True).select_related("comment__week", "user")
+        count = 0
+        for flag in flags:
+            moderation.resolve_flag(flag, actor=request.user)
+            count += 1
+        self.message_user(request, f"{count} flag{'s' if count != 1 else ''} resolved.")
 
 
 @admin.register(ModerationAction)

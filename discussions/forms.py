@@ -21,6 +21,8 @@ class CommentForm(forms.Form):
         widget=MarkdownxWidget(attrs={"rows": 6}),
         help_text="Markdown: **bold**, `code`, [links](https://…), $math$. A preview shows below.",
     )
+    # The "Post anyway" button of the near-duplicate warning (discussions/duplicates.py).
+    post_anyway = forms.BooleanField(required=False)
 
     def __init__(
         self, *args: Any, key: str = "new", draft_url: str = "", label: str = "", **kwargs: Any
@@ -52,3 +54,10 @@ class CommentForm(forms.Form):
         if self.is_bound:
             return self.data.get("body", "")
         return self.initial.get("body", "")
+
+    @property
+    def posting_anyway(self) -> bool:
+        """The writer chose "Post anyway" on a near-duplicate warning."""
+        if not self.is_bound:
+            return False
+        return bool(self.fields["post_anyway"].to_python(self.data.get("post_anyway")))

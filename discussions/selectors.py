@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 
 from discussions.forms import CommentForm
-from discussions.models import MAX_NEST_DEPTH, Comment, Draft, ThreadLock
+from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
 from seminar.access import WeekAccess
 from weeks.models import Enrollment, PostingState, Question, RevealPolicy, TeamMember
 
@@ -50,6 +50,7 @@ class Thread:
     withheld: int = 0  # classmates' answers not shown under the reveal policy
     reveal_notice: str = ""
     locked: bool = False
+    thread_locked: bool = False  # this thread's own lock (moderation), not the week's
     state: PostingState = PostingState.OPEN
     form: CommentForm | None = None
 
@@ -78,6 +79,7 @@ class Discussion:
     general: Thread = field(default_factory=lambda: Thread(question=None))
     comment_count: int = 0
     now: dt.datetime = field(default_factory=timezone.now)
+    open_flags: int = 0  # unresolved flags in this week (moderators only)
 
     @property
     def tz(self) -> Any:
@@ -131,12 +133,14 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
     )
     locks = set(ThreadLock.objects.filter(week=week).values_list("question_id", flat=True))
     drafts = load_drafts(access)
+    flags = open_flag_counts(access)
 
     section_of = {q.pk: q.section for q in questions}
     by_id = {c.pk: c for c in comments}
     base = week.get_absolute_url()
     for comment in comments:
         decorate(comment, access, teams, staff_ids, by_id, base)
+        comment.open_flags = flags.get(comment.pk, 0)
     own_sections = {
         section_of[c.question_id].pk
         for c in comments
@@ -161,7 +165,19 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         general=general,
         comment_count=sum(t.count for t in [*threads.values(), general]),
         now=now,
+        open_flags=sum(flags.values()),
     )
+
+
+def open_flag_counts(access: WeekAccess) -> dict[int, int]:
+    """Unresolved flags per comment of this week, for its moderators (one query)."""
+    if not access.can_moderate:
+        return {}
+    counts: dict[int, int] = {}
+    rows = Flag.objects.filter(comment__week=access.week, resolved_at__isnull=True)
+    for comment_id in rows.values_list("comment_id", flat=True):
+        counts[comment_id] = counts.get(comment_id, 0) + 1
+    return counts
 
 
 def load_drafts(access: WeekAccess) -> dict[int | None, str]:
@@ -220,11 +236,32 @@ def decorate(
     comment.viewer_can_reply = access.can_reply and comment.deleted_at is None
     comment.viewer_is_author = access.is_author(comment)
     comment.viewer_sees_history = comment.edited_at is not None and access.can_see_history
-    comment.has_actions = (
-        comment.viewer_can_reply or comment.viewer_can_edit or comment.viewer_sees_history
+    # Moderation (discussions/moderation_views.py): controls for this week's moderators, a
+    # Flag link for members on comments they can read and did not write.
+    comment.viewer_can_moderate = access.can_moderate and comment.deleted_at is None
+    comment.viewer_can_flag = (
+        access.can_flag
+        and not access.can_moderate
+        and comment.show_body
+        and comment.deleted_at is None
+        and not comment.viewer_is_author
     )
+    comment.can_credit = not comment.is_answer
+    comment.open_flags = 0
+    comment.has_actions = has_actions(comment)
     comment.nests = comment.depth < MAX_NEST_DEPTH
     comment.badges = badges_html(comment, access)
+
+
+def has_actions(comment: Comment) -> bool:
+    """Whether the comment shows a row of actions (reply, edit, history, flag, moderate)."""
+    return (
+        comment.viewer_can_reply
+        or comment.viewer_can_edit
+        or comment.viewer_sees_history
+        or comment.viewer_can_flag
+        or comment.viewer_can_moderate
+    )
 
 
 def badges_html(comment: Comment, access: WeekAccess) -> str:
@@ -246,6 +283,8 @@ def badges_html(comment: Comment, access: WeekAccess) -> str:
     if comment.is_hidden and access.can_moderate:
         reason = f"hidden: {comment.hidden_reason}" if comment.hidden_reason else "hidden"
         badges.append(("hidden", reason))
+    if comment.credited_substantive and (access.can_moderate or access.is_author(comment)):
+        badges.append(("credited", "credited as substantive"))
     return format_html_join("", '<span class="badge badge-{}">{}</span>', badges)
 
 
@@ -298,7 +337,8 @@ def finish_thread(
     else:
         deadline = week.deadline
     thread.count = count_tree(thread.comments)
-    thread.locked = week.is_locked or (question.pk if question else None) in locks
+    thread.thread_locked = (question.pk if question else None) in locks
+    thread.locked = week.is_locked or thread.thread_locked
     thread.state = week.posting_state(now=now, deadline=deadline)
     may_post = access.can_post and (
         access.bypasses_posting_rules or (not thread.locked and thread.state != PostingState.CLOSED)
@@ -319,7 +359,7 @@ def no_reply_links(comments: Iterable[Comment]) -> None:
     """A thread that takes no posts (closed, locked) offers no Reply links."""
     for comment in comments:
         comment.viewer_can_reply = False
-        comment.has_actions = comment.viewer_can_edit or comment.viewer_sees_history
+        comment.has_actions = has_actions(comment)
         no_reply_links(comment.children)
 
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from discussions import duplicates
 from discussions.models import Comment, CommentRevision, Draft, ThreadLock
+from notifications.notices import reply_posted
 from seminar.access import WeekAccess, require
-from weeks.models import PostingState, Question
+from weeks.models import PostingState, Question, posting_state
 
 EMPTY = "Your comment is empty: write something before posting."
 OTHER_WEEK_QUESTION = "That question belongs to another week: answer it on its own week's page."
@@ -71,10 +74,28 @@ def check_open(access: WeekAccess, question: Question | None, now: dt.datetime) 
     if locks.exists():
         raise ValidationError(THREAD_LOCKED, code="locked")
     deadline = thread_deadline(access, question)
-    state = week.posting_state(now=now, deadline=deadline)
+    extended = student_window(access, deadline)
+    if extended is not None:  # the student's own extension for this week
+        deadline, cutoff = extended
+        state = posting_state(
+            now=now, deadline=deadline, cutoff=cutoff, policy=week.effective_late_policy
+        )
+    else:
+        state = week.posting_state(now=now, deadline=deadline)
     if state == PostingState.CLOSED:
         raise ValidationError(closed_message(access, deadline), code="closed")
     return state
+
+
+def student_window(
+    access: WeekAccess, deadline: dt.datetime | None
+) -> tuple[dt.datetime | None, dt.datetime | None] | None:
+    """Hook for participation extensions: (deadline, cut-off) moved for this user, or None."""
+    if not apps.is_installed("participation"):
+        return None
+    from participation.status import extended_window
+
+    return extended_window(access.week, access.user, deadline)
 
 
 def check_place(access: WeekAccess, question: Question | None, parent: Comment | None) -> None:
@@ -97,11 +118,14 @@ def post_comment(
     body: str,
     *,
     now: dt.datetime | None = None,
+    allow_duplicate: bool = True,
 ) -> Comment:
     """Post an answer (question), a general comment (neither) or a reply (parent).
 
     Raises PermissionDenied when the user may not post in this week at all, and
-    ValidationError for anything about this post (text, place, deadline, lock).
+    ValidationError for anything about this post (text, place, deadline, lock); with
+    `allow_duplicate=False`, duplicates.NearDuplicate for an answer very similar to one
+    the writer can see (until they choose "post anyway").
     """
     require(access.can_post, "You may not post in this week's discussion.")
     now = now or timezone.now()
@@ -110,6 +134,8 @@ def post_comment(
     check_place(access, question, parent)
     body = clean_body(body)
     state = check_open(access, question, now)
+    if not allow_duplicate and question is not None and parent is None:
+        duplicates.refuse_near_duplicate(access, question, body, now=now)
     comment = Comment(
         week=access.week,
         question=question,
@@ -122,6 +148,7 @@ def post_comment(
     with transaction.atomic():
         comment.save()
         clear_draft(access, question=question, parent=parent)
+        reply_posted(comment)  # notifications: a notice for the author replied to
     return comment
 
 

@@ -6,7 +6,7 @@ per comment; keep the two in step.
 
 from django.urls import path
 
-from discussions import views
+from discussions import moderation_views, views
 
 app_name = "discussions"
 urlpatterns = [
@@ -18,4 +18,13 @@ urlpatterns = [
     path("c/<int:comment_id>/delete/", views.delete, name="delete"),
     path("c/<int:comment_id>/history/", views.history, name="history"),
     path("draft/", views.save_draft, name="draft"),
+    # Near-duplicate answers (discussions/duplicates.py)
+    path("q/<int:question_id>/similar/", views.similar_answers, name="similar"),
+    path("q/<int:question_id>/answers/", views.existing_answers, name="answers"),
+    # Moderation (discussions/moderation_views.py)
+    path("c/<int:comment_id>/moderate/", moderation_views.moderate_comment, name="moderate"),
+    path("c/<int:comment_id>/flag/", moderation_views.flag_comment, name="flag"),
+    path("lock/", moderation_views.lock, name="lock"),
+    path("flags/", moderation_views.week_flags, name="flags"),
+    path("flags/<int:flag_id>/resolve/", moderation_views.resolve_flag, name="resolve_flag"),
 ]

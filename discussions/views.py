@@ -26,12 +26,13 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
 
-from discussions import services
+from discussions import duplicates, services
 from discussions.forms import CommentForm
 from discussions.models import Comment
 from discussions.selectors import Discussion, answer_label, comment_for_user, decorate
 from seminar.access import WeekAccess, require, week_for_user
 from seminar.lib.markdown import render_markdown
+from seminar.lib.ratelimit import ratelimit
 from weeks.models import Enrollment, Question, TeamMember
 
 CANNOT_POST = "You may not post in this week's discussion."
@@ -213,7 +214,16 @@ def _post_new(
     form = CommentForm(request.POST, key=key, draft_url=draft_url, label=label)
     context = form_context(access, form=form, key=key, action=action, draft_url=draft_url, **extra)
     try:
-        comment = services.post_comment(access, question, parent, form.text)
+        comment = services.post_comment(
+            access,
+            question,
+            parent,
+            form.text,
+            allow_duplicate=parent is not None or form.posting_anyway,
+        )
+    except duplicates.NearDuplicate as refusal:  # the warning, its links, "Post anyway"
+        context.update(errors=refusal.messages, similar=refusal.similar)
+        return form_response(request, context, title=title, status=400)
     except ValidationError as error:
         context["errors"] = error.messages
         return form_response(request, context, title=title, status=400)
@@ -238,7 +248,14 @@ def post_answer(
     base = access.week.get_absolute_url()
     key = f"q{question.pk}"
     action, draft_url = f"{base}q/{question.pk}/answer/", f"{base}draft/?question={question.pk}"
-    extra = {"question": question, "submit_label": "Post answer", "target": "this"}
+    extra = {
+        "question": question,
+        "submit_label": "Post answer",
+        "target": "this",
+        # Read only by the page without JavaScript (compose.html): a callable, so the
+        # htmx fragments, which load the list on demand, never query it.
+        "existing_answers": functools.partial(duplicates.existing_answers, access, question),
+    }
     title = f"Answer question {question.number}"
     if request.method == "GET":
         require(access.can_post, CANNOT_POST)
@@ -485,3 +502,43 @@ def draft_place(access: WeekAccess, query: Any) -> tuple[Question | None, Commen
     parent = comment_for_user(access, parent_id) if parent_id else None
     question = get_question(access, question_id) if question_id else None
     return question, parent
+
+
+# --- Near-duplicate answers (discussions/duplicates.py) -----------------------------------
+
+
+def answer_question(access: WeekAccess, question_id: int) -> Question:
+    """A question of this week the viewer may answer (404 for another week's)."""
+    require(access.can_post, CANNOT_POST)
+    question = get_question(access, question_id)
+    if question.section.week_id != access.week.pk:
+        raise Http404("No such question")
+    return question
+
+
+@login_not_required
+@require_POST
+@ratelimit(key="user", rate=duplicates.CHECK_RATE, group="discussions.similar")
+def similar_answers(
+    request: HttpRequest, seminar_slug: str, week_slug: str, question_id: int
+) -> HttpResponse:
+    """The near-duplicate warning for the text being written (htmx while typing; debounced
+    on the client, rate-limited here). POST because the text can be long; writes nothing."""
+    access = get_access(request, seminar_slug, week_slug)
+    question = answer_question(access, question_id)
+    form = CommentForm(request.POST)
+    similar = duplicates.similar_answers(access, question, form.text)
+    return render(request, "discussions/duplicates/_warning.html", {"similar": similar})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def existing_answers(
+    request: HttpRequest, seminar_slug: str, week_slug: str, question_id: int
+) -> HttpResponse:
+    """The answers to read before answering, newest first (loaded when the list opens)."""
+    access = get_access(request, seminar_slug, week_slug)
+    question = answer_question(access, question_id)
+    answers = duplicates.existing_answers(access, question)
+    context = {"answers": answers, "question": question}
+    return render(request, "discussions/duplicates/_answers.html", context)

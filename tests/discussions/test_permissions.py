@@ -3,7 +3,8 @@
 Roles: anonymous, a logged-in user not enrolled (outsider), student, auditor, this week's
 lead, another week's lead, this week's blogger, staff. A refused cell answers 403 or 404
 (never a 500, never a silent success); a withheld answer is absent from the page.
-Moderation actions (hide, pin, endorse, lock, credit, flag) are tested with moderation.
+Moderation actions (hide, pin, endorse, lock, credit, flag) are in the matrix too; their
+behaviour in detail is tested in test_moderation.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from discussions.models import Comment
+from discussions.models import Comment, Flag, ThreadLock
 from tests.conftest import make_week
 from tests.discussions.helpers import (
     add_comment,
@@ -48,8 +49,16 @@ ALLOWED: dict[str, set[str]] = {
     "delete other's": set(),
     "see history": {"staff"},
     "see answer (always)": MEMBERS,
-    "see answer (after own)": {"lead", "staff"},
-    "see answer (after deadline)": {"lead", "staff"},
+    # The week's bloggers summarise the discussion: they read it all, like its leads.
+    "see answer (after own)": {"lead", "blogger", "staff"},
+    "see answer (after deadline)": {"lead", "blogger", "staff"},
+    # Moderation: this week's lead team and staff; flagging: any member.
+    "hide": {"lead", "staff"},
+    "pin": {"lead", "staff"},
+    "endorse": {"lead", "staff"},
+    "lock": {"lead", "staff"},
+    "credit": {"lead", "staff"},
+    "flag": MEMBERS,
 }
 THEIRS = "Classmate's answer 9d2b"
 
@@ -153,6 +162,38 @@ def see_answer(policy: str) -> Callable[[Scene], bool]:
     return check
 
 
+def _moderate(action: str, field: str, **data: str) -> Callable[[Scene], bool]:
+    def check(scene: Scene) -> bool:
+        theirs = add_comment(scene.week, scene.classmate, question=first_question(scene.week))
+        if action == "credit":  # only replies and general comments are credited
+            theirs = add_comment(scene.week, scene.classmate, "a reply", parent=theirs)
+        response = scene.client.post(comment_url(theirs, "moderate"), {"action": action, **data})
+        assert response.status_code == 302 or refused(response.status_code), response.status_code
+        theirs.refresh_from_db()
+        assert getattr(theirs, field) == (response.status_code == 302)
+        return response.status_code == 302
+
+    return check
+
+
+def lock(scene: Scene) -> bool:
+    response = scene.client.post(
+        f"{scene.week.get_absolute_url()}lock/",
+        {"action": "lock", "question": first_question(scene.week).pk},
+    )
+    assert response.status_code == 302 or refused(response.status_code), response.status_code
+    assert ThreadLock.objects.exists() == (response.status_code == 302)
+    return response.status_code == 302
+
+
+def flag(scene: Scene) -> bool:
+    theirs = add_comment(scene.week, scene.classmate, question=first_question(scene.week))
+    response = scene.client.post(comment_url(theirs, "flag"), {"reason": "please look"})
+    assert response.status_code == 302 or refused(response.status_code), response.status_code
+    assert Flag.objects.filter(comment=theirs).exists() == (response.status_code == 302)
+    return response.status_code == 302
+
+
 ACTIONS: dict[str, Callable[[Scene], bool]] = {
     "view week": view_week,
     "view draft week": view_draft_week,
@@ -166,6 +207,12 @@ ACTIONS: dict[str, Callable[[Scene], bool]] = {
     "see answer (always)": see_answer(RevealPolicy.ALWAYS),
     "see answer (after own)": see_answer(RevealPolicy.AFTER_OWN),
     "see answer (after deadline)": see_answer(RevealPolicy.AFTER_DEADLINE),
+    "hide": _moderate("hide", "is_hidden", reason="off topic"),
+    "pin": _moderate("pin", "is_pinned"),
+    "endorse": _moderate("endorse", "is_endorsed"),
+    "lock": lock,
+    "credit": _moderate("credit", "credited_substantive"),
+    "flag": flag,
 }
 CELLS = [(role, action) for action in ACTIONS for role in ROLES]
 
@@ -212,3 +259,15 @@ def test_controls_follow_permissions(week, student, other_student, auditor):
     assert comment_url(theirs, "reply") in page
     auditor_page = client_for(auditor).get(week.get_absolute_url()).content.decode()
     assert "/reply/" not in auditor_page and 'class="compose"' not in auditor_page
+
+
+def test_moderation_controls_follow_permissions(
+    week, other_student, lead, other_week_lead, blogger
+):
+    theirs = add_comment(week, other_student, question=first_question(week))
+    lead_page = client_for(lead).get(week.get_absolute_url()).content.decode()
+    assert comment_url(theirs, "moderate") in lead_page
+    for user in (other_week_lead, blogger):
+        page = client_for(user).get(week.get_absolute_url()).content.decode()
+        assert "/moderate/" not in page and "/lock/" not in page
+        assert comment_url(theirs, "flag") in page

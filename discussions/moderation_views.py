@@ -1,0 +1,334 @@
+"""Moderation endpoints: hide, pin, endorse, credit, lock, flag and the flag queue.
+
+Who may do what is asked of seminar.access (WeekAccess.can_moderate: this week's leads and
+staff; can_flag: any member); what is done lives in discussions.moderation. Every action is
+a POST that answers two ways:
+- htmx (HX-Request): the changed part re-rendered in place (the comment's main part, the
+  thread, the flag form, the queue row);
+- a plain form (JavaScript off): a redirect back to the comment's anchor with a message,
+  or, for bad input (a hide without a reason), the form on its own page with the message
+  and the typed text kept.
+Refused: 404 for what the user may not see, 403 for what they see but may not do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from discussions import moderation
+from discussions.models import Comment, Flag
+from discussions.selectors import Discussion, build_discussion, comment_for_user
+from discussions.views import decorated, get_access, is_htmx, page_base, week_anchor
+from seminar.access import WeekAccess, require, seminar_for_user
+from weeks.models import Question
+
+CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."
+CANNOT_FLAG = "Only members of this seminar can flag comments."
+OWN_COMMENT = "This is your own comment: edit or delete it instead of flagging it."
+UNKNOWN_ACTION = "Unknown moderation action."
+RESOLVED_SHOWN = 20
+
+# action -> (service, done message); hide takes the reason and is handled apart.
+COMMENT_ACTIONS: dict[str, tuple[Any, str]] = {
+    "unhide": (moderation.unhide, "Comment unhidden: everyone sees it again."),
+    "pin": (moderation.pin, "Comment pinned to the top of its thread."),
+    "unpin": (moderation.unpin, "Comment unpinned."),
+    "endorse": (moderation.endorse, "Comment endorsed."),
+    "unendorse": (moderation.unendorse, "Endorsement removed."),
+    "credit": (moderation.credit, "Credited as a substantive contribution."),
+    "uncredit": (moderation.uncredit, "Credit removed."),
+    "resolve_flags": (moderation.resolve_flags, "Flags on this comment resolved."),
+}
+HIDDEN_DONE = "Comment hidden: its author sees your reason, everyone else a notice."
+
+
+def moderated(access: WeekAccess, comment: Comment) -> Comment:
+    """The comment decorated for the page, with its count of open flags."""
+    comment = decorated(access, comment)
+    if comment.viewer_can_moderate:
+        comment.open_flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).count()
+    return comment
+
+
+def comment_page(
+    request: HttpRequest,
+    access: WeekAccess,
+    comment: Comment,
+    *,
+    errors: list[str] = (),  # type: ignore[assignment]
+    reason: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The comment with its controls open on a page of its own (JS off; the queue's link)."""
+    context = {
+        "access": access,
+        "week": access.week,
+        "c": moderated(access, comment),
+        "discussion": Discussion(access=access),
+        "mod_open": True,
+        "mod_errors": list(errors),
+        "mod_reason": reason,
+        "title": f"Moderate a comment by {comment.author.name}",
+        "base_template": page_base(),
+        "back_url": week_anchor(access, comment.anchor),
+    }
+    return render(request, "discussions/moderation/comment.html", context, status=status)
+
+
+def comment_fragment(
+    request: HttpRequest,
+    access: WeekAccess,
+    comment: Comment,
+    *,
+    errors: list[str] = (),  # type: ignore[assignment]
+    status_text: str = "",
+    reason: str = "",
+) -> HttpResponse:
+    """The comment's main part with its controls still open (htmx swaps it in place)."""
+    context = {
+        "c": moderated(access, comment),
+        "discussion": Discussion(access=access),
+        "mod_open": True,
+        "mod_errors": list(errors),
+        "mod_status": status_text,
+        "mod_reason": reason,
+    }
+    return render(request, "discussions/_comment_main.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def moderate_comment(
+    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+) -> HttpResponse:
+    """Hide (with a reason), unhide, pin, endorse, credit or resolve flags on one comment."""
+    access = get_access(request, seminar_slug, week_slug)
+    comment = comment_for_user(access, comment_id)
+    require(access.can_moderate, CANNOT_MODERATE)
+    if request.method == "GET":
+        return comment_page(request, access, comment)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "hide":
+            moderation.hide(comment, actor=request.user, reason=reason)
+            done = HIDDEN_DONE
+        elif action in COMMENT_ACTIONS:
+            service, done = COMMENT_ACTIONS[action]
+            service(comment, actor=request.user)
+        else:
+            raise ValidationError(UNKNOWN_ACTION, code="unknown")
+    except ValidationError as error:
+        if is_htmx(request):
+            return comment_fragment(request, access, comment, errors=error.messages, reason=reason)
+        return comment_page(
+            request, access, comment, errors=error.messages, reason=reason, status=400
+        )
+    if is_htmx(request):
+        return comment_fragment(request, access, comment, status_text=done)
+    messages.success(request, done)
+    return HttpResponseRedirect(week_anchor(access, comment.anchor))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def flag_comment(
+    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+) -> HttpResponse:
+    """Any member reports a comment to the week's moderators, with a reason."""
+    access = get_access(request, seminar_slug, week_slug)
+    comment = comment_for_user(access, comment_id)
+    require(access.can_flag, CANNOT_FLAG)
+    require(not access.is_author(comment), OWN_COMMENT)
+    c = decorated(access, comment)
+    if not c.show_body or comment.deleted_at is not None:
+        raise Http404("No such comment")  # nothing left to flag for this viewer
+    context = {
+        "access": access,
+        "week": access.week,
+        "c": c,
+        "discussion": Discussion(access=access),
+        "action": f"{access.week.get_absolute_url()}c/{comment.pk}/flag/",
+        "cancel_url": week_anchor(access, comment.anchor),
+        "errors": [],
+        "reason": "",
+        "title": f"Flag a comment by {comment.author.name}",
+        "base_template": page_base(),
+    }
+    if request.method == "POST":
+        context["reason"] = request.POST.get("reason", "")
+        try:
+            moderation.flag(comment, user=request.user, reason=context["reason"])
+        except ValidationError as error:
+            context["errors"] = error.messages
+            if is_htmx(request):
+                return render(request, "discussions/moderation/_flag_form.html", context)
+            return render(request, "discussions/moderation/flag.html", context, status=400)
+        if is_htmx(request):
+            return render(request, "discussions/moderation/_flag_done.html", context)
+        messages.success(request, "Thank you: the week's moderators will look at this comment.")
+        return HttpResponseRedirect(week_anchor(access, comment.anchor))
+    if is_htmx(request):
+        return render(request, "discussions/moderation/_flag_form.html", context)
+    return render(request, "discussions/moderation/flag.html", context)
+
+
+def week_question(access: WeekAccess, raw: str) -> Question | None:
+    """The question of this week named by a form field ("" for the general thread)."""
+    if not raw:
+        return None
+    try:
+        question_id = int(raw)
+    except ValueError:
+        raise Http404("No such question") from None
+    question = (
+        Question.objects.select_related("section")
+        .filter(pk=question_id, section__week=access.week)
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question")
+    return question
+
+
+@login_not_required
+@require_POST
+def lock(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    """Lock or unlock a thread (question=<id>, or blank: the general thread) or, with
+    scope=week, the whole week."""
+    access = get_access(request, seminar_slug, week_slug)
+    require(access.can_moderate, CANNOT_MODERATE)
+    week, user = access.week, request.user
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    if action not in ("lock", "unlock"):
+        return HttpResponse(UNKNOWN_ACTION, status=400, content_type="text/plain")
+    if request.POST.get("scope") == "week":
+        if action == "lock":
+            moderation.lock_week(week, actor=user, reason=reason)
+            messages.success(request, "The whole week is locked: no new posts in any thread.")
+        else:
+            moderation.unlock_week(week, actor=user)
+            messages.success(request, "The week is unlocked: posting follows its deadlines.")
+        if is_htmx(request):
+            return HttpResponse(headers={"HX-Refresh": "true"})  # every thread changed
+        return HttpResponseRedirect(week.get_absolute_url())
+    question = week_question(access, request.POST.get("question", ""))
+    if action == "lock":
+        moderation.lock_thread(week, question, actor=user, reason=reason)
+        done = "Thread locked: no new posts in it."
+    else:
+        moderation.unlock_thread(week, question, actor=user)
+        done = "Thread unlocked."
+    key = f"q{question.pk}" if question else "general"
+    if not is_htmx(request):
+        messages.success(request, done)
+        return HttpResponseRedirect(f"{week.get_absolute_url()}#thread-{key}")
+    discussion = build_discussion(access)
+    thread = discussion.threads[question.pk] if question else discussion.general
+    context = {"thread": thread, "discussion": discussion, "mod_thread_status": done}
+    return render(request, "discussions/_thread.html", context)
+
+
+# --- The flag queue -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    rows: list[Flag]
+    resolved: list[Flag]
+
+
+def load_queue(flags: Any) -> Queue:
+    flags = flags.select_related("comment__author", "comment__week__seminar", "user", "resolved_by")
+    rows = list(flags.filter(resolved_at__isnull=True).order_by("created_at", "id"))
+    resolved = list(
+        flags.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")[:RESOLVED_SHOWN]
+    )
+    return Queue(rows=rows, resolved=resolved)
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def week_flags(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    """This week's flags, for its leads and staff."""
+    access = get_access(request, seminar_slug, week_slug)
+    require(access.can_moderate, CANNOT_MODERATE)
+    queue = load_queue(Flag.objects.filter(comment__week=access.week))
+    context = {
+        "access": access,
+        "week": access.week,
+        "seminar": access.week.seminar,
+        "current_seminar": access.week.seminar,
+        "rows": queue.rows,
+        "resolved": queue.resolved,
+        "title": f"Flags: {access.week.title}",
+        "back_url": access.week.get_absolute_url(),
+        "back_label": access.week.title,
+        "next": request.path,
+        "show_week": False,
+        "tz": access.week.seminar.tz,
+    }
+    return render(request, "discussions/moderation/flags.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def seminar_flags(request: HttpRequest, seminar_slug: str) -> HttpResponse:
+    """Every week's flags in one seminar, for its staff."""
+    access = seminar_for_user(request.user, seminar_slug)
+    require(access.is_staff, "Only staff see the flags of every week.")
+    queue = load_queue(Flag.objects.filter(comment__week__seminar=access.seminar))
+    context = {
+        "access": access,
+        "seminar": access.seminar,
+        "current_seminar": access.seminar,
+        "rows": queue.rows,
+        "resolved": queue.resolved,
+        "title": f"Flags: {access.seminar.title}",
+        "back_url": access.seminar.get_absolute_url(),
+        "back_label": access.seminar.title,
+        "next": request.path,
+        "show_week": True,
+        "tz": access.seminar.tz,
+    }
+    return render(request, "discussions/moderation/flags.html", context)
+
+
+@login_not_required
+@require_POST
+def resolve_flag(
+    request: HttpRequest, seminar_slug: str, week_slug: str, flag_id: int
+) -> HttpResponse:
+    access = get_access(request, seminar_slug, week_slug)
+    require(access.can_moderate, CANNOT_MODERATE)
+    flag = (
+        Flag.objects.select_related("comment__author", "comment__week__seminar", "user")
+        .filter(pk=flag_id, comment__week=access.week)
+        .first()
+    )
+    if flag is None:
+        raise Http404("No such flag")
+    moderation.resolve_flag(flag, actor=request.user)
+    if is_htmx(request):
+        context = {"flag": flag, "tz": access.week.seminar.tz, "show_week": False}
+        return HttpResponse(
+            render_to_string("discussions/moderation/_flag_row.html", context, request)
+        )
+    messages.success(request, "Flag resolved.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = f"{access.week.get_absolute_url()}flags/"
+    return HttpResponseRedirect(target)
