@@ -1,0 +1,20 @@
+"""Under /s/<seminar_slug>/participation/."""
+
+from django.urls import path
+
+from participation import views
+
+app_name = "participation"
+urlpatterns = [
+    path("", views.matrix, name="matrix"),
+    path("export.csv", views.matrix_csv, name="csv"),
+    path("w/<slug:week_slug>/", views.week_list, name="week"),
+    path("w/<slug:week_slug>/nudge/", views.nudge, name="nudge"),
+    path("w/<slug:week_slug>/queue/", views.queue, name="queue"),
+    path(
+        "w/<slug:week_slug>/queue/<int:comment_id>/<slug:verdict>/",
+        views.judge,
+        name="judge",
+    ),
+    path("w/<slug:week_slug>/u/<int:user_id>/", views.student, name="student"),
+]
