@@ -8,13 +8,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD ?= seminar-demo
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): `auto` is one per CPU core; each has its own test
+# database, live server and Chromium, and its own Redis database for the cache.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: help install demo serve migrate seed test test-fast e2e lint fmt worker beat clean-venv
+.PHONY: help install demo serve migrate seed test test-fast e2e screenshots lint fmt worker beat clean-venv
 
 help:
 	@echo "make demo     install, migrate, seed the demo seminar and serve it on 127.0.0.1:8000"
 	@echo "make test     install and run every test (needs /usr/bin/chromium for the e2e tests)"
 	@echo "make e2e      only the browser tests (pytest -m e2e)"
+	@echo "make screenshots  refresh docs/screenshots/ (the README's pictures) from the demo"
 	@echo "make lint     ruff check + ruff format --check"
 	@echo "make fmt      ruff format + ruff check --fix"
 	@echo "make worker   Celery worker (needs REDIS_URL)"
@@ -41,13 +46,16 @@ serve: migrate
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) --durations=15 $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not e2e" $(PYTEST_ARGS)
 
 e2e: $(STAMP)
-	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m e2e $(PYTEST_ARGS)
+
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -22,7 +22,9 @@ from accounts.models import User
 from weeks.models import Enrollment, QuestionSection, RevealPolicy, Seminar, TeamMember, Week
 
 if TYPE_CHECKING:
+    from blog.models import BlogPost
     from discussions.models import Comment
+    from weeks.lead_models import WeekReview
 
 AnyUser = User | AnonymousUser
 
@@ -47,12 +49,39 @@ class SeminarAccess:
     def is_student(self) -> bool:
         return self.role == Enrollment.Role.STUDENT
 
+    # --- Participation (participation/) -----------------------------------------------
+
+    @property
+    def can_see_participation_matrix(self) -> bool:
+        """The class's participation over the term (matrix, CSV export): staff."""
+        return self.is_staff
+
+    @property
+    def can_manage_participation(self) -> bool:
+        """Override a status, grant an extension, nudge the students who owe: staff."""
+        return self.is_staff
+
+    @property
+    def has_participation(self) -> bool:
+        """Owes posts in some weeks, so sees their own participation: students."""
+        return self.is_student
+
     @property
     def can_view(self) -> bool:
         return self.is_member or self.seminar.is_public
 
     @property
     def can_view_drafts(self) -> bool:
+        return self.is_staff
+
+    @property
+    def can_review_weeks(self) -> bool:
+        """See the queue of weeks their lead teams submitted, comment on them, publish."""
+        return self.is_staff
+
+    @property
+    def can_export_archive(self) -> bool:
+        """Download the whole seminar (weeks, discussions, posts, teams, roster)."""
         return self.is_staff
 
 
@@ -106,6 +135,18 @@ class WeekAccess:
         """Not owing posts this week: its lead and blogging teams, staff and auditors."""
         return self.team is not None or self.seminar_access.role != Enrollment.Role.STUDENT
 
+    # --- Participation: this week's list and credit queue (participation/) -------------
+
+    @property
+    def can_see_week_participation(self) -> bool:
+        """Who has met this week's rule, with links to their posts: staff and the leads."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
+    def can_credit(self) -> bool:
+        """Credit a reply or general comment as substantive, or dismiss it: leads, staff."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
     # --- Discussion: comments on this week ---------------------------------------------
 
     @property
@@ -141,8 +182,9 @@ class WeekAccess:
 
     @property
     def sees_all_answers(self) -> bool:
-        """Staff and this week's leads see every answer, whatever the reveal policy."""
-        return self.can_view and (self.is_staff or self.is_lead)
+        """Staff, this week's leads and its bloggers (who summarise the discussion) see
+        every answer, whatever the reveal policy."""
+        return self.can_view and (self.is_staff or self.is_lead or self.is_blogger)
 
     @property
     def bypasses_posting_rules(self) -> bool:
@@ -173,6 +215,94 @@ class WeekAccess:
             deadline = section.deadline or self.week.deadline
             return deadline is None or (now or timezone.now()) >= deadline
         return True
+
+    # --- The lead team prepares its week (weeks.lead_models.WeekReview) ----------------
+    # `review` is None before anyone opened the editor (the same as a fresh draft). Leads
+    # never see the draft week page itself: they work on the editor's preview of it.
+
+    @property
+    def can_prepare_week(self) -> bool:
+        """Open the week's editor: this week's lead team and staff, until it is published."""
+        if self.week.is_published or not self.seminar_access.is_member:
+            return False
+        return self.is_staff or (self.is_lead and self.seminar_access.is_student)
+
+    def can_edit_week_text(self, review: WeekReview | None) -> bool:
+        """Replace the draft's content: staff always, the leads until they submit it."""
+        if not self.can_prepare_week:
+            return False
+        return self.is_staff or review is None or review.lead_editable
+
+    def can_submit_week(self, review: WeekReview | None) -> bool:
+        """Hand the draft to staff for review: the lead team, while they may edit it."""
+        return self.is_lead and self.can_edit_week_text(review)
+
+    def can_withdraw_week(self, review: WeekReview | None) -> bool:
+        """Take a submitted draft back to edit it again: the lead team."""
+        return (
+            self.is_lead
+            and self.can_prepare_week
+            and review is not None
+            and review.state == review.State.SUBMITTED
+        )
+
+    def can_review_week(self, review: WeekReview | None) -> bool:
+        """Comment, request changes, approve and publish the draft: staff."""
+        return self.is_staff and self.can_prepare_week
+
+    # --- Blog: the week's summary post (blog.models.BlogPost) ---------------------------
+    # `post` is None before the team's first save. The team (and staff) edit until it is
+    # published; while it is shared, every member of the seminar reads it and leaves
+    # feedback; staff review, publish and unpublish.
+
+    def can_see_post(self, post: BlogPost | None) -> bool:
+        if post is None or not self.can_view:
+            return False
+        if post.is_published or self.can_blog:
+            return True
+        return post.is_shared and self.seminar_access.is_member
+
+    def can_edit_post(self, post: BlogPost | None) -> bool:
+        """Write (and autosave): staff always; the blogging team until submitted."""
+        if not self.can_blog:
+            return False
+        if self.is_staff:
+            return True
+        return post is None or post.status in post.TEAM_EDITABLE
+
+    def can_share_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.can_edit_post(post) and post.status in post.SHAREABLE
+
+    def can_submit_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.can_edit_post(post) and post.status in post.SUBMITTABLE
+
+    def can_withdraw_post(self, post: BlogPost | None) -> bool:
+        """Back to a private draft: the team or staff, from shared or submitted."""
+        return post is not None and self.can_blog and post.status in post.WITHDRAWABLE
+
+    def can_comment_post(self, post: BlogPost | None) -> bool:
+        """Feedback on a shared draft, from any member of the seminar."""
+        return (
+            self.can_see_post(post)
+            and post is not None
+            and post.is_shared
+            and self.seminar_access.is_member
+        )
+
+    def can_review_post(self, post: BlogPost | None) -> bool:
+        """Request changes on a submitted post: staff only."""
+        return post is not None and self.is_staff and self.can_view and post.is_submitted
+
+    def can_publish_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.is_staff and self.can_view and not post.is_published
+
+    def can_unpublish_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.is_staff and self.can_view and post.is_published
+
+    @property
+    def can_download_discussion(self) -> bool:
+        """The whole discussion as one markdown file, to help the team write."""
+        return self.can_blog
 
 
 def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:

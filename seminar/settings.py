@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "weeks",
     "discussions",
     "teams",
+    "participation",
+    "blog",
+    "notifications",
 ]
 SOCIALACCOUNT_PROVIDER_APPS = envlist("SOCIALACCOUNT_PROVIDER_APPS")
 INSTALLED_APPS += [
@@ -248,6 +251,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     # Every minute: publish scheduled weeks whose publish_at has passed.
     "publish-scheduled-weeks": {"task": "weeks.tasks.weeks_publish_due", "schedule": 60.0},
+}
+# Enqueueing after commit must not wait on a broker that is down: one try, then the
+# outbox row stays pending for the sweep (notifications/outbox.py).
+CELERY_TASK_PUBLISH_RETRY = False
+# One connection attempt when publishing (kombu otherwise waits ~2 s and tries again).
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks go to and workers read; change it only to share one Redis between sites.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE") or "celery"
+# The notification jobs: each finds what is due by the state of the rows (never by ETA),
+# so a missed beat loses nothing and an overlapping one sends nothing twice.
+CELERY_BEAT_SCHEDULE |= {
+    # Every 5 minutes: write the deadline reminders now due (48 h and 3 h before, per seminar).
+    "deadline-reminders": {"task": "notifications.tasks.reminders_send_due", "schedule": 300.0},
+    # Every 15 minutes: lead team 2 days before class, blogging team N days after.
+    "duty-reminders": {"task": "notifications.tasks.duties_send_due", "schedule": 900.0},
+    # Every minute: reply notices whose 15-minute batching window has passed.
+    "reply-notices": {"task": "notifications.tasks.notices_send_due", "schedule": 60.0},
+    # Every hour: the daily digest of replies (sent once a day, from 12:00 UTC).
+    "reply-digest": {"task": "notifications.tasks.digests_send", "schedule": 3600.0},
+    # Every minute, last: send outbox rows no task got to (broker down, worker killed).
+    "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
 }
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "seminar.lib.markdown.render_markdown"

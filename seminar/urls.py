@@ -12,7 +12,12 @@ urlpatterns = [
     path("s/", include("weeks.urls")),
     path("s/<slug:seminar_slug>/w/<slug:week_slug>/", include("discussions.urls")),
     path("editor/", include("discussions.editor_urls")),
+    path("notifications/", include("notifications.urls")),
     path("s/<slug:seminar_slug>/", include("teams.urls")),
+    path("s/<slug:seminar_slug>/moderation/", include("discussions.moderation_urls")),
+    path("s/<slug:seminar_slug>/", include("blog.urls")),
+    path("s/<slug:seminar_slug>/participation/", include("participation.urls")),
+    path("", include("accounts.profile_urls")),
 ]
 
 if settings.DEBUG:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from seminar.access import seminars_for_user
 from seminar.health import health_report
+from teams.selectors import attach_duties
 from weeks.models import Enrollment
 
 
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         roles = dict(
             Enrollment.objects.filter(user_id=request.user.pk).values_list("seminar_id", "role")
         )
+    attach_duties(request.user, seminars)
     labels = dict(Enrollment.Role.choices)
     rows = [(seminar, labels.get(roles.get(seminar.pk, ""), "")) for seminar in seminars]
     return render(request, "home.html", {"rows": rows})

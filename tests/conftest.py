@@ -7,6 +7,9 @@ two question sections of two questions each; `lead` leads it and `blogger` blogs
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.utils import timezone
@@ -24,6 +27,35 @@ def _celery_tasks_run_in_process() -> None:
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_per_test_worker() -> Iterator[None]:
+    """Parallel test processes (pytest-xdist) each use their own Redis database, so one
+    worker's rate-limit counters and cache clears never reach another's tests."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker.startswith("gw") or "redis" not in cache["BACKEND"].lower():
+        yield
+        return
+    url = urlsplit(cache["LOCATION"])
+    base = int(url.path.strip("/") or 0)
+    number = (base + 1 + int(worker.removeprefix("gw"))) % 16
+    location = urlunsplit(url._replace(path=f"/{number}"))
+    with override_settings(CACHES={"default": {**cache, "LOCATION": location}}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: no rate-limit counter (allauth's login
+    limit counts every log-in from 127.0.0.1) or cached page leaks into the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def make_user(email: str, **extra: object) -> User:

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
+from discussions.models import Comment, ModerationAction
 from weeks.demo import DEFAULT_PASSWORD, build_demo
 from weeks.models import (
     Enrollment,
@@ -31,7 +32,7 @@ DEMO_EMAILS = {
     *(f"student{n}@example.edu" for n in range(1, 13)),
 }
 MODELS = (Seminar, User, EmailAddress, Enrollment, Week, Reading, QuestionSection, Question,
-          TeamMember)  # fmt: skip
+          TeamMember, Comment, ModerationAction)  # fmt: skip
 
 
 def row_counts() -> dict[str, int]:
@@ -135,7 +136,71 @@ def test_students_are_not_admin_staff(demo):
 def test_lead_and_blogger_are_on_the_open_weeks_teams(demo):
     week = demo.weeks["open"]
     teams = dict(week.team_members.values_list("user__email", "team"))
-    assert teams == {"lead@example.edu": "lead", "blogger@example.edu": "blog"}
+    assert teams["lead@example.edu"] == "lead"
+    assert teams["blogger@example.edu"] == "blog"
+    assert "student1@example.edu" not in teams  # student1 owes posts in the open week
+
+
+# --- The demo's fixed teams and rotation (teams/demo.py) -------------------------------------
+
+
+def team_people(week: Week, kind: str) -> set[str]:
+    return set(week.team_members.filter(team=kind).values_list("user__email", flat=True))
+
+
+def members_of(name: str) -> set[str]:
+    from teams.models import TeamMembership
+
+    memberships = TeamMembership.objects.filter(team__seminar__slug="demo", team__name=name)
+    return set(memberships.values_list("user__email", flat=True))
+
+
+def test_demo_has_four_named_teams_covering_every_student(demo):
+    from teams.models import Team, TeamMembership
+
+    names = list(Team.objects.filter(seminar=demo.seminar).values_list("name", flat=True))
+    assert names == ["Lovelace", "Turing", "Hopper", "Shannon"]
+    students = Enrollment.objects.filter(seminar=demo.seminar, role=Enrollment.Role.STUDENT)
+    in_teams = TeamMembership.objects.filter(seminar=demo.seminar)
+    assert in_teams.count() == students.count() == 14
+    assert "lead@example.edu" in members_of("Turing")
+    assert "blogger@example.edu" in members_of("Lovelace")
+
+
+def test_every_demo_week_has_a_whole_team_leading_and_another_blogging(demo):
+    rotation = {"closed": ("Lovelace", "Shannon"), "open": ("Turing", "Lovelace"),
+                "draft": ("Hopper", "Turing")}  # fmt: skip
+    for key, (lead_team, blog_team) in rotation.items():
+        week = demo.weeks[key]
+        assert team_people(week, "lead") == members_of(lead_team), key
+        assert team_people(week, "blog") == members_of(blog_team), key
+
+
+def test_the_draft_weeks_leads_can_prepare_it(demo, client):
+    draft = demo.weeks["draft"]
+    lead = draft.team_members.filter(team="lead").order_by("user__email").first().user
+    client.force_login(lead)
+    home = client.get(demo.seminar.get_absolute_url()).content.decode()
+    assert f"Prepare week {draft.number}" in home
+    assert client.get(f"{draft.get_absolute_url()}prepare/").status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_demo_teams_survive_a_rerun_unchanged(demo):
+    from teams.models import Team, TeamMembership
+
+    before = (
+        set(TeamMembership.objects.values_list("team__name", "user__email")),
+        set(TeamMember.objects.values_list("week_id", "user__email", "team")),
+        Team.objects.count(),
+    )
+    build_demo(DEFAULT_PASSWORD)
+    after = (
+        set(TeamMembership.objects.values_list("team__name", "user__email")),
+        set(TeamMember.objects.values_list("week_id", "user__email", "team")),
+        Team.objects.count(),
+    )
+    assert after == before
 
 
 def test_running_twice_duplicates_nothing_and_keeps_the_same_rows(demo):
@@ -190,3 +255,82 @@ def test_staff_sees_the_draft_week_with_its_banner(demo, client):
 def test_anonymous_visitors_cannot_see_the_demo_seminar(demo, client):
     response = client.get(demo.seminar.get_absolute_url())
     assert response.status_code in (302, 404)
+
+
+# --- The demo discussion (discussions/demo.py) --------------------------------------------
+
+
+def test_open_week_has_answers_to_most_questions_by_many_students(demo):
+    week = demo.weeks["open"]
+    answers = Comment.objects.filter(week=week, question__isnull=False, parent__isnull=True)
+    answered = set(answers.values_list("question__number", flat=True))
+    assert len(answered) >= 6
+    authors = set(answers.values_list("author__email", flat=True))
+    assert len(authors & {s.email for s in demo.students}) >= 10
+    for body in Comment.objects.filter(week=week).values_list("body", flat=True):
+        assert len(body.split()) >= 30 and "lorem" not in body.lower()
+
+
+def test_open_week_has_replies_a_reply_to_a_reply_and_general_comments(demo):
+    week = demo.weeks["open"]
+    replies = Comment.objects.filter(week=week, parent__isnull=False)
+    assert replies.count() >= 5
+    assert replies.filter(depth=2).exists()
+    assert all(r.question_id == r.parent.question_id for r in replies)
+    general = Comment.objects.filter(week=week, question__isnull=True, parent__isnull=True)
+    assert general.count() >= 2
+    assert general.filter(author=demo.lead, is_pinned=True).exists()
+
+
+def test_open_week_has_one_hidden_comment_with_a_reason_and_one_endorsed_answer(demo):
+    week = demo.weeks["open"]
+    hidden = Comment.objects.get(week=week, is_hidden=True)
+    assert hidden.hidden_by == demo.lead and "jailbreak" in hidden.hidden_reason
+    endorsed = Comment.objects.get(week=week, is_endorsed=True)
+    assert endorsed.is_answer and endorsed.endorsed_by == demo.lead
+    actions = set(ModerationAction.objects.filter(week=week).values_list("action", flat=True))
+    assert {"hide", "endorse", "pin", "credit"} <= actions
+
+
+def test_open_week_posts_are_spread_over_the_last_two_days_and_none_late(demo):
+    week = demo.weeks["open"]
+    times = list(Comment.objects.filter(week=week).values_list("created_at", flat=True))
+    assert min(times) > timezone.now() - dt.timedelta(days=2)
+    assert max(times) < timezone.now()
+    assert not Comment.objects.filter(week=week, is_late=True).exists()
+
+
+def test_closed_week_has_a_few_comments_and_one_late_post(demo):
+    week = demo.weeks["closed"]
+    assert Comment.objects.filter(week=week).count() >= 4
+    late = Comment.objects.get(week=week, is_late=True)
+    assert week.deadline < late.created_at < week.cutoff
+
+
+def test_student1_has_not_answered_question_1_of_the_open_week(demo):
+    question = Question.objects.get(section__week=demo.weeks["open"], number="1")
+    student1 = User.objects.get(email="student1@example.edu")
+    assert question.comments.exclude(author=student1).exists()
+    assert not question.comments.filter(author=student1).exists()
+
+
+def test_demo_discussion_survives_a_rerun_with_the_students_own_posts(demo):
+    week = demo.weeks["open"]
+    student1 = User.objects.get(email="student1@example.edu")
+    question = Question.objects.get(section__week=week, number="1")
+    mine = Comment.objects.create(week=week, question=question, author=student1, body="Mine.")
+    edited = Comment.objects.filter(week=week, author=demo.students[1]).first()
+    Comment.objects.filter(pk=edited.pk).update(body="Edited in the demo.")
+    before = row_counts()
+    build_demo(DEFAULT_PASSWORD)
+    assert row_counts() == before
+    assert Comment.objects.filter(pk=mine.pk).exists()
+    assert Comment.objects.get(pk=edited.pk).body == "Edited in the demo."
+
+
+def test_student1_sees_the_discussion_with_the_hidden_comment_withheld(demo, client):
+    client.force_login(User.objects.get(email="student1@example.edu"))
+    page = client.get(demo.weeks["open"].get_absolute_url()).content.decode()
+    assert "Camila Reyes" in page and "endorsed" in page
+    assert "Hidden by a moderator." in page
+    assert "pasted in full here" not in page

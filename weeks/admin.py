@@ -25,7 +25,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
+from notifications.admin import NotificationSettingsInline
+from notifications.announcements import week_announce
+from seminar.access import seminar_access
 from weeks import services
+from weeks.archive import archive_filename, build_archive
 from weeks.models import (
     Enrollment,
     Question,
@@ -223,7 +227,7 @@ class SeminarAdmin(admin.ModelAdmin):
     list_filter = ("visibility", "term")
     search_fields = ("title", "slug", "term")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = (SeminarWeekInline, EnrollmentInline)
+    inlines = (SeminarWeekInline, EnrollmentInline, NotificationSettingsInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "term", "timezone", "visibility", "description")}),
         (
@@ -238,6 +242,25 @@ class SeminarAdmin(admin.ModelAdmin):
     @admin.display(description="Weeks", ordering="week_count")
     def week_count(self, seminar: Seminar) -> int:
         return seminar.week_count  # type: ignore[attr-defined]
+
+    actions = ("export_archive_action",)
+
+    @admin.action(description="Export the selected seminar as an archive (zip)")
+    def export_archive_action(
+        self, request: HttpRequest, queryset: QuerySet[Seminar]
+    ) -> HttpResponse | None:
+        """weeks/archive.py: weeks as week files, discussions, posts, teams, roster."""
+        seminars = list(queryset[:2])
+        if len(seminars) != 1:
+            self.message_user(request, "Select exactly one seminar to export.", messages.WARNING)
+            return None
+        seminar = seminars[0]
+        if not seminar_access(request.user, seminar).can_export_archive:
+            self.message_user(request, f"Only staff of {seminar} may export it.", messages.ERROR)
+            return None
+        response = HttpResponse(build_archive(seminar), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{archive_filename(seminar)}"'
+        return response
 
 
 # --- Week ------------------------------------------------------------------------------
@@ -369,6 +392,26 @@ class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, 
             if name:
                 return name
         return _seminar_zone_name(request.GET.get("seminar"))
+
+    def save_model(self, request: HttpRequest, obj: Week, form: Any, change: bool) -> None:
+        """Publishing through the status field is publishing: the week gets its
+        ``published_at`` and, once its inlines are saved, its announcement."""
+        previous = (
+            Week.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+            if change
+            else None
+        )
+        obj._announce = obj.status == Week.Status.PUBLISHED and previous != obj.status
+        if obj._announce:
+            obj.published_at = timezone.now()
+        elif obj.status != Week.Status.PUBLISHED:
+            obj.published_at = None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if getattr(form.instance, "_announce", False):
+            week_announce(form.instance.pk)  # one email per member, in the admin's transaction
 
     @admin.display(description="Deadline", ordering="deadline")
     def deadline_local(self, week: Week) -> str:

@@ -42,6 +42,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from teams.demo import assign_demo_teams
 from weeks.importer import import_week_file
 from weeks.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
 
@@ -139,6 +140,7 @@ def build_demo(password: str = DEFAULT_PASSWORD, *, now: dt.datetime | None = No
         summary.weeks["closed"] = build_week(seminar, other_weeks["closed"], closed_dates(now), now)
         summary.weeks["draft"] = build_week(seminar, other_weeks["draft"], draft_dates(now), now)
         assign_teams(summary)
+        assign_demo_teams(summary)  # the fixed named teams and their rotation
         run_app_steps(summary)
     return summary
 

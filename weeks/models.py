@@ -375,3 +375,7 @@ class TeamMember(models.Model):
         ).exists()
         if not enrolled:
             raise ValidationError({"user": "Teams are made of students enrolled in this seminar."})
+
+
+# The lead team's week preparation and staff review (models defined in their own module).
+from weeks.lead_models import WeekReview, WeekReviewEvent  # noqa: E402, F401

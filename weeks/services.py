@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from notifications.announcements import week_announce
 from weeks.models import Question, QuestionSection, Reading, Week
 
 SLUG_MAX = Week._meta.get_field("slug").max_length or 80
@@ -29,6 +30,7 @@ def publish_week(*, week: Week, now: dt.datetime | None = None) -> bool:
     )
     if changed:
         week.status, week.published_at = Week.Status.PUBLISHED, now
+        week_announce(week.pk)  # notifications: one email per member, in this transaction
     return bool(changed)
 
 
@@ -63,6 +65,7 @@ def publish_due_weeks(*, now: dt.datetime | None = None) -> int:
             published += Week.objects.filter(
                 pk=pk, status=Week.Status.SCHEDULED, publish_at__lte=now
             ).update(status=Week.Status.PUBLISHED, published_at=now, updated_at=now)
+            week_announce(pk)  # notifications: announces it if published (once, by its key)
     return published
 
 

@@ -12,11 +12,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from blog import selectors as blog_selectors
 from discussions.selectors import week_discussion_context
+from participation import selectors as participation_selectors
 from seminar.access import WeekAccess, seminar_for_user, week_for_user, weeks_visible
 from seminar.lib.markdown import render_markdown
-from weeks import display
-from weeks.models import Question, QuestionSection, Reading, TeamMember, Week
+from teams.selectors import week_teams
+from weeks import display, lead_selectors
+from weeks.models import Question, QuestionSection, Reading, Week
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,10 @@ def seminar_home(request: HttpRequest, seminar_slug: str) -> HttpResponse:
         "current_seminar": access.seminar,
         "description_html": render_markdown(access.seminar.description),
         "rows": rows,
+        **participation_selectors.term_summary(access, [row.week for row in rows]),
     }
+    context.update(blog_selectors.blog_home_context(access))
+    context.update(lead_selectors.seminar_home_context(access))
     return render(request, "weeks/seminar_home.html", context)
 
 
@@ -53,7 +59,9 @@ def seminar_home(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 def week_detail(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     context = week_page_context(access)
+    context.update(participation_selectors.week_page_status(access, context["sections"]))
     context.update(week_discussion_context(access))
+    context.update(blog_selectors.week_blog_context(access))
     return render(request, "weeks/week_detail.html", context)
 
 
@@ -74,7 +82,7 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
             if section.deadline and section.deadline != week.deadline
             else None
         )
-    members = TeamMember.objects.filter(week=week).select_related("user")
+    teams = week_teams(week)
     return {
         "access": access,
         "week": week,
@@ -84,8 +92,9 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
         "optional_groups": optional_groups(readings),
         "sections": sections,
         "rule": display.posting_rule(week, sections, now),
-        "lead_team": [m.user.name for m in members if m.team == TeamMember.Team.LEAD],
-        "blog_team": [m.user.name for m in members if m.team == TeamMember.Team.BLOG],
+        "week_teams": teams,
+        "lead_team": [user.name for user in teams.lead_people],
+        "blog_team": [user.name for user in teams.blog_people],
         "publish_at": (
             display.deadline_for(week, week.publish_at, now) if week.publish_at else None
         ),

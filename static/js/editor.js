@@ -5,6 +5,7 @@
  * - Typesets the math the renderer marks up (`span.math.inline`, `div.math.block`, see
  *   seminar/lib/markdown.py) on page load, after htmx swaps and after each markdownx preview.
  * - Starts markdownx on editors that htmx swapped in after page load.
+ * - Keeps Tab for moving the focus (markdownx would trap it for indenting).
  * - Shows upload errors from /editor/upload/ next to the editor instead of inserting
  *   markdownx's "Invalid response" into the writer's text.
  */
@@ -117,6 +118,20 @@
     },
     true
   );
+  // markdownx turns Tab into "indent", which traps keyboard users in the editor. Tab
+  // (and Shift+Tab) move the focus as everywhere else; Ctrl+] / Ctrl+[ still indent.
+  window.addEventListener(
+    "keydown",
+    function (event) {
+      if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
+      var target = event.target;
+      if (target && target.classList && target.classList.contains("markdownx-editor")) {
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
   document.addEventListener("markdownx.fileUploadError", onUploadError, true);
   document.addEventListener("fileUploadError", onUploadError, true);
 })();

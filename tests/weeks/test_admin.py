@@ -472,6 +472,37 @@ def test_unpublish_action_returns_weeks_to_draft(admin_client, seminar):
     assert "2 weeks moved back to draft." in messages_of(response)
 
 
+def test_publishing_through_the_status_field_stamps_and_announces_the_week(
+    admin_client, seminar, student
+):
+    from notifications.models import OutboxEmail
+
+    draft = make_week(seminar, 1, status=Week.Status.DRAFT)
+    url = reverse("admin:weeks_week_change", args=[draft.pk])
+    data = admin_form_data(admin_client, url)
+    data["status"] = Week.Status.PUBLISHED
+    assert admin_client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Week.Status.PUBLISHED
+    assert draft.published_at is not None
+    announcements = OutboxEmail.objects.filter(
+        kind=OutboxEmail.Kind.ANNOUNCEMENT, recipient=student
+    )
+    assert announcements.count() == 1
+    # Saving the published week again neither restamps it nor announces it again.
+    stamped = draft.published_at
+    assert admin_client.post(url, admin_form_data(admin_client, url)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.published_at == stamped
+    assert announcements.count() == 1
+    # Back to draft through the field: no longer stamped as published.
+    data = admin_form_data(admin_client, url)
+    data["status"] = Week.Status.DRAFT
+    assert admin_client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.published_at is None
+
+
 def test_duplicate_action_creates_a_draft_copy(admin_client, week, lead):
     response = run_action(admin_client, "duplicate_action", week)
     copy = Week.objects.get(slug="week1-copy")
@@ -607,3 +638,10 @@ def admin_form_data(client, url: str) -> dict[str, str]:
     data.pop("action", None)
     # Textareas start with a newline the browser drops.
     return {k: v[1:] if v.startswith("\n") else v for k, v in data.items()}
+
+
+def test_seminar_change_page_links_to_its_roster_import(admin_client, week):
+    page = admin_client.get(reverse("admin:weeks_seminar_change", args=[week.seminar_id]))
+    roster_url = reverse("admin:accounts_roster_import", args=[week.seminar_id])
+    assert f'href="{roster_url}"' in page.content.decode()
+    assert admin_client.get(roster_url).status_code == 200
