@@ -24,8 +24,8 @@ from participation import selectors, services
 from participation.forms import ExtensionForm, OverrideForm
 from participation.models import Extension, StatusOverride
 from participation.status import statuses_for
-from seminar.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_access
-from weeks.models import Enrollment, Week
+from seminar.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
+from weeks.models import Enrollment
 
 NOT_STAFF = "Only this seminar's staff see the class's participation."
 NOT_LEAD = "Only staff and this week's lead team see this week's participation."
@@ -43,16 +43,8 @@ def _staff(request: HttpRequest, seminar_slug: str) -> SeminarAccess:
 
 
 def _week(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
-    """The week for participation pages: published weeks only (drafts owe nothing)."""
-    access = seminar_for_user(request.user, seminar_slug)
-    week = Week.objects.filter(seminar=access.seminar, slug=week_slug).first()
-    if week is None:
-        raise Http404("No such week")
-    week.seminar = access.seminar
-    wa = week_access(access, week)
-    if not wa.can_view:
-        raise Http404("No such week")
-    return wa
+    """The week as the user may see it (drafts are a 404 to all but staff)."""
+    return week_for_user(request.user, seminar_slug, week_slug)
 
 
 def _page(request: HttpRequest, template: str, seminar: Any, **context: Any) -> HttpResponse:

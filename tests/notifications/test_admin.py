@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import enqueue
+from tests.forms import form_values
 
 pytestmark = pytest.mark.django_db
-
-
-class FormValues(HTMLParser):
-    """The values a browser would submit from the page's change form."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "checkbox", "file"):
-            self.values[name] = a.get("value") or ""
-        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
-            self.values[name] = a.get("value") or "on"
-        elif tag == "select" and name:
-            self._select = name
-            self.values.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.values[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.values[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.values[self._textarea] += data.lstrip("\n")
-
-
-def form_values(html: str) -> dict[str, str]:
-    parser = FormValues()
-    parser.feed(html)
-    return parser.values
 
 
 def test_staff_set_a_seminars_reminder_offsets_on_its_admin_page(admin_client, seminar):

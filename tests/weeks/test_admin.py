@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
@@ -13,6 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
+from tests.forms import admin_form_data
 from weeks.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
 
 pytestmark = pytest.mark.django_db
@@ -582,62 +582,6 @@ def test_team_admin_adds_members_who_are_students(admin_client, seminar, student
     data["memberships-0-user"] = str(student.pk)
     assert admin_client.post(url, data).status_code == 302
     assert list(team.memberships.values_list("user__email", flat=True)) == [student.email]
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-class FormValues(HTMLParser):
-    """What a browser would submit from the page's form: inputs, selects and textareas,
-    leaving out the inline templates (`__prefix__`) and unchecked boxes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.data: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        name = a.get("name", "")
-        if tag == "input" and name and "__prefix__" not in name:
-            kind = a.get("type", "text")
-            if kind in ("submit", "button", "file", "image"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.data[name] = a.get("value", "on" if kind == "checkbox" else "")
-        elif tag == "select" and "__prefix__" not in name:
-            self._select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value", "")
-        elif tag == "textarea" and "__prefix__" not in name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.data[self._textarea] += data
-
-
-def admin_form_data(client, url: str) -> dict[str, str]:
-    """The POST data the change page would send as it stands: main form and inlines."""
-    response = client.get(url)
-    assert response.status_code == 200
-    parser = FormValues()
-    parser.feed(response.content.decode())
-    data = parser.data
-    data.pop("csrfmiddlewaretoken", None)
-    data.pop("action", None)
-    # Textareas start with a newline the browser drops.
-    return {k: v[1:] if v.startswith("\n") else v for k, v in data.items()}
 
 
 def test_seminar_change_page_links_to_its_roster_import(admin_client, week):
