@@ -127,6 +127,10 @@ def test_staff_is_admin_staff_but_not_superuser_and_can_manage_weeks(demo, clien
     assert client.get("/admin/weeks/week/").status_code == 200
     draft = demo.weeks["draft"]
     assert client.get(f"/admin/weeks/week/{draft.pk}/change/").status_code == 200
+    # The seminar's page carries its reminder timing and participation rule for them too.
+    page = client.get(f"/admin/weeks/seminar/{demo.seminar.pk}/change/").content.decode()
+    assert "participation rule" in page.lower()
+    assert "notification_settings-TOTAL_FORMS" in page
 
 
 def test_students_are_not_admin_staff(demo):

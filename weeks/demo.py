@@ -65,7 +65,7 @@ writes up the week.
 DEFAULT_PASSWORD = "seminar-demo"  # noqa: S105 - documented demo password
 STAFF_GROUP = "Seminar staff"
 # Apps whose every model seminar staff may manage in the admin (missing apps are skipped).
-STAFF_APPS = ("weeks", "teams", "discussions", "blog")
+STAFF_APPS = ("weeks", "teams", "discussions", "blog", "participation", "notifications")
 # Plus these, so staff can find people and their addresses when enrolling them.
 STAFF_EXTRA_PERMISSIONS = (
     ("accounts", "view_user"),
