@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, enroll
+from tests.conftest import PASSWORD, enroll, make_user
 from tests.e2e.conftest import axe_violations, describe, login
-from weeks.models import Enrollment, Reading, Seminar
+from weeks.models import Enrollment, Question, Reading, Seminar
 
 
 @pytest.fixture
@@ -115,3 +115,71 @@ def test_not_found_page_has_no_serious_accessibility_violations(page, live_serve
     response = page.goto(f"{live_server.url}/s/{week.seminar.slug}/w/{week.slug}/")
     assert response.status == 404
     audit(page)
+
+
+@pytest.fixture
+def busy_week(week, lead, blogger, student, other_student):
+    """The week with 100 comments: answers to every question, replies, replies to replies,
+    general comments, and one of each mark (pinned, endorsed, credited, hidden, late)."""
+    from discussions import moderation
+    from discussions.models import Comment
+    from tests.discussions.helpers import add_comment
+
+    classmates = [enroll(make_user(f"c{i}@example.edu", first_name=f"Classmate {i}"), week.seminar)
+                  for i in range(8)]  # fmt: skip
+    questions = list(Question.objects.filter(section__week=week).order_by("section__position"))
+    comments: list[Comment] = []
+    for i in range(100):
+        author = classmates[i % len(classmates)]
+        body = f"Comment {i}: the **reading** argues $x^{i % 3}$ matters, see [it](https://example.org/{i})."
+        if i % 4 == 3 and comments:
+            comments.append(add_comment(week, author, body, parent=comments[i - 1]))
+        elif i % 10 == 9:
+            comments.append(add_comment(week, author, body))  # general thread
+        else:
+            comments.append(add_comment(week, author, body, question=questions[i % len(questions)]))
+    moderation.pin(comments[0], actor=lead)
+    moderation.endorse(comments[1], actor=lead)
+    moderation.credit(comments[3], actor=lead)
+    moderation.hide(comments[5], actor=lead, reason="Off topic")
+    Comment.objects.filter(pk=comments[6].pk).update(is_late=True)
+    assert Comment.objects.filter(week=week).count() == 100
+    return week
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("who", ["student", "lead"])
+def test_a_week_page_with_100_comments_has_no_serious_violations(
+    page, live_server, busy_week, student, lead, who, scheme
+):
+    """As a student (reply links, compose forms) and as a lead (moderation controls on
+    every comment)."""
+    user = {"student": student, "lead": lead}[who]
+    page.emulate_media(color_scheme=scheme)
+    login(page, live_server, user.email, PASSWORD)
+    page.goto(f"{live_server.url}{busy_week.get_absolute_url()}")
+    assert page.locator("article.comment").count() >= 100
+    audit(page)
+
+
+def test_the_compose_page_without_javascript_has_no_serious_violations(
+    browser, live_server, busy_week, student
+):
+    """The reply page a student reaches with JavaScript off: the editor as a page."""
+    from discussions.models import Comment
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, live_server, student.email, PASSWORD)
+        parent = Comment.objects.filter(week=busy_week, question__isnull=False).first()
+        page.goto(f"{live_server.url}{busy_week.get_absolute_url()}c/{parent.pk}/reply/")
+        assert page.locator("form textarea").count() == 1
+        context.close()
+        context = browser.new_context()  # axe needs scripts; the same page, audited
+        page = context.new_page()
+        login(page, live_server, student.email, PASSWORD)
+        page.goto(f"{live_server.url}{busy_week.get_absolute_url()}c/{parent.pk}/reply/")
+        audit(page)
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.discussions.helpers import add_comment, first_question
 from tests.e2e.conftest import ARTIFACTS, login
 from weeks.models import Reading
 
@@ -15,7 +16,10 @@ PAGES = {
     "week": "/s/{seminar}/w/{week}/",
 }
 # Interactive elements people tap; links inside running text are exempt (WCAG 2.5.8).
-CONTROLS = "button, input:not([type=hidden]), select, textarea, summary, .nav-link, .brand"
+CONTROLS = (
+    "button, input:not([type=hidden]), select, textarea, summary, .nav-link, .brand,"
+    " .comment-actions a"
+)
 
 
 @pytest.fixture
@@ -54,7 +58,11 @@ def test_pages_fit_a_phone_screen_without_horizontal_scrolling(
 
 
 @pytest.mark.parametrize("name", ["login", "week"])
-def test_controls_are_at_least_44_px_tall_on_a_phone(phone_page, live_server, student, week, name):
+def test_controls_are_at_least_44_px_tall_on_a_phone(
+    phone_page, live_server, student, other_student, week, name
+):
+    # A classmate's answer, so the page has comment actions (Reply, Flag) to tap.
+    add_comment(week, other_student, question=first_question(week))
     if name != "login":
         login(phone_page, live_server, student.email, PASSWORD)
     open_page(phone_page, live_server, week, name)

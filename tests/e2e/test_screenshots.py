@@ -15,33 +15,38 @@ import pytest
 
 from tests.e2e.conftest import ARTIFACTS, axe_violations, describe, login
 from weeks.demo import build_demo
+from weeks.models import Question
 
 PASSWORD = "screenshot-demo"
 OUT = Path(os.environ.get("SCREENSHOTS_DIR") or ARTIFACTS / "screens")
 
 
 def page_paths(summary) -> list[tuple[str, str | None, str]]:
-    """(file name, who is logged in, path) for each page worth showing."""
+    """(file name, who is logged in, path) for each page worth showing, grouped by user."""
     seminar = summary.seminar.slug
-    open_week = summary.open_week
-    pages = [
+    open_week, closed = summary.open_week, summary.weeks["closed"]
+    # The discussion of the second question (the first is the one student1 still owes).
+    question = Question.objects.filter(section__week=open_week).order_by(
+        "section__position", "position"
+    )[1]
+    return [
         ("login", None, "/accounts/login/"),
+        ("signup", None, "/accounts/signup/"),
         ("seminar-home", "student1@example.edu", f"/s/{seminar}/"),
         ("week", "student1@example.edu", open_week.get_absolute_url()),
         (
-            "draft-week-staff",
-            summary.staff.email,
-            summary.weeks["draft"].get_absolute_url(),
+            "discussion",
+            "student1@example.edu",
+            f"{open_week.get_absolute_url()}#question-{question.pk}",
         ),
+        ("blog-post", "student1@example.edu", f"{closed.get_absolute_url()}blog/"),
+        ("schedule", "student1@example.edu", f"/s/{seminar}/schedule/"),
+        ("profile", "student1@example.edu", "/profile/"),
+        ("week-lead", summary.lead.email, open_week.get_absolute_url()),
+        ("blog-editor", summary.blogger.email, f"{open_week.get_absolute_url()}blog/edit/"),
+        ("draft-week-staff", summary.staff.email, summary.weeks["draft"].get_absolute_url()),
+        ("participation-matrix", summary.staff.email, f"/s/{seminar}/participation/"),
     ]
-    if hasattr(open_week, "blog_post") or _has_published_post(summary):
-        closed = summary.weeks["closed"]
-        pages.append(("blog-post", "student1@example.edu", f"{closed.get_absolute_url()}blog/"))
-    return pages
-
-
-def _has_published_post(summary) -> bool:
-    return False
 
 
 @pytest.fixture
@@ -74,11 +79,12 @@ def test_main_pages_of_the_demo_load_fit_and_pass_axe(
                     login(page, live_server, email, PASSWORD)
                 current_user = email
             response = page.goto(f"{live_server.url}{path}")
-            assert response.status == 200, (name, path, response.status)
+            # A jump to an anchor of the page already open loads nothing (None).
+            assert response is None or response.status == 200, (name, path, response.status)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], (name, width)
             violations = axe_violations(page)
             assert not violations, f"{name}: {describe(violations)}"
-            page.screenshot(path=str(OUT / f"{name}-{device}.png"), full_page=device == "phone")
+            page.screenshot(path=str(OUT / f"{name}-{device}.png"))
     finally:
         context.close()
