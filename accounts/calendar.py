@@ -41,7 +41,8 @@ class CalendarEntry:
 
 
 def _week_label(week: Week) -> str:
-    return f"{week.seminar.title}: week {week.number}"
+    """"LLM Risks, Week 3: Oversight": which seminar, which week (calendars mix them)."""
+    return f"{week.seminar.title}, {week.numbered_title}"
 
 
 def _extend(deadline: dt.datetime | None, extension: Any) -> dt.datetime | None:
@@ -66,7 +67,7 @@ def _deadline_entries(
     if deadline:
         yield CalendarEntry(
             uid=f"week-{week.pk}-deadline",
-            summary=f"{label} posts due: {week.title}",
+            summary=f"Posts due: {label}",
             start=deadline,
             url=url,
             description=note,
@@ -77,7 +78,7 @@ def _deadline_entries(
             name = section.day_label or section.title
             yield CalendarEntry(
                 uid=f"section-{section.pk}-deadline",
-                summary=f"{label} posts due ({name}): {week.title}",
+                summary=f"Posts due ({name}): {label}",
                 start=own,
                 url=url,
                 description=note,
@@ -86,7 +87,7 @@ def _deadline_entries(
     if cutoff and (deadline is None or cutoff > deadline):
         yield CalendarEntry(
             uid=f"week-{week.pk}-cutoff",
-            summary=f"{label} late posts close: {week.title}",
+            summary=f"Late posts close: {label}",
             start=cutoff,
             url=url,
         )
@@ -113,7 +114,7 @@ def _duty_entries(member: TeamMember, url: str) -> Iterable[CalendarEntry]:
     if member.team == TeamMember.Team.LEAD:
         yield CalendarEntry(
             uid=f"week-{week.pk}-lead-{member.user_id}",
-            summary=f"You lead {label}: {week.title}",
+            summary=f"You lead {label}",
             start=week.class_date,
             url=url,
             description="Your team leads this week's discussion.",
@@ -121,7 +122,7 @@ def _duty_entries(member: TeamMember, url: str) -> Iterable[CalendarEntry]:
         return
     yield CalendarEntry(
         uid=f"week-{week.pk}-blog-{member.user_id}",
-        summary=f"You blog {label}: {week.title}",
+        summary=f"You blog {label}",
         start=week.class_date,
         url=url,
         description="Your team writes this week's summary post.",
@@ -132,7 +133,7 @@ def _duty_entries(member: TeamMember, url: str) -> Iterable[CalendarEntry]:
     ):
         yield CalendarEntry(
             uid=f"week-{week.pk}-blog-{kind}-{member.user_id}",
-            summary=f"Blog {kind} due, {label}: {week.title}",
+            summary=f"Blog {kind} due: {label}",
             start=week.class_date + dt.timedelta(days=days),
             url=url,
         )

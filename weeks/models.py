@@ -202,6 +202,13 @@ class Week(RenderedMarkdownModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def numbered_title(self) -> str:
+        """"Week 3: Oversight" — the title, with the week's number unless it already has it."""
+        if self.title.lower().startswith(f"week {self.number}"):
+            return self.title
+        return f"Week {self.number}: {self.title}"
+
     def get_absolute_url(self) -> str:
         return reverse("weeks:detail", args=[self.seminar.slug, self.slug])
 

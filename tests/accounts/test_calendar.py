@@ -57,11 +57,11 @@ def test_titles_with_commas_semicolons_and_accents_survive_escaping_and_folding(
     assert all(len(line) <= 75 for line in lines)
     assert b"Risks\\; misuse\\, \\\\backslashes" in response.content
     summaries = events(Calendar.from_ical(response.content))
-    assert f"LLM Risks: week 1 posts due: {title}" in summaries
+    assert f"Posts due: LLM Risks, Week 1: {title}" in summaries
 
 
 def test_feed_has_the_week_deadline_at_its_instant_and_links_the_week(student, week):
-    event = events(fetch(student))["LLM Risks: week 1 posts due: Week 1"]
+    event = events(fetch(student))["Posts due: LLM Risks, Week 1"]
 
     assert event.decoded("DTSTART") == week.deadline.replace(microsecond=0)
     assert str(event["URL"]) == f"http://testserver{week.get_absolute_url()}"
@@ -79,10 +79,10 @@ def test_feed_has_section_deadlines_and_the_late_cutoff(student, seminar):
 
     found = events(fetch(student))
 
-    assert found["LLM Risks: week 1 posts due (Monday): Week 1"].decoded("DTSTART") == (
+    assert found["Posts due (Monday): LLM Risks, Week 1"].decoded("DTSTART") == (
         monday.deadline
     )
-    assert found["LLM Risks: week 1 late posts close: Week 1"].decoded("DTSTART") == week.cutoff
+    assert found["Late posts close: LLM Risks, Week 1"].decoded("DTSTART") == week.cutoff
 
 
 def test_a_students_extension_moves_their_deadline_and_cutoff(student, other_student, seminar):
@@ -101,8 +101,8 @@ def test_a_students_extension_moves_their_deadline_and_cutoff(student, other_stu
     mine = events(fetch(student))
     theirs = events(fetch(other_student))
 
-    due = "LLM Risks: week 1 posts due: Week 1"
-    closes = "LLM Risks: week 1 late posts close: Week 1"
+    due = "Posts due: LLM Risks, Week 1"
+    closes = "Late posts close: LLM Risks, Week 1"
     assert mine[due].decoded("DTSTART") == now + dt.timedelta(days=4)
     assert "extension" in str(mine[due]["DESCRIPTION"])
     assert mine[closes].decoded("DTSTART") == now + dt.timedelta(days=6)
@@ -122,9 +122,9 @@ def test_feed_leaves_out_draft_and_scheduled_weeks(student, seminar):
 
     summaries = " ".join(events(fetch(student)))
 
-    assert "week 1" in summaries
-    assert "week 2" not in summaries
-    assert "week 3" not in summaries
+    assert "Week 1" in summaries
+    assert "Week 2" not in summaries
+    assert "Week 3" not in summaries
 
 
 def test_feed_shows_lead_duty_as_a_whole_day_on_class_date(lead, week):
@@ -133,10 +133,10 @@ def test_feed_shows_lead_duty_as_a_whole_day_on_class_date(lead, week):
 
     found = events(fetch(lead))
 
-    duty = found["You lead LLM Risks: week 1: Week 1"]
+    duty = found["You lead LLM Risks, Week 1"]
     assert duty.decoded("DTSTART") == dt.date(2026, 9, 14)
     assert duty.decoded("DTEND") == dt.date(2026, 9, 15)
-    deadline = found["LLM Risks: week 1 posts due: Week 1"]
+    deadline = found["Posts due: LLM Risks, Week 1"]
     assert "exempt from posting" in str(deadline["DESCRIPTION"])
 
 
@@ -149,11 +149,11 @@ def test_feed_shows_blog_duty_and_draft_and_final_due_dates(blogger, week, semin
 
     found = events(fetch(blogger))
 
-    assert found["You blog LLM Risks: week 1: Week 1"].decoded("DTSTART") == dt.date(2026, 9, 14)
-    assert found["Blog draft due, LLM Risks: week 1: Week 1"].decoded("DTSTART") == dt.date(
+    assert found["You blog LLM Risks, Week 1"].decoded("DTSTART") == dt.date(2026, 9, 14)
+    assert found["Blog draft due: LLM Risks, Week 1"].decoded("DTSTART") == dt.date(
         2026, 9, 17
     )
-    assert found["Blog final due, LLM Risks: week 1: Week 1"].decoded("DTSTART") == dt.date(
+    assert found["Blog final due: LLM Risks, Week 1"].decoded("DTSTART") == dt.date(
         2026, 9, 21
     )
 
@@ -162,7 +162,7 @@ def test_duty_on_a_draft_week_links_the_seminar_not_the_hidden_week(student, sem
     draft = make_week(seminar, number=4, status=Week.Status.DRAFT, class_date=dt.date(2026, 10, 1))
     TeamMember.objects.create(week=draft, user=student, team=TeamMember.Team.LEAD)
 
-    duty = events(fetch(student))["You lead LLM Risks: week 4: Week 4"]
+    duty = events(fetch(student))["You lead LLM Risks, Week 4"]
 
     assert str(duty["URL"]) == f"http://testserver{seminar.get_absolute_url()}"
 

@@ -189,8 +189,8 @@ def test_duties_fragment_says_which_weeks_a_student_leads_and_blogs(seminar, ter
     Week.objects.filter(number=3).update(status=Week.Status.DRAFT)
     html = render_to_string("teams/_duties.html", {"duties": duties_for(term[2], seminar)})
     text = " ".join(html.split())
-    assert 'You blog <a href="/s/llm-risks/w/week1/">week 1: Week 1</a> (<time' in text
-    assert "You lead week 3: Week 3" in text  # a draft: named, not linked
+    assert 'You blog <a href="/s/llm-risks/w/week1/">Week 1</a> (<time' in text
+    assert "You lead Week 3 · <a" in text  # a draft: named, not linked
     assert render_to_string("teams/_duties.html", {"duties": []}).strip() == ""
 
 

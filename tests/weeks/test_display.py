@@ -160,3 +160,16 @@ def test_week_state_is_the_next_deadline_to_come_else_the_last():
     assert past.when == later
     assert past.state == "late"
     assert display.week_state(week, [], NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "expected"),
+    [
+        (3, "Oversight", "Week 3: Oversight"),
+        (3, "Week 3: Oversight", "Week 3: Oversight"),
+        (3, "week 3 — Oversight", "week 3 — Oversight"),
+        (3, "Week 13: Review", "Week 3: Week 13: Review"),
+    ],
+)
+def test_a_weeks_numbered_title_names_its_number_once(number, title, expected):
+    assert Week(number=number, title=title).numbered_title == expected

@@ -18,7 +18,7 @@ def test_the_lead_sees_you_lead_week_n_on_the_seminar_home_with_a_link(client, w
     client.force_login(lead)
     html = client.get(week.seminar.get_absolute_url()).content.decode()
     assert "Your team duties" in html
-    assert f'You lead\n          <a href="{week.get_absolute_url()}">week 1: Week 1</a>' in html
+    assert f'You lead\n          <a href="{week.get_absolute_url()}">Week 1</a>' in html
     assert "Prepare week" not in html  # a published week is not prepared any more
 
 
