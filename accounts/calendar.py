@@ -41,7 +41,7 @@ class CalendarEntry:
 
 
 def _week_label(week: Week) -> str:
-    """"LLM Risks, Week 3: Oversight": which seminar, which week (calendars mix them)."""
+    """Which seminar and which week, e.g. 'LLM Risks, Week 3: Oversight' (calendars mix them)."""
     return f"{week.seminar.title}, {week.numbered_title}"
 
 

@@ -204,7 +204,7 @@ class Week(RenderedMarkdownModel):
 
     @property
     def numbered_title(self) -> str:
-        """"Week 3: Oversight" — the title, with the week's number unless it already has it."""
+        """The title with the week's number unless it has it already: 'Week 3: Oversight'."""
         if self.title.lower().startswith(f"week {self.number}"):
             return self.title
         return f"Week {self.number}: {self.title}"

@@ -79,9 +79,7 @@ def test_feed_has_section_deadlines_and_the_late_cutoff(student, seminar):
 
     found = events(fetch(student))
 
-    assert found["Posts due (Monday): LLM Risks, Week 1"].decoded("DTSTART") == (
-        monday.deadline
-    )
+    assert found["Posts due (Monday): LLM Risks, Week 1"].decoded("DTSTART") == (monday.deadline)
     assert found["Late posts close: LLM Risks, Week 1"].decoded("DTSTART") == week.cutoff
 
 
@@ -150,12 +148,8 @@ def test_feed_shows_blog_duty_and_draft_and_final_due_dates(blogger, week, semin
     found = events(fetch(blogger))
 
     assert found["You blog LLM Risks, Week 1"].decoded("DTSTART") == dt.date(2026, 9, 14)
-    assert found["Blog draft due: LLM Risks, Week 1"].decoded("DTSTART") == dt.date(
-        2026, 9, 17
-    )
-    assert found["Blog final due: LLM Risks, Week 1"].decoded("DTSTART") == dt.date(
-        2026, 9, 21
-    )
+    assert found["Blog draft due: LLM Risks, Week 1"].decoded("DTSTART") == dt.date(2026, 9, 17)
+    assert found["Blog final due: LLM Risks, Week 1"].decoded("DTSTART") == dt.date(2026, 9, 21)
 
 
 def test_duty_on_a_draft_week_links_the_seminar_not_the_hidden_week(student, seminar):
