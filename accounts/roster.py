@@ -17,7 +17,6 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -338,22 +337,15 @@ def apply_import(seminar: Seminar, text: str, *, expected_digest: str | None = N
 
 
 def queue_invitations(seminar: Seminar, *, resend_ids: Iterable[int] = ()) -> None:
-    """After the transaction commits, invite everyone on the seminar's roster who has no
-    account and was never invited; `resend_ids` are invited again even if they were."""
-    from accounts.tasks import send_invitations
+    """In the caller's transaction, write an invitation to the email outbox for everyone
+    on the seminar's roster who has no account and was never invited; `resend_ids` are
+    invited again even if they were. They are sent after commit (or by the sweep)."""
+    from accounts.invitations import write_invitations
 
-    pending = list(
-        RosterEntry.objects.filter(
-            seminar=seminar, user__isnull=True, invited_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
-    # robust: the roster is committed by then; a broker outage must not turn that into an
-    # error page. Unsent entries keep an empty invited_at, for the admin's "re-send".
-    if pending:
-        transaction.on_commit(partial(send_invitations.delay, pending), robust=True)
+    write_invitations(RosterEntry.objects.filter(seminar=seminar))
     resend = list(resend_ids)
     if resend:
-        transaction.on_commit(partial(send_invitations.delay, resend, resend=True), robust=True)
+        write_invitations(RosterEntry.objects.filter(pk__in=resend), resend=True)
 
 
 # --- Single entries (the admin) and registration ----------------------------------------

@@ -7,7 +7,6 @@ changed in between is previewed again instead of applied blind.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -151,17 +150,16 @@ class RosterEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-send the invitation email (people without an account)")
     def resend_invitations(self, request: HttpRequest, queryset: QuerySet[RosterEntry]) -> None:
-        from accounts.tasks import send_invitations
+        from accounts.invitations import write_invitations
 
-        ids = list(queryset.filter(user__isnull=True).values_list("pk", flat=True))
-        skipped = queryset.count() - len(ids)
-        if ids:
-            transaction.on_commit(partial(send_invitations.delay, ids, resend=True), robust=True)
+        with transaction.atomic():
+            sent = write_invitations(queryset, resend=True)
+        skipped = queryset.filter(user__isnull=False).count()
         self.message_user(
             request,
-            f"Invitation queued for {len(ids)} person(s)"
+            f"Invitation queued for {sent} person(s)"
             + (f"; {skipped} already have an account." if skipped else "."),
-            messages.SUCCESS if ids else messages.WARNING,
+            messages.SUCCESS if sent else messages.WARNING,
         )
 
     # --- the import -------------------------------------------------------------------

@@ -186,6 +186,8 @@ def message_for(row: OutboxEmail) -> EmailMultiAlternatives:
 def skip_reason(row: OutboxEmail, now: dt.datetime) -> str:
     if row.expires_at is not None and now >= row.expires_at:
         return "expired before it could be sent"
+    if row.kind == Kind.INVITATION and User.objects.filter(email__iexact=row.to_email).exists():
+        return "registered since the invitation was written"
     if row.recipient is not None:
         if not row.recipient.is_active:
             return "recipient is inactive"

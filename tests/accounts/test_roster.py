@@ -218,7 +218,7 @@ def test_apply_queries_do_not_grow_with_the_file(seminar) -> None:
 
     for i in range(3):
         make_user(f"student{i:02d}@example.edu")
-    small = import_counting(class_of(3))  # three existing accounts: enrolled at once
+    small = import_counting(class_of(5))  # three existing accounts enrolled, two invited
     RosterEntry.objects.all().delete()
     Enrollment.objects.all().delete()
     large = import_counting(class_of(30))  # three accounts, 27 to invite
