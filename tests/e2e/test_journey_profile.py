@@ -55,7 +55,7 @@ def test_student_edits_profile_and_subscribes_to_the_calendar(
     finally:
         calendar_app.close()
     summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
-    assert "LLM Risks: week 1 posts due: Week 1" in summaries
+    assert "Posts due: LLM Risks, Week 1" in summaries
 
     # Resetting gives a new address; the copied one stops working.
     page.get_by_role("button", name="Make a new calendar address").click()
