@@ -2,7 +2,7 @@
 
     python manage.py bench_rush [--students 300] [--concurrency 50] [--workers 4]
 
-Builds a throwaway seminar with a published week (deadline 10 minutes away) and N
+Builds a throwaway seminar with a published week (8 questions, deadline ahead) and N
 enrolled students, each with a logged-in session; serves the app with gunicorn on
 127.0.0.1 (a free port, the same settings and database as this command); has a pool of
 threads post one answer per student, all at once; then checks in the database that every
@@ -18,7 +18,6 @@ command exits non-zero if a post was lost, stored twice, or answered with a 5xx.
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import os
 import secrets
@@ -37,17 +36,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.utils import timezone
 
 from accounts.models import User
+from discussions.management.commands.bench_week import build_week
 from discussions.models import Comment
-from weeks.models import Enrollment, Question, QuestionSection, Seminar, Week
+from weeks.models import Question, Seminar, Week
 
-QUESTIONS = 8
 TOPICS = (
     "reward hacking", "sycophancy", "red teaming", "interpretability", "jailbreaks",
     "oversight", "deception", "evaluation", "specification gaming", "data poisoning",
@@ -139,41 +136,13 @@ class Command(BaseCommand):
     # --- setting up -------------------------------------------------------------------
 
     def build(self, n: int) -> tuple[Seminar, Week, list[int], list[str]]:
-        tag = uuid.uuid4().hex[:10]
-        seminar = Seminar.objects.create(
-            title=f"Rush benchmark {tag}", slug=f"rush-{tag}", timezone="America/New_York"
+        week, users = build_week(slug=f"rush-{uuid.uuid4().hex[:10]}", students=n)
+        questions = list(
+            Question.objects.filter(section__week=week)
+            .order_by("section__position", "position")
+            .values_list("pk", flat=True)
         )
-        week = Week.objects.create(
-            seminar=seminar,
-            number=1,
-            slug="week1",
-            title="Week 1: Rush",
-            status=Week.Status.PUBLISHED,
-            published_at=timezone.now(),
-            deadline=timezone.now() + dt.timedelta(minutes=10),
-        )
-        questions = []
-        for position in (1, 2):
-            section = QuestionSection.objects.create(
-                week=week, position=position, title=f"Section {position}"
-            )
-            for k in range(QUESTIONS // 2):
-                number = (position - 1) * (QUESTIONS // 2) + k + 1
-                questions.append(
-                    Question.objects.create(
-                        section=section, number=str(number), position=k + 1, body=f"Q{number}?"
-                    ).pk
-                )
-        unusable = make_password(None)
-        users = User.objects.bulk_create(
-            User(email=f"rush-{tag}-{i}@example.edu", first_name=f"Student {i}", password=unusable)
-            for i in range(n)
-        )
-        users = list(User.objects.filter(email__startswith=f"rush-{tag}-").order_by("pk"))
-        Enrollment.objects.bulk_create(
-            Enrollment(user=u, seminar=seminar, role=Enrollment.Role.STUDENT) for u in users
-        )
-        return seminar, week, questions, [self.session_cookie(u) for u in users]
+        return week.seminar, week, questions, [self.session_cookie(u) for u in users]
 
     def session_cookie(self, user: User) -> str:
         """A logged-in session for `user`, as `django.contrib.auth.login` would store it."""

@@ -96,8 +96,9 @@ class Command(BaseCommand):
         return timings, len(captured), created, response.status_code, len(response.content), url
 
 
-def build_week(*, slug: str) -> tuple[Week, list[User]]:
-    """A seminar with one published week, 8 questions in 2 sections, 40 students."""
+def build_week(*, slug: str, students: int = STUDENTS) -> tuple[Week, list[User]]:
+    """A seminar with one published week, 8 questions in 2 sections, 40 students (the
+    first three on the week's teams). bench_rush builds its class with it too."""
     seminar = Seminar.objects.create(title="Benchmark seminar", slug=slug, term="Bench")
     week = Week.objects.create(
         seminar=seminar,
@@ -124,7 +125,7 @@ def build_week(*, slug: str) -> tuple[Week, list[User]]:
     # Unusable passwords: the benchmark logs in with force_login, no hashing needed.
     users = User.objects.bulk_create(
         User(email=f"{slug}-{i}@example.invalid", first_name=f"Student{i}", password=UNUSABLE)
-        for i in range(STUDENTS)
+        for i in range(students)
     )
     Enrollment.objects.bulk_create(Enrollment(user=u, seminar=seminar) for u in users)
     TeamMember.objects.bulk_create(
