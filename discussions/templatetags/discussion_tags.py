@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
+
+from discussions import render
 
 register = template.Library()
 
@@ -16,3 +19,15 @@ def question_thread(context: template.Context, question: Any) -> Any:
     if discussion is None or question is None:
         return None
     return discussion.thread_for(question)
+
+
+@register.simple_tag(takes_context=True)
+def comment_tree(context: template.Context, c: Any) -> str:
+    """A comment with its replies, as discussions.render writes it."""
+    return mark_safe(render.comment_tree(c, context))  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
+def comment_main(context: template.Context, c: Any) -> str:
+    """A comment without its replies, as discussions.render writes it."""
+    return mark_safe(render.comment_main(c, context))  # noqa: S308 - escaped there

@@ -87,3 +87,25 @@ def test_payloads_in_a_refused_form_come_back_as_text(week, student):
     page = response.content.decode()
     assert audit(page) == []
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:3])
+def test_names_and_hide_reasons_are_text_on_the_week_page(
+    week, student, other_student, lead, payload
+):
+    """What the comment markup (discussions/render.py) writes besides the body — the
+    author's name, "in reply to NAME", the reason a moderator gave — is escaped too."""
+    from discussions import moderation
+    from tests.discussions.helpers import add_comment
+
+    other_student.first_name = payload
+    other_student.save()
+    question = first_question(week)
+    answer = add_comment(week, other_student, "An answer", question=question)
+    reply = add_comment(week, student, "A reply", parent=answer)
+    deep = add_comment(week, other_student, "Deeper", parent=reply)
+    add_comment(week, student, "Deepest", parent=deep)  # flat: "in reply to" the payload
+    moderation.hide(reply, actor=lead, reason=payload)
+    for viewer in (student, other_student, lead):
+        page = client_for(viewer).get(week.get_absolute_url()).content.decode()
+        assert audit(page) == [], viewer

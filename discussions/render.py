@@ -1,0 +1,100 @@
+"""A comment's markup, written in Python: the one place that says how a comment looks.
+
+The week page shows hundreds of comments; rendering each through two template includes
+cost most of the page's time (about 60 of 90 ms for 300 comments). Everything a comment
+shows was computed once by `discussions.selectors.decorate` (strings, badges, what the
+viewer may do), so here it is only put together, escaped with the standard library.
+
+Templates reach this through `{% comment_tree c %}` and `{% comment_main c %}`
+(discussions/templatetags/discussion_tags.py): the week page's threads, the fragments
+htmx swaps in, and the pages that quote a comment all use it.
+
+`c.body_html` is the comment's HTML as the sanitising renderer (seminar/lib/markdown.py)
+produced and stored it when the comment was saved; nothing else here is trusted.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from django.template import Context
+from django.template.loader import get_template
+
+CONTROLS = "discussions/moderation/_controls.html"
+DELETE_CONFIRM = "Delete this comment? Its replies stay."
+
+
+def comment_tree(c: Any, context: Context) -> str:
+    """The comment with its replies (nested up to the selector's depth)."""
+    classes = f"comment depth-{c.level}"
+    if c.is_pinned:
+        classes += " pinned"
+    if c.deleted_at:
+        classes += " deleted"
+    replies = ""
+    if c.nests:
+        children = "".join(comment_tree(child, context) for child in c.children)
+        replies = f'<div class="replies" id="replies-c{c.key}">{children}</div>'
+    return (
+        f'<article class="{classes}" id="c{c.key}">\n'
+        f"{comment_main(c, context)}\n{replies}\n</article>\n"
+    )
+
+
+def comment_main(c: Any, context: Context) -> str:
+    """The comment without its replies: author, badges, time, text, the viewer's actions."""
+    key = c.key
+    out = [
+        f'<div class="comment-main" id="main-c{key}">\n'
+        f'<header class="comment-meta"><span class="comment-author">{escape(c.author_name)}'
+        f"</span> {c.badges}\n"
+        f'<a class="permalink" href="#c{key}" title="Link to this comment">'
+        f'<time datetime="{escape(c.time_iso)}">{escape(c.time_text)}</time></a>'
+    ]
+    if c.in_reply_to:
+        out.append(f' <span class="in-reply-to">in reply to {escape(c.in_reply_to)}</span>')
+    out.append("</header>\n")
+    if c.notice:
+        out.append(f'<p class="comment-notice">{escape(c.notice)}</p>')
+    out.append("\n")
+    if c.show_body:
+        out.append(f'<div class="comment-body" hx-disable>{c.body_html}</div>')
+    out.append("\n")
+    if c.has_actions:
+        url = escape(c.url)
+        out.append('<p class="comment-actions">\n')
+        if c.viewer_can_reply:
+            out.append(
+                f'<a href="{url}reply/" hx-get="{url}reply/" hx-target="#slot-c{key}">Reply</a>'
+            )
+        out.append("\n")
+        if c.viewer_can_edit:
+            out.append(
+                f'<a href="{url}edit/" hx-get="{url}edit/" hx-target="#main-c{key}" '
+                f'hx-swap="outerHTML">Edit</a>\n'
+                f'<a href="{url}delete/" hx-post="{url}delete/" hx-confirm="{DELETE_CONFIRM}" '
+                f'hx-target="#main-c{key}" hx-swap="outerHTML">Delete</a>'
+            )
+        out.append("\n")
+        if c.viewer_sees_history:
+            out.append(f'<a href="{url}history/">History</a>')
+        out.append("\n")
+        if c.viewer_can_flag:
+            out.append(
+                f'<a href="{url}flag/" hx-get="{url}flag/" hx-target="#slot-c{key}">Flag</a>'
+            )
+        out.append("</p>\n")
+        if c.viewer_can_moderate:
+            out.append(moderation_controls(c, context))
+        out.append(f'\n<div class="reply-slot" id="slot-c{key}"></div>')
+    out.append("\n</div>\n")
+    return "".join(out)
+
+
+def moderation_controls(c: Any, context: Context) -> str:
+    """The moderators' forms (a template: CSRF tokens, errors after an action); only this
+    week's leads and staff get them, so the week page stays cheap for everyone else."""
+    template = get_template(CONTROLS).template
+    with context.push(c=c):
+        return template.render(context)
