@@ -31,7 +31,7 @@ class ProfileForm(forms.ModelForm):
                 "How classmates see you in discussions and on teams. Blank: your name on "
                 "the roster, else the first part of your email address."
             ),
-            "pronouns": "Shown next to your name on your profile, e.g. she/her, they/them.",
+            "pronouns": "Shown next to your name on your profile and your comments, e.g. she/her.",
         }
         widgets = {"email_reply_notices": forms.RadioSelect}
 

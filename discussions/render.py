@@ -45,10 +45,15 @@ def comment_tree(c: Any, context: Context) -> str:
 def comment_main(c: Any, context: Context) -> str:
     """The comment without its replies: author, badges, time, text, the viewer's actions."""
     key = c.key
+    pronouns = (
+        f' <span class="pronouns">({escape(c.author_pronouns)})</span>'
+        if getattr(c, "author_pronouns", "")
+        else ""
+    )
     out = [
         f'<div class="comment-main" id="main-c{key}">\n'
         f'<header class="comment-meta"><span class="comment-author">{escape(c.author_name)}'
-        f"</span> {c.badges}\n"
+        f"</span>{pronouns} {c.badges}\n"
         f'<a class="permalink" href="#c{key}" title="Link to this comment">'
         f'<time datetime="{escape(c.time_iso)}">{escape(c.time_text)}</time></a>'
     ]

@@ -209,6 +209,7 @@ def decorate(
     comment.key = str(comment.pk)
     comment.url = f"{base}c/{comment.pk}/"
     comment.author_name = author.name
+    comment.author_pronouns = author.pronouns
     local = comment.created_at.astimezone(access.week.seminar.tz)
     comment.time_iso = local.isoformat(timespec="seconds")
     comment.time_text = (

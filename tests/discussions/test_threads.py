@@ -87,6 +87,17 @@ def test_times_show_in_the_seminars_time_zone_with_a_permalink(week, student):
     assert '<time datetime="2026-09-10T17:29:00-04:00">Thu Sep 10, 5:29 PM EDT</time>' in page
 
 
+def test_an_authors_pronouns_show_beside_their_name(week, student, other_student):
+    other_student.pronouns = "they/them"
+    other_student.save()
+    add_comment(week, other_student, "with pronouns", question=first_question(week))
+    add_comment(week, student, "without", question=first_question(week))
+    page = page_of(student, week)
+    name = other_student.name
+    assert f'{name}</span> <span class="pronouns">(they/them)</span>' in page
+    assert page.count('class="pronouns"') == 1
+
+
 def test_hidden_comments_show_the_reason_to_the_author_only(week, student, other_student, lead):
     comment = add_comment(
         week,

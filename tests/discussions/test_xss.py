@@ -99,6 +99,7 @@ def test_names_and_hide_reasons_are_text_on_the_week_page(
     from tests.discussions.helpers import add_comment
 
     other_student.first_name = payload
+    other_student.pronouns = payload[:40]
     other_student.save()
     question = first_question(week)
     answer = add_comment(week, other_student, "An answer", question=question)
