@@ -70,9 +70,7 @@ def comment_main(c: Any, context: Context) -> str:
         url = escape(c.url)
         out.append('<p class="comment-actions">\n')
         if c.viewer_can_reply:
-            out.append(
-                f'<a href="{url}reply/" hx-get="{url}reply/" hx-target="#slot-c{key}">Reply</a>'
-            )
+            out.append(slot_link(url, "reply", key, "Reply"))
         out.append("\n")
         if c.viewer_can_edit:
             out.append(
@@ -86,15 +84,18 @@ def comment_main(c: Any, context: Context) -> str:
             out.append(f'<a href="{url}history/">History</a>')
         out.append("\n")
         if c.viewer_can_flag:
-            out.append(
-                f'<a href="{url}flag/" hx-get="{url}flag/" hx-target="#slot-c{key}">Flag</a>'
-            )
+            out.append(slot_link(url, "flag", key, "Flag"))
         out.append("</p>\n")
         if c.viewer_can_moderate:
             out.append(moderation_controls(c, context))
         out.append(f'\n<div class="reply-slot" id="slot-c{key}"></div>')
     out.append("\n</div>\n")
     return "".join(out)
+
+
+def slot_link(url: str, action: str, key: str, label: str) -> str:
+    """A link whose form (reply, flag) htmx loads into the slot under the comment."""
+    return f'<a href="{url}{action}/" hx-get="{url}{action}/" hx-target="#slot-c{key}">{label}</a>'
 
 
 def moderation_controls(c: Any, context: Context) -> str:
