@@ -338,3 +338,15 @@ def test_student1_sees_the_discussion_with_the_hidden_comment_withheld(demo, cli
     assert "Camila Reyes" in page and "endorsed" in page
     assert "Hidden by a moderator." in page
     assert "pasted in full here" not in page
+
+
+def test_some_demo_people_give_pronouns_and_the_week_page_shows_them(demo, client):
+    members = User.objects.filter(enrollments__seminar=demo.seminar)
+    assert 0 < members.exclude(pronouns="").count() < members.count()
+    authors = set(
+        Comment.objects.filter(week=demo.weeks["open"]).values_list("author__pronouns", flat=True)
+    )
+    assert "they/them" in authors
+    client.force_login(demo.staff)
+    page = client.get(demo.weeks["open"].get_absolute_url()).content.decode()
+    assert '<span class="pronouns">(they/them)</span>' in page

@@ -83,6 +83,14 @@ STUDENT_NAMES = (
     ("Elena", "Petrova"), ("Farah", "Haddad"), ("Gabriel", "Moreau"), ("Hana", "Sato"),
     ("Ibrahim", "Diallo"), ("Jonas", "Berg"), ("Kavya", "Rao"), ("Liam", "O'Brien"),
 )  # fmt: skip
+# Some people give pronouns on their profile (shown beside their name); most do not.
+PRONOUNS = {
+    STAFF_EMAIL: "she/her",
+    LEAD_EMAIL: "she/her",
+    "student1@example.edu": "they/them",
+    "student3@example.edu": "she/her",
+    "student4@example.edu": "he/him",
+}
 
 # The open week's deadline: this many days from now, at the seed file's 5:29 pm.
 OPEN_DEADLINE_DAYS = 4
@@ -200,6 +208,7 @@ def ensure_user(
             "last_name": last_name,
             "is_active": True,
             "is_staff": is_staff,
+            "pronouns": PRONOUNS.get(email, ""),
         },
     )
     EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
