@@ -49,6 +49,16 @@ def _own_cache_per_test_worker() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Tests make many users and log them in: hash their passwords cheaply. (Production
+    keeps Django's default PBKDF2 with a million rounds, about a second each here.)"""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Every test starts with an empty cache: no rate-limit counter (allauth's login

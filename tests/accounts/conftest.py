@@ -21,11 +21,6 @@ def class_of(count: int, role: str = "student") -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def clean_cache():
     """allauth keeps rate-limit counters in the cache: no test may inherit another's."""
     cache.clear()

@@ -43,9 +43,3 @@ def elsewhere(db):
     """A student of another seminar."""
     other = Seminar.objects.create(title="Other", slug="other")
     return enroll(make_user("elsewhere@example.edu"), other)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    """Several users per test: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -83,11 +83,6 @@ def smtp_inbox(smtp_server, settings) -> Inbox:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _site_url(settings) -> None:
     settings.SITE_URL = "https://seminar.example.edu"
 

@@ -22,9 +22,3 @@ def students(seminar: Seminar) -> Callable[[int], list[User]]:
         return new
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    """Many users per test: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
