@@ -49,6 +49,23 @@ def _own_cache_per_test_worker() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """pytest-django's test database, and at the end of the session no stray connection
+    to it: a browser test's server thread or a killed worker process can leave one for a
+    moment, and PostgreSQL then refuses to drop the database (a teardown warning)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashing() -> Iterator[None]:
     """Tests make many users and log them in: hash their passwords cheaply. (Production
