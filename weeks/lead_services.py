@@ -5,7 +5,9 @@ own steps, but the week keeps what the lead team does not own: its slug, number,
 publish time, teams, lock and late policy. `trial_save` does the same inside a transaction
 it rolls back, so a preview shows the week exactly as saving would make it.
 
-No permission checks here: views ask `seminar.access.WeekAccess` first.
+No permission checks here: views ask `seminar.access.WeekAccess` first. Each step's emails
+(staff hear of a submission, the lead team of comments, requested changes and approval)
+are written in the step's transaction by `notifications.review`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.review import review_event_notify
 from weeks import importer
 from weeks.exporter import export_week_file
 from weeks.lead_models import WeekReview, WeekReviewEvent
@@ -157,6 +160,13 @@ def _transition(
     return review
 
 
+def _notify(event: WeekReviewEvent) -> WeekReviewEvent:
+    """Email the people who should hear of this step (notifications.review), in its
+    transaction."""
+    review_event_notify(event)
+    return event
+
+
 @transaction.atomic
 def submit(week: Week, *, user: User) -> WeekReview:
     """The lead team hands the week to staff (from draft or after changes were requested)."""
@@ -167,7 +177,11 @@ def submit(week: Week, *, user: User) -> WeekReview:
         submitted_by=user,
         submitted_at=timezone.now(),
     )
-    WeekReviewEvent.objects.create(review=review, kind=WeekReviewEvent.Kind.SUBMITTED, author=user)
+    _notify(
+        WeekReviewEvent.objects.create(
+            review=review, kind=WeekReviewEvent.Kind.SUBMITTED, author=user
+        )
+    )
     return review
 
 
@@ -185,8 +199,10 @@ def withdraw(week: Week, *, user: User) -> WeekReview:
 def comment(week: Week, *, user: User, body: str) -> WeekReviewEvent:
     """A staff comment for the lead team; the state does not change."""
     review, _ = WeekReview.objects.get_or_create(week=week)
-    return WeekReviewEvent.objects.create(
-        review=review, kind=WeekReviewEvent.Kind.COMMENT, author=user, body=body.strip()
+    return _notify(
+        WeekReviewEvent.objects.create(
+            review=review, kind=WeekReviewEvent.Kind.COMMENT, author=user, body=body.strip()
+        )
     )
 
 
@@ -201,8 +217,13 @@ def request_changes(week: Week, *, user: User, note: str) -> WeekReview:
         reviewed_by=user,
         reviewed_at=timezone.now(),
     )
-    WeekReviewEvent.objects.create(
-        review=review, kind=WeekReviewEvent.Kind.CHANGES_REQUESTED, author=user, body=note.strip()
+    _notify(
+        WeekReviewEvent.objects.create(
+            review=review,
+            kind=WeekReviewEvent.Kind.CHANGES_REQUESTED,
+            author=user,
+            body=note.strip(),
+        )
     )
     return review
 
@@ -218,8 +239,10 @@ def approve(week: Week, *, user: User, note: str = "") -> WeekReview:
         reviewed_by=user,
         reviewed_at=timezone.now(),
     )
-    WeekReviewEvent.objects.create(
-        review=review, kind=WeekReviewEvent.Kind.APPROVED, author=user, body=note.strip()
+    _notify(
+        WeekReviewEvent.objects.create(
+            review=review, kind=WeekReviewEvent.Kind.APPROVED, author=user, body=note.strip()
+        )
     )
     return review
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from discussions.models import Comment
+from notifications.models import OutboxEmail
 from tests.conftest import PASSWORD, enroll, make_user, make_week
 from weeks.lead_models import WeekReview, WeekReviewEvent
 from weeks.models import Question, Reading, TeamMember, Week
@@ -322,6 +324,69 @@ def test_approving_keeps_the_week_unpublished(draft, draft_lead, staff):
     client_for(staff).post(review_url(draft), {"action": "approve", "note": ""})
     assert WeekReview.objects.get(week=draft).state == "approved"
     assert Week.objects.get(pk=draft.pk).status == Week.Status.DRAFT
+
+
+# --- Emails along the review ---------------------------------------------------------------
+
+
+def review_emails(week: Week) -> list[tuple[str, str]]:
+    """(recipient, subject) of the review emails written about the week, oldest first."""
+    events = WeekReviewEvent.objects.filter(review__week=week).values_list("pk", flat=True)
+    rows = OutboxEmail.objects.filter(
+        kind=OutboxEmail.Kind.REVIEW, subject_key__in=[f"review:{pk}" for pk in events]
+    )
+    return [(r.to_email, r.subject) for r in rows.order_by("created_at", "pk")]
+
+
+def test_a_submitted_week_emails_the_seminars_staff_a_link_to_review_it(
+    draft, draft_lead, staff, student, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    assert review_emails(draft) == [
+        (staff.email, "[LLM Risks] Week 3: Oversight is submitted for review")
+    ]
+    (message,) = mail.outbox
+    assert message.to == [staff.email]
+    assert "Dana Lead submitted Week 3: Oversight for review." in message.body
+    assert review_url(draft) in message.body or prepare_url(draft) in message.body
+
+
+def test_staff_comments_changes_and_approval_email_the_lead_team_with_the_note(
+    draft, draft_lead, draft_blogger, staff
+):
+    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    staff_client = client_for(staff)
+    staff_client.post(review_url(draft), {"action": "comment", "note": "Nice <b>start</b>."})
+    staff_client.post(review_url(draft), {"action": "request_changes", "note": "Add reading 3."})
+    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    staff_client.post(review_url(draft), {"action": "approve", "note": ""})
+    to_lead = [subject for to, subject in review_emails(draft) if to == draft_lead.email]
+    assert to_lead == [
+        "[LLM Risks] Staff commented on Week 3: Oversight",
+        "[LLM Risks] Changes requested on Week 3: Oversight",
+        "[LLM Risks] Week 3: Oversight is approved",
+    ]
+    # Only the lead team: the blogging team and the student body hear nothing.
+    assert {to for to, _ in review_emails(draft)} == {draft_lead.email, staff.email}
+    changes = OutboxEmail.objects.get(subject__startswith="[LLM Risks] Changes requested")
+    assert "Add reading 3." in changes.text
+    assert prepare_url(draft) in changes.text
+    comment = OutboxEmail.objects.get(subject__startswith="[LLM Risks] Staff commented")
+    assert "Nice &lt;b&gt;start&lt;/b&gt;." in comment.html and "<b>start" not in comment.html
+
+
+def test_every_staff_member_hears_of_a_submission_and_a_withdrawal_emails_nobody(
+    draft, draft_lead, staff, seminar
+):
+    ta = enroll(make_user("ta@example.edu", is_staff=True), seminar, "staff")
+    lead_client = client_for(draft_lead)
+    lead_client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    assert sorted(to for to, _ in review_emails(draft)) == [staff.email, ta.email]
+    lead_client.post(reverse("weeks:lead_withdraw", args=[draft.seminar.slug, draft.slug]))
+    lead_client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    # The second submission is news again (its own event); the withdrawal was not.
+    assert len(review_emails(draft)) == 4
 
 
 # --- Links on the seminar home -------------------------------------------------------------
