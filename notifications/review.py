@@ -1,16 +1,23 @@
-"""Emails along a week's review (weeks.lead_services): the lead team submits its draft
-week and every staff member of the seminar hears of it; staff comment, request changes
-or approve and the week's lead team hears of it, with the note.
+"""Emails along the two reviews in the product: the lead team's draft week
+(weeks.lead_services) and the blogging team's post (blog.services).
 
-One email per recipient and review event, keyed on the event and written in the same
-transaction as the step, so a step that rolls back emails nobody and none is sent twice.
-The author of a step is never emailed about it. These are work messages, not a
-subscription: there is no unsubscribe category (like invitations).
+A week: the lead team submits it and every staff member of the seminar hears of it;
+staff comment, request changes or approve and the week's lead team hears of it, with the
+note. A blog post: the blogging team submits it and staff hear of it; staff request
+changes and the blogging team hears of it, with the note.
+
+One email per recipient and step, keyed on the step and written in the same transaction,
+so a step that rolls back emails nobody and none is sent twice. The author of a step is
+never emailed about it. These are work messages, not a subscription: there is no
+unsubscribe category (like invitations).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,53 +25,98 @@ from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
 from weeks.lead_models import WeekReviewEvent
-from weeks.models import Enrollment, TeamMember
+from weeks.models import Enrollment, TeamMember, Week
 
 Event = WeekReviewEvent.Kind
-# Who hears of each kind of step; other steps (saves, withdrawals, publishing, which has
-# its own announcement) email nobody.
-TO_STAFF = {Event.SUBMITTED}
-TO_LEADS = {Event.COMMENT, Event.CHANGES_REQUESTED, Event.APPROVED}
+STAFF_REASON = "you are on the staff of this seminar"
 
 
-def recipients(event: WeekReviewEvent) -> tuple[list[User], str]:
-    """The people to tell of `event`, and the end of "You get this email because …"."""
-    week = event.review.week
-    if event.kind in TO_STAFF:
-        people = User.objects.filter(
-            enrollments__seminar_id=week.seminar_id, enrollments__role=Enrollment.Role.STAFF
-        )
-        reason = "you are on the staff of this seminar"
-    elif event.kind in TO_LEADS:
-        people = User.objects.filter(
-            team_memberships__week=week, team_memberships__team=TeamMember.Team.LEAD
-        )
-        reason = "you are on this week's lead team"
-    else:
-        return [], ""
-    people = people.filter(is_active=True).exclude(pk=event.author_id).distinct().order_by("pk")
-    return list(people), reason
+@dataclass
+class Step:
+    """One review step, as its emails tell it."""
+
+    kind: str  # submitted, comment, changes_requested or approved
+    week: Week
+    thing: str  # what was reviewed: "Week 3: Oversight", "the blog post for Week 3: …"
+    author: User | None
+    body: str
+    link: str
+    key: str  # the outbox subject key: one email per recipient and key
+    offset: str = ""
 
 
-def review_event_notify(event: WeekReviewEvent) -> int:
-    """Write the emails of one review step; return how many are new. Call it inside the
-    step's transaction."""
-    people, reason = recipients(event)
-    week = event.review.week
-    link = absolute(reverse("weeks:lead_prepare", args=[week.seminar.slug, week.slug]))
+def staff_of(week: Week) -> QuerySet[User]:
+    return User.objects.filter(
+        enrollments__seminar_id=week.seminar_id, enrollments__role=Enrollment.Role.STAFF
+    )
+
+
+def team_of(week: Week, team: str) -> QuerySet[User]:
+    return User.objects.filter(team_memberships__week=week, team_memberships__team=team)
+
+
+def notify(step: Step, people: QuerySet[User], reason: str) -> int:
+    """Write the step's email to each of `people` but its author; return how many are
+    new. Call it inside the step's transaction."""
+    people = people.filter(is_active=True).distinct().order_by("pk")
+    if step.author is not None:
+        people = people.exclude(pk=step.author.pk)
     new_ids = []
     with transaction.atomic():
         for user in people:
             email = render_email(
-                "review_event",
+                "review_step",
                 recipient=user,
-                seminar=week.seminar,
+                seminar=step.week.seminar,
                 category=None,
                 reason=reason,
-                context={"event": event, "week": week, "link": link},
+                context={"step": step, "who": step.author.name if step.author else "Someone"},
             )
-            row = enqueue_rendered(OutboxEmail.Kind.REVIEW, user, f"review:{event.pk}", email)
+            row = enqueue_rendered(
+                OutboxEmail.Kind.REVIEW, user, step.key, email, offset=step.offset
+            )
             if row is not None:
                 new_ids.append(row.pk)
         send_after_commit(new_ids)
     return len(new_ids)
+
+
+def review_event_notify(event: WeekReviewEvent) -> int:
+    """The emails of one step of a week's review: submissions to staff; comments,
+    requested changes and approval to the lead team; other steps to nobody (publishing
+    has its own announcement)."""
+    week = event.review.week
+    link = absolute(reverse("weeks:lead_prepare", args=[week.seminar.slug, week.slug]))
+    step = Step(
+        event.kind, week, week.numbered_title, event.author, event.body, link, f"review:{event.pk}"
+    )
+    if event.kind == Event.SUBMITTED:
+        return notify(step, staff_of(week), STAFF_REASON)
+    if event.kind in (Event.COMMENT, Event.CHANGES_REQUESTED, Event.APPROVED):
+        return notify(step, team_of(week, TeamMember.Team.LEAD), "you are on this week's lead team")
+    return 0
+
+
+def blog_step_notify(post, kind: str, actor: User | None) -> int:
+    """The emails of one step of a blog post's review: a submission to staff (linking the
+    post), requested changes with the note to the blogging team (linking the editor).
+    `post` is a blog.models.BlogPost; each submission and each request is its own step."""
+    week = post.week
+    if kind == Event.SUBMITTED:
+        people, reason, view, at = staff_of(week), STAFF_REASON, "blog:post", post.submitted_at
+    elif kind == Event.CHANGES_REQUESTED:
+        people, view, at = team_of(week, TeamMember.Team.BLOG), "blog:edit", post.reviewed_at
+        reason = "you are on this week's blogging team"
+    else:
+        return 0
+    step = Step(
+        kind=kind,
+        week=week,
+        thing=f"the blog post for {week.numbered_title}",
+        author=actor,
+        body=post.review_note if kind == Event.CHANGES_REQUESTED else "",
+        link=absolute(reverse(view, args=[week.seminar.slug, week.slug])),
+        key=f"blog:{post.pk}",
+        offset=f"{kind}-{int(at.timestamp() * 1_000_000)}",
+    )
+    return notify(step, people, reason)

@@ -193,3 +193,38 @@ def test_visitors_read_a_public_seminars_published_post(client, seminar, week, b
     make_post(week, blogger, status=BlogPost.Status.PUBLISHED)
     assert client.get(url("post", week)).status_code == 200
     assert client.get(reverse("blog:index", args=[seminar.slug])).status_code == 200
+
+
+def review_emails() -> list[tuple[str, str]]:
+    from notifications.models import OutboxEmail
+
+    rows = OutboxEmail.objects.filter(kind=OutboxEmail.Kind.REVIEW).order_by("created_at", "pk")
+    return [(row.to_email, row.subject) for row in rows]
+
+
+def test_a_submission_emails_staff_and_requested_changes_email_the_blogging_team(
+    client, week, blogger, lead, student, staff
+):
+    from notifications.models import OutboxEmail
+
+    make_post(week, blogger)
+    client.force_login(blogger)
+    client.post(url("submit", week))
+    client.force_login(staff)
+    client.post(url("request_changes", week), {"note": "Add the readings' authors."})
+    client.force_login(blogger)
+    client.post(url("submit", week))
+    client.force_login(staff)
+    client.post(url("publish", week))
+
+    title = "[LLM Risks] The blog post for Week 1"
+    assert review_emails() == [
+        (staff.email, f"{title} is submitted for review"),
+        (blogger.email, "[LLM Risks] Changes requested on the blog post for Week 1"),
+        (staff.email, f"{title} is submitted for review"),
+    ]
+    changes = OutboxEmail.objects.get(to_email=blogger.email)
+    assert "Add the readings' authors." in changes.text
+    assert url("edit", week) in changes.text
+    submitted = OutboxEmail.objects.filter(to_email=staff.email).first()
+    assert url("post", week) in submitted.text
