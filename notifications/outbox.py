@@ -41,7 +41,7 @@ CATEGORY = {
     Kind.NOTICE: "replies",
     Kind.DIGEST: "replies",
     Kind.INVITATION: None,
-    Kind.REVIEW: None,
+    Kind.REVIEW: "reminders",
 }
 
 

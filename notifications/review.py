@@ -8,8 +8,8 @@ changes and the blogging team hears of it, with the note.
 
 One email per recipient and step, keyed on the step and written in the same transaction,
 so a step that rolls back emails nobody and none is sent twice. The author of a step is
-never emailed about it. These are work messages, not a subscription: there is no
-unsubscribe category (like invitations).
+never emailed about it. They are part of a team's duties: they answer to the "deadline
+and duty reminders" preference, with its one-click unsubscribe link.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from weeks.models import Enrollment, TeamMember, Week
 
 Event = WeekReviewEvent.Kind
 STAFF_REASON = "you are on the staff of this seminar"
+CATEGORY = "reminders"  # the preference these emails answer to
 
 
 @dataclass
@@ -68,7 +69,7 @@ def notify(step: Step, people: QuerySet[User], reason: str) -> int:
                 "review_step",
                 recipient=user,
                 seminar=step.week.seminar,
-                category=None,
+                category=CATEGORY,
                 reason=reason,
                 context={"step": step, "who": step.author.name if step.author else "Someone"},
             )

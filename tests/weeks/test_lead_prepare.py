@@ -349,7 +349,10 @@ def test_a_submitted_week_emails_the_seminars_staff_a_link_to_review_it(
     (message,) = mail.outbox
     assert message.to == [staff.email]
     assert "Dana Lead submitted Week 3: Oversight for review." in message.body
-    assert review_url(draft) in message.body or prepare_url(draft) in message.body
+    assert prepare_url(draft) in message.body
+    # Like every email: both parts and a one-click unsubscribe (the duty reminders kind).
+    assert message.alternatives and "/notifications/unsubscribe/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_staff_comments_changes_and_approval_email_the_lead_team_with_the_note(
