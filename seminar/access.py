@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
@@ -37,13 +38,20 @@ class SeminarAccess:
     user: AnyUser
     role: str | None  # an Enrollment.Role value, or None when not enrolled
 
-    @property
+    # The standing itself is asked hundreds of times on a page of comments: computed once
+    # (the role and the user never change on an access object).
+    @cached_property
     def is_staff(self) -> bool:
         return bool(self.user.is_superuser) or self.role == Enrollment.Role.STAFF
 
-    @property
+    @cached_property
     def is_member(self) -> bool:
         return self.is_staff or self.role is not None
+
+    @cached_property
+    def user_id(self) -> int | None:
+        """The user's primary key; None for an anonymous visitor."""
+        return self.user.pk if self.user.is_authenticated else None
 
     @property
     def is_student(self) -> bool:
@@ -155,7 +163,8 @@ class WeekAccess:
         return self.can_post
 
     def is_author(self, comment: Comment) -> bool:
-        return self.user.is_authenticated and comment.author_id == self.user.pk
+        uid = self.seminar_access.user_id
+        return uid is not None and comment.author_id == uid
 
     def can_edit(self, comment: Comment) -> bool:
         """Authors edit their own comments of this week (not once deleted)."""

@@ -19,28 +19,20 @@ command exits non-zero if a post was lost, stored twice, or answered with a 5xx.
 from __future__ import annotations
 
 import http.client
-import os
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import import_module
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
 from accounts.models import User
+from discussions.benchserver import free_port, serve, session_cookie, stop, wait_until_up
 from discussions.management.commands.bench_week import build_week
 from discussions.models import Comment
 from weeks.models import Question, Seminar, Week
@@ -63,12 +55,6 @@ class Result:
     status: int  # 0: no answer (connection error)
     ms: float
     error: str = ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answer_text(n: int) -> str:
@@ -101,9 +87,9 @@ class Command(BaseCommand):
         seminar, week, questions, cookies = self.build(n)
         sessions = [cookie.split(";")[0].split("=", 1)[1] for cookie in cookies]
         port = free_port()
-        server = self.serve(port, options["workers"], options["threads"])
+        server = serve(port, options["workers"], options["threads"])
         try:
-            self.wait_until_up(port, server)
+            wait_until_up(port, server)
             posts = [
                 (i, f"{week.get_absolute_url()}q/{questions[i % len(questions)]}/answer/")
                 for i in range(n)
@@ -120,11 +106,7 @@ class Command(BaseCommand):
                 )
             elapsed = time.perf_counter() - started
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         try:
             self.report(n, week, results, elapsed)
         finally:
@@ -142,51 +124,7 @@ class Command(BaseCommand):
             .order_by("section__position", "position")
             .values_list("pk", flat=True)
         )
-        return week.seminar, week, questions, [self.session_cookie(u) for u in users]
-
-    def session_cookie(self, user: User) -> str:
-        """A logged-in session for `user`, as `django.contrib.auth.login` would store it."""
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        csrf = secrets.token_hex(16)  # 32 characters, as Django's own CSRF secret
-        session = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-        return f"{session}; {settings.CSRF_COOKIE_NAME}={csrf}"
-
-    def serve(self, port: int, workers: int, threads: int) -> subprocess.Popen:
-        env = {**os.environ, "DATABASE_URL": self.database_url()}
-        command = [
-            sys.executable, "-m", "gunicorn", "seminar.wsgi",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--worker-class", "gthread",
-            "--log-level", "warning", "--timeout", "120",
-        ]  # fmt: skip
-        return subprocess.Popen(command, cwd=Path(settings.BASE_DIR), env=env)  # noqa: S603
-
-    def database_url(self) -> str:
-        db = connection.settings_dict
-        if connection.vendor == "postgresql":
-            user = db["USER"] or ""
-            auth = f"{user}:{db['PASSWORD']}@" if db["PASSWORD"] else (f"{user}@" if user else "")
-            return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        if str(db["NAME"]).startswith(("file:", ":memory:")):
-            raise CommandError("bench_rush needs a database another process can open.")
-        return f"sqlite:///{db['NAME']}"
-
-    def wait_until_up(self, port: int, server: subprocess.Popen) -> None:
-        for _ in range(200):
-            if server.poll() is not None:
-                raise CommandError(f"gunicorn exited with code {server.returncode}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status in (200, 503):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise CommandError("gunicorn did not answer within 20 s")
+        return week.seminar, week, questions, [session_cookie(u) for u in users]
 
     # --- the rush ---------------------------------------------------------------------
 
