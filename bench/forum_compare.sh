@@ -49,7 +49,11 @@ esac
 export SPIRIT_DATABASE_URL
 export DJANGO_SETTINGS_MODULE=forumsite.settings.bench
 (cd "$SITE" && "$WORK/venv/bin/python" manage.py migrate -v0)
-SEED=$(cd "$SITE" && POSTS=$POSTS "$WORK/venv/bin/python" manage.py shell < "$ROOT/bench/spirit_seed.py" | grep '^SEED ')
+# The same post texts as bench_week's (one source: Seminar's own module).
+DJANGO_SETTINGS_MODULE=seminar.settings "$PY" -c "import django, json; django.setup(); \
+from discussions.management.commands.bench_week import ANSWER, REPLY; \
+print(json.dumps({'answer': ANSWER, 'reply': REPLY}))" > "$WORK/texts.json"
+SEED=$(cd "$SITE" && POSTS=$POSTS POST_TEXTS="$WORK/texts.json" "$WORK/venv/bin/python" manage.py shell < "$ROOT/bench/spirit_seed.py" | grep '^SEED ')
 TOPIC_PATH=$(echo "$SEED" | cut -d' ' -f2)
 COOKIE=$(echo "$SEED" | cut -d' ' -f3)
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -4,11 +4,13 @@ print the topic's path and a logged-in user's Cookie header. (How many posts a p
 is Spirit's "comments per page" setting: 20 by default, at most 100.)
 
 Run by bench/forum_compare.sh with Spirit's manage.py: `manage.py shell < spirit_seed.py`
-with POSTS in the environment.
+with POSTS and POST_TEXTS (a JSON file of the answer and reply texts) in the environment.
 """
 
+import json
 import os
 from importlib import import_module
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -19,13 +21,9 @@ from spirit.topic.models import Topic
 from spirit.user.models import UserProfile
 
 POSTS = int(os.environ.get("POSTS", "300"))
-ANSWER = (
-    "I think the paper's main claim holds for **{topic}**, but the evaluation in section {n} "
-    "leaves out the case where the attacker adapts. See [the appendix](https://example.org/"
-    "paper#appendix) and compare $p(x \\mid y)$ with the baseline.\n\n"
-    "- first, the threat model\n- second, the metric\n\n`code sample {n}`"
-)
-REPLY = "Good point about {topic}, though I read section {n} differently: the baseline is weak."
+# The answer and reply texts of Seminar's bench_week, written out by forum_compare.sh.
+TEXTS = json.loads(Path(os.environ["POST_TEXTS"]).read_text())
+ANSWER, REPLY = TEXTS["answer"], TEXTS["reply"]
 
 User = get_user_model()
 users = [

@@ -41,7 +41,7 @@ class OutboxEmail(models.Model):
         NOTICE = "notice", "Reply notice"
         DIGEST = "digest", "Daily digest of replies"
         INVITATION = "invitation", "Invitation to register"
-        REVIEW = "review", "Week review step"
+        REVIEW = "review", "Review step (a week or a blog post)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

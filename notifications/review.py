@@ -15,6 +15,7 @@ and duty reminders" preference, with its one-click unsubscribe link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -26,6 +27,9 @@ from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
 from weeks.lead_models import WeekReviewEvent
 from weeks.models import Enrollment, TeamMember, Week
+
+if TYPE_CHECKING:
+    from blog.models import BlogPost
 
 Event = WeekReviewEvent.Kind
 STAFF_REASON = "you are on the staff of this seminar"
@@ -84,24 +88,32 @@ def notify(step: Step, people: QuerySet[User], reason: str) -> int:
 
 def review_event_notify(event: WeekReviewEvent) -> int:
     """The emails of one step of a week's review: submissions to staff; comments,
-    requested changes and approval to the lead team; other steps to nobody (publishing
-    has its own announcement)."""
+    requested changes and approval to the lead team; other steps (saves, withdrawals,
+    publishing, which has its own announcement) to nobody."""
     week = event.review.week
-    link = absolute(reverse("weeks:lead_prepare", args=[week.seminar.slug, week.slug]))
-    step = Step(
-        event.kind, week, week.numbered_title, event.author, event.body, link, f"review:{event.pk}"
-    )
     if event.kind == Event.SUBMITTED:
-        return notify(step, staff_of(week), STAFF_REASON)
-    if event.kind in (Event.COMMENT, Event.CHANGES_REQUESTED, Event.APPROVED):
-        return notify(step, team_of(week, TeamMember.Team.LEAD), "you are on this week's lead team")
-    return 0
+        people, reason = staff_of(week), STAFF_REASON
+    elif event.kind in (Event.COMMENT, Event.CHANGES_REQUESTED, Event.APPROVED):
+        people = team_of(week, TeamMember.Team.LEAD)
+        reason = "you are on this week's lead team"
+    else:
+        return 0
+    step = Step(
+        kind=event.kind,
+        week=week,
+        thing=week.numbered_title,
+        author=event.author,
+        body=event.body,
+        link=absolute(reverse("weeks:lead_prepare", args=[week.seminar.slug, week.slug])),
+        key=f"review:{event.pk}",
+    )
+    return notify(step, people, reason)
 
 
-def blog_step_notify(post, kind: str, actor: User | None) -> int:
+def blog_step_notify(post: BlogPost, kind: str, actor: User | None) -> int:
     """The emails of one step of a blog post's review: a submission to staff (linking the
     post), requested changes with the note to the blogging team (linking the editor).
-    `post` is a blog.models.BlogPost; each submission and each request is its own step."""
+    Each submission and each request is its own step."""
     week = post.week
     if kind == Event.SUBMITTED:
         people, reason, view, at = staff_of(week), STAFF_REASON, "blog:post", post.submitted_at

@@ -74,7 +74,9 @@ class SeminarTimezoneMixin:
     """Bind, validate and render the change form in the seminar's time zone."""
 
     def seminar_zone_name(self, request: HttpRequest, object_id: str | None) -> str | None:
-        raise NotImplementedError
+        """The time zone name of the seminar the form is about; the week and section
+        admins find it from the object or the chosen seminar. None: the site's zone."""
+        return None
 
     @contextmanager
     def seminar_zone(self, request: HttpRequest, object_id: str | None) -> Iterator[None]:

@@ -140,9 +140,7 @@ def save_week_text(week: Week, text: str, *, user: User) -> SaveResult:
     """Replace the draft's content with `text`, staying draft; logs a "saved" event."""
     result = _apply(week, text)
     review, _ = WeekReview.objects.get_or_create(week=week)
-    WeekReviewEvent.objects.create(
-        review=review, kind=WeekReviewEvent.Kind.SAVED, author=user, body=result.summary
-    )
+    _record(review, WeekReviewEvent.Kind.SAVED, user, result.summary)
     week.refresh_from_db()
     return result
 
@@ -160,9 +158,10 @@ def _transition(
     return review
 
 
-def _notify(event: WeekReviewEvent) -> WeekReviewEvent:
-    """Email the people who should hear of this step (notifications.review), in its
-    transaction."""
+def _record(review: WeekReview, kind: str, user: User, body: str = "") -> WeekReviewEvent:
+    """Add a step to the review's history and email whoever should hear of it
+    (notifications.review decides by its kind), in the step's transaction."""
+    event = WeekReviewEvent.objects.create(review=review, kind=kind, author=user, body=body)
     review_event_notify(event)
     return event
 
@@ -177,11 +176,7 @@ def submit(week: Week, *, user: User) -> WeekReview:
         submitted_by=user,
         submitted_at=timezone.now(),
     )
-    _notify(
-        WeekReviewEvent.objects.create(
-            review=review, kind=WeekReviewEvent.Kind.SUBMITTED, author=user
-        )
-    )
+    _record(review, WeekReviewEvent.Kind.SUBMITTED, user)
     return review
 
 
@@ -191,7 +186,7 @@ def withdraw(week: Week, *, user: User) -> WeekReview:
     review = _transition(
         week, from_states=(WeekReview.State.SUBMITTED,), to_state=WeekReview.State.DRAFT
     )
-    WeekReviewEvent.objects.create(review=review, kind=WeekReviewEvent.Kind.WITHDRAWN, author=user)
+    _record(review, WeekReviewEvent.Kind.WITHDRAWN, user)
     return review
 
 
@@ -199,11 +194,7 @@ def withdraw(week: Week, *, user: User) -> WeekReview:
 def comment(week: Week, *, user: User, body: str) -> WeekReviewEvent:
     """A staff comment for the lead team; the state does not change."""
     review, _ = WeekReview.objects.get_or_create(week=week)
-    return _notify(
-        WeekReviewEvent.objects.create(
-            review=review, kind=WeekReviewEvent.Kind.COMMENT, author=user, body=body.strip()
-        )
-    )
+    return _record(review, WeekReviewEvent.Kind.COMMENT, user, body.strip())
 
 
 @transaction.atomic
@@ -217,14 +208,7 @@ def request_changes(week: Week, *, user: User, note: str) -> WeekReview:
         reviewed_by=user,
         reviewed_at=timezone.now(),
     )
-    _notify(
-        WeekReviewEvent.objects.create(
-            review=review,
-            kind=WeekReviewEvent.Kind.CHANGES_REQUESTED,
-            author=user,
-            body=note.strip(),
-        )
-    )
+    _record(review, WeekReviewEvent.Kind.CHANGES_REQUESTED, user, note.strip())
     return review
 
 
@@ -239,11 +223,7 @@ def approve(week: Week, *, user: User, note: str = "") -> WeekReview:
         reviewed_by=user,
         reviewed_at=timezone.now(),
     )
-    _notify(
-        WeekReviewEvent.objects.create(
-            review=review, kind=WeekReviewEvent.Kind.APPROVED, author=user, body=note.strip()
-        )
-    )
+    _record(review, WeekReviewEvent.Kind.APPROVED, user, note.strip())
     return review
 
 
@@ -260,7 +240,7 @@ def publish(week: Week, *, user: User) -> bool:
         reviewed_at=timezone.now(),
         updated_at=timezone.now(),
     )
-    WeekReviewEvent.objects.create(review=review, kind=WeekReviewEvent.Kind.PUBLISHED, author=user)
+    _record(review, WeekReviewEvent.Kind.PUBLISHED, user)
     return True
 
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outboxemail',
             name='kind',
-            field=models.CharField(choices=[('reminder', 'Deadline reminder'), ('duty', 'Team duty reminder'), ('announcement', 'New week announcement'), ('notice', 'Reply notice'), ('digest', 'Daily digest of replies'), ('invitation', 'Invitation to register'), ('review', 'Week review step')], max_length=16),
+            field=models.CharField(choices=[('reminder', 'Deadline reminder'), ('duty', 'Team duty reminder'), ('announcement', 'New week announcement'), ('notice', 'Reply notice'), ('digest', 'Daily digest of replies'), ('invitation', 'Invitation to register'), ('review', 'Review step (a week or a blog post)')], max_length=16),
         ),
     ]
