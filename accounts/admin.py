@@ -57,8 +57,8 @@ def _object_being_edited(request: HttpRequest, url_name: str) -> str | None:
 def _students_for_autocomplete(request: HttpRequest) -> QuerySet | None:
     """For a team autocomplete: enrolled students, of the edited week's or team's seminar
     when the request comes from its change page. None for any other autocomplete."""
+    from core.models import Enrollment, Week
     from teams.models import Team
-    from weeks.models import Enrollment, Week
 
     source = (request.GET.get("app_label"), request.GET.get("model_name"))
     owners = {

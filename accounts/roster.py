@@ -26,8 +26,8 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
 from accounts.models import RosterEntry, RosterRole, User
-from teams.csv_rows import CsvRow, read_rows
-from weeks.models import Enrollment, Seminar
+from core.lib.csv_rows import CsvRow, read_rows
+from core.models import Enrollment, Seminar
 
 ROSTER_CSV_HEADER = ("email", "name", "role")
 NAME_MAX = RosterEntry._meta.get_field("name").max_length or 200

@@ -22,8 +22,8 @@ from django.utils.http import urlencode
 
 from accounts import roster
 from accounts.models import RosterEntry
-from teams.csv_rows import decode_upload
-from weeks.models import Enrollment, Seminar
+from core.lib.csv_rows import decode_upload
+from core.models import Enrollment, Seminar
 
 MAX_TEXT_CHARS = 1_000_000
 

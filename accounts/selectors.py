@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, Subquery
 
 from accounts.models import User
-from weeks.models import Enrollment, Seminar
+from core.models import Enrollment, Seminar
 
 
 def user_seminars(user: User | AnonymousUser) -> list[tuple[Seminar, str | None]]:

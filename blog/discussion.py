@@ -13,9 +13,9 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.access import WeekAccess
+from core.models import Question
 from discussions.models import Comment
-from seminar.access import WeekAccess
-from weeks.models import Question
 
 
 def _quote(text: str, depth: int) -> str:

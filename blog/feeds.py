@@ -21,8 +21,8 @@ from django.utils.feedgenerator import Atom1Feed
 
 from accounts.models import User
 from blog.models import BlogPost
-from seminar.access import AnyUser, SeminarAccess, seminar_access
-from weeks.models import Seminar, TeamMember
+from core.access import AnyUser, SeminarAccess, seminar_access
+from core.models import Seminar, TeamMember
 
 FEED_SIZE = 30
 

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from accounts.models import User
 from blog import services
 from blog.models import BlogPost, BlogRevision
-from weeks.models import Week
+from core.models import Week
 
 FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 KNOWN_KEYS = {"title", "date", "draft"}

@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from seminar.lib.models import RenderedMarkdownModel
-from weeks.models import Week
+from core.lib.models import RenderedMarkdownModel
+from core.models import Week
 
 
 class BlogPostQuerySet(models.QuerySet["BlogPost"]):

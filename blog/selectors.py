@@ -11,8 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from blog.models import BlogFeedback, BlogPost, BlogRevision
-from seminar.access import SeminarAccess, WeekAccess
-from weeks.models import Question, TeamMember, Week
+from core.access import SeminarAccess, WeekAccess
+from core.models import Question, TeamMember, Week
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def credits_for(week: Week) -> Credits:
 
 def week_material(week: Week) -> dict[str, Any]:
     """The week's readings and questions, carried at the end of its post (three queries)."""
-    from weeks.views import numbered_required, optional_groups
+    from pages.views import numbered_required, optional_groups
 
     readings = list(week.readings.all())
     questions = Question.objects.order_by("position")

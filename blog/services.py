@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from blog.models import BlogFeedback, BlogPost, BlogRevision
+from core.models import Week
 from notifications.review import blog_step_notify
-from weeks.models import Week
 
 BODY_MAX_LENGTH = 100_000  # posts are long: the seed summary alone is 18,000 characters
 FEEDBACK_MAX_LENGTH = 10_000

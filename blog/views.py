@@ -23,8 +23,8 @@ from blog.discussion import discussion_markdown
 from blog.feeds import feed_token
 from blog.forms import FeedbackForm, PostForm, ReviewForm
 from blog.models import BlogPost, BlogRevision
-from seminar.access import WeekAccess, require, seminar_for_user, week_for_user
-from seminar.lib.markdown import render_markdown
+from core.access import WeekAccess, require, seminar_for_user, week_for_user
+from core.lib.markdown import render_markdown
 
 
 def is_htmx(request: HttpRequest) -> bool:

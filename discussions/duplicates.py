@@ -34,9 +34,9 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.access import WeekAccess
+from core.models import Question, RevealPolicy
 from discussions.models import Comment
-from seminar.access import WeekAccess
-from weeks.models import Question, RevealPolicy
 
 # Two answers at least this similar count as near-duplicates. Measured on the demo
 # discussion (discussions/demo.py: no two of its 27 posts score above 0.32, though many

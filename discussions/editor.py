@@ -20,10 +20,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.lib.markdown import render_markdown
+from core.lib.ratelimit import Rate, ratelimit
+from core.models import Enrollment
 from discussions.uploads import image_upload_store
-from seminar.lib.markdown import render_markdown
-from seminar.lib.ratelimit import Rate, ratelimit
-from weeks.models import Enrollment
 
 View = Callable[..., HttpResponse]
 NOT_A_MEMBER = "Only members of a seminar can use the editor."

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from seminar.lib.models import RenderedMarkdownModel
-from weeks.models import Question, Week
+from core.lib.models import RenderedMarkdownModel
+from core.models import Question, Week
 
 # Replies nest visually up to this depth (0 = top-level); deeper replies show flat with
 # "in reply to NAME".

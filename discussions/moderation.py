@@ -24,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import Question, Week
 from discussions.models import Comment, Flag, ModerationAction, ThreadLock
-from weeks.models import Question, Week
 
 Action = ModerationAction.Action
 

@@ -25,12 +25,12 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import WeekAccess, require, seminar_for_user
+from core.models import Question
 from discussions import moderation
 from discussions.models import Comment, Flag
 from discussions.selectors import Discussion, build_discussion, comment_for_user
 from discussions.views import decorated, get_access, is_htmx, page_base, week_anchor
-from seminar.access import WeekAccess, require, seminar_for_user
-from weeks.models import Question
 
 CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."
 CANNOT_FLAG = "Only members of this seminar can flag comments."

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 
+from core.access import WeekAccess
+from core.models import Enrollment, PostingState, Question, RevealPolicy, TeamMember
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
-from seminar.access import WeekAccess
-from weeks.models import Enrollment, PostingState, Question, RevealPolicy, TeamMember
 
 # Author columns the page never reads (decorate reads name parts, email, is_superuser).
 DEFERRED_AUTHOR_FIELDS = (

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import WeekAccess, require
+from core.models import PostingState, Question, posting_state
 from discussions import duplicates
 from discussions.models import Comment, CommentRevision, Draft, ThreadLock
 from notifications.notices import reply_posted
-from seminar.access import WeekAccess, require
-from weeks.models import PostingState, Question, posting_state
 
 EMPTY = "Your comment is empty: write something before posting."
 OTHER_WEEK_QUESTION = "That question belongs to another week: answer it on its own week's page."

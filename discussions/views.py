@@ -26,14 +26,14 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import WeekAccess, require, week_for_user
+from core.lib.markdown import render_markdown
+from core.lib.ratelimit import ratelimit
+from core.models import Enrollment, Question, TeamMember
 from discussions import duplicates, services
 from discussions.forms import CommentForm
 from discussions.models import Comment
 from discussions.selectors import Discussion, answer_label, comment_for_user, decorate
-from seminar.access import WeekAccess, require, week_for_user
-from seminar.lib.markdown import render_markdown
-from seminar.lib.ratelimit import ratelimit
-from weeks.models import Enrollment, Question, TeamMember
 
 CANNOT_POST = "You may not post in this week's discussion."
 LOGGED_OUT = "You are logged out: log in again in another tab, then post. Your text is kept here."

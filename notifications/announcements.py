@@ -19,11 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import TeamMember, Week
 from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
 from notifications.reminders import settings_for
-from weeks.models import TeamMember, Week
 
 Kind = OutboxEmail.Kind
 DUTY_HOUR = 9

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
-from weeks.models import Seminar
+from core.models import Seminar
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 

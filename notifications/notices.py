@@ -19,11 +19,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
+from core.models import Enrollment
 from discussions.models import Comment
 from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail, ReplyNotice
 from notifications.outbox import enqueue_rendered, send_after_commit
-from weeks.models import Enrollment
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import PostingState, QuestionSection, Seminar, Week
 from notifications.emails import RenderedEmail, absolute, render_email
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
 from participation.status import effective_deadline, week_statuses
-from weeks.models import PostingState, QuestionSection, Seminar, Week
 
 Kind = OutboxEmail.Kind
 

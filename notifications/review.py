@@ -22,11 +22,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from accounts.models import User
+from core.lead_models import WeekReviewEvent
+from core.models import Enrollment, TeamMember, Week
 from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
-from weeks.lead_models import WeekReviewEvent
-from weeks.models import Enrollment, TeamMember, Week
 
 if TYPE_CHECKING:
     from blog.models import BlogPost

@@ -11,19 +11,19 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from core.admin import (
+    KnownUserForm,
+    LocalTimesMixin,
+    SeminarAdmin,
+    UserAutocompleteMixin,
+    WeekAdmin,
+)
 from participation.models import (
     CreditDismissal,
     Extension,
     SeminarRule,
     StatusOverride,
     WeekRule,
-)
-from weeks.admin import (
-    KnownUserForm,
-    LocalTimesMixin,
-    SeminarAdmin,
-    UserAutocompleteMixin,
-    WeekAdmin,
 )
 
 

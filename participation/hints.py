@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.models import Reading
 from participation.models import SeminarRule
-from weeks.models import Reading
 
 WORD = re.compile(r"[\w'’-]+")
 SHINGLE = 6  # a run of this many words shared with the parent counts as a quote

@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from weeks.models import Seminar, Week
+from core.models import Seminar, Week
 
 
 class Alternatives(models.TextChoices):

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from accounts.models import User
+from core.access import SeminarAccess, WeekAccess
+from core.models import Enrollment, QuestionSection, Seminar, Week
 from discussions.models import Comment
 from participation import hints as hint_rules
 from participation.models import State
@@ -30,8 +32,6 @@ from participation.status import (
     seminar_rule,
     statuses_for,
 )
-from seminar.access import SeminarAccess, WeekAccess
-from weeks.models import Enrollment, QuestionSection, Seminar, Week
 
 STATE_ORDER = (State.MET, State.MET_LATE, State.NOT_YET, State.MISSED, State.EXEMPT)
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import Week
 from discussions.models import Comment
 from participation.models import CreditDismissal, Extension, StatusOverride
-from weeks.models import Week
 
 
 def set_override(week: Week, user: User, *, state: str, note: str, actor: User) -> StatusOverride:

@@ -41,6 +41,8 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from core.display import number_word
+from core.models import Enrollment, QuestionSection, Seminar, TeamMember, Week
 from discussions.models import Comment
 from participation.models import (
     Alternatives,
@@ -50,8 +52,6 @@ from participation.models import (
     StatusOverride,
     WeekRule,
 )
-from weeks.display import number_word
-from weeks.models import Enrollment, QuestionSection, Seminar, TeamMember, Week
 
 OWING = (State.NOT_YET, State.MISSED)
 EXEMPT_REASONS = {

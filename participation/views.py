@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from core.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
+from core.models import Enrollment
 from discussions.models import Comment
 from participation import selectors, services
 from participation.forms import ExtensionForm, OverrideForm
 from participation.models import Extension, StatusOverride
 from participation.status import statuses_for
-from seminar.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
-from weeks.models import Enrollment
 
 NOT_STAFF = "Only this seminar's staff see the class's participation."
 NOT_LEAD = "Only staff and this week's lead team see this week's participation."

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from seminar import views
+from pages import home as views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("s/", include("weeks.urls")),
+    path("s/", include("pages.urls")),
     path("s/<slug:seminar_slug>/w/<slug:week_slug>/", include("discussions.urls")),
     path("editor/", include("discussions.editor_urls")),
     path("notifications/", include("notifications.urls")),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("s/<slug:seminar_slug>/moderation/", include("discussions.moderation_urls")),
     path("s/<slug:seminar_slug>/", include("blog.urls")),
     path("s/<slug:seminar_slug>/participation/", include("participation.urls")),
-    path("", include("accounts.profile_urls")),
+    path("", include("pages.profile_urls")),
 ]
 
 if settings.DEBUG:

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from core.admin import KnownUserForm, UserAutocompleteMixin
 from teams.models import Team, TeamMembership
-from weeks.admin import KnownUserForm, UserAutocompleteMixin
 
 
 class TeamMembershipInline(UserAutocompleteMixin, admin.TabularInline):

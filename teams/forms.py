@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from teams.csv_rows import decode_upload
+from core.lib.csv_rows import decode_upload
+from core.models import Seminar, TeamMember, Week
 from teams.models import Team
 from teams.selectors import seminar_students
-from weeks.models import Seminar, TeamMember, Week
 
 
 class TeamNameForm(forms.Form):

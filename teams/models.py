@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from weeks.models import Enrollment, Seminar
+from core.models import Enrollment, Seminar
 
 
 class TeamQuerySet(models.QuerySet["Team"]):

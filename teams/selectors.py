@@ -15,9 +15,9 @@ from typing import NamedTuple
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from seminar.access import AnyUser, SeminarAccess, weeks_visible
+from core.access import AnyUser, SeminarAccess, weeks_visible
+from core.models import Enrollment, Seminar, TeamMember, Week
 from teams.models import Team, TeamMembership
-from weeks.models import Enrollment, Seminar, TeamMember, Week
 
 
 @dataclass(frozen=True)

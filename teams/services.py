@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from teams.csv_rows import CsvRow, read_rows, split_emails
+from core.lib.csv_rows import CsvRow, read_rows, split_emails
+from core.models import Enrollment, Seminar, TeamMember, Week
 from teams.models import Team, TeamMembership
-from weeks.models import Enrollment, Seminar, TeamMember, Week
 
 TEAM_CSV_HEADER = ("team", "email")
 ROTATION_CSV_HEADER = ("week_slug", "lead_emails", "blog_emails")

@@ -19,7 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from seminar.access import SeminarAccess, require, seminar_for_user
+from core.access import SeminarAccess, require, seminar_for_user
+from core.models import Week
 from teams import services
 from teams.forms import (
     CsvForm,
@@ -33,7 +34,6 @@ from teams.forms import (
 )
 from teams.models import Team, TeamMembership
 from teams.selectors import schedule_for, students_without_team, teams_overview, week_teams
-from weeks.models import Week
 
 StaffView = Callable[..., HttpResponse]
 

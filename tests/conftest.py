@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from weeks.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
+from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
 
 PASSWORD = "correct-horse-battery"
 

@@ -21,11 +21,11 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from core.models import Enrollment, Question, QuestionSection, Seminar, TeamMember, Week
 from discussions.models import Comment, CommentRevision, Flag
 from teams.models import Team, TeamMembership
 from tests.conftest import PASSWORD, enroll, make_user, make_week
 from tests.discussions.helpers import add_comment, first_question
-from weeks.models import Enrollment, Question, QuestionSection, Seminar, TeamMember, Week
 
 SECRETS = ("Bravo Secret Seminar", "Bravo hidden week", "bravo-comment-text", "bravo question")
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
-from seminar.lib.ratelimit import Rate, hit, ratelimit
+from core.lib.ratelimit import Rate, hit, ratelimit
 
 BACKENDS = [{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}]
 if os.environ.get("REDIS_URL"):

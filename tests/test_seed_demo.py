@@ -11,9 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Comment, ModerationAction
-from weeks.demo import DEFAULT_PASSWORD, build_demo
-from weeks.models import (
+from core.models import (
     Enrollment,
     PostingState,
     Question,
@@ -23,6 +21,8 @@ from weeks.models import (
     TeamMember,
     Week,
 )
+from demo.weeks import DEFAULT_PASSWORD, build_demo
+from discussions.models import Comment, ModerationAction
 
 pytestmark = pytest.mark.django_db
 DEMO_EMAILS = {

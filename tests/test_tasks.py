@@ -9,9 +9,9 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
+from core.models import Week
+from core.tasks import weeks_publish_due
 from tests.conftest import make_week
-from weeks.models import Week
-from weeks.tasks import weeks_publish_due
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ PUBLISH_AT = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
 def test_the_beat_schedule_names_the_task():
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert weeks_publish_due.name in names
-    assert weeks_publish_due.name == "weeks.tasks.weeks_publish_due"
+    assert weeks_publish_due.name == "core.tasks.weeks_publish_due"
 
 
 def test_task_publishes_a_scheduled_week_once_its_time_passes(seminar):

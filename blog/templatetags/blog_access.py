@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 
 from blog.models import BlogPost
-from seminar.access import WeekAccess
+from core.access import WeekAccess
 
 register = template.Library()
 

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from accounts.profile_services import calendar_token_reset
+from core.models import QuestionSection, Seminar, TeamMember, Week
+from pages.profile_services import calendar_token_reset
 from tests.conftest import enroll, make_user, make_week
-from weeks.models import QuestionSection, Seminar, TeamMember, Week
 
 
 def feed_url(user) -> str:

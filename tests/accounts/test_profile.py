@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from core.models import Enrollment, Seminar
 from tests.conftest import PASSWORD, enroll, make_user, make_week
-from weeks.models import Enrollment, Seminar
 
 PROFILE = "/profile/"
 

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import RosterEntry, User
-from accounts.profile_services import FORMER_MEMBER, account_delete
+from core.models import Enrollment, TeamMember
 from discussions.models import Comment, Draft
+from pages.profile_services import FORMER_MEMBER, account_delete
 from teams.models import Team, TeamMembership
 from tests.conftest import PASSWORD, make_user
 from tests.discussions.helpers import add_comment, first_question
-from weeks.models import Enrollment, TeamMember
 
 DELETE = "/profile/delete/"
 

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from accounts import roster
 from accounts.models import RosterEntry, RosterRole, User
+from core.models import Enrollment
 from tests.accounts.conftest import class_of, roster_csv
 from tests.conftest import enroll, make_user
-from weeks.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_registering_later_links_on_the_next_import(seminar) -> None:
 
 
 def test_attach_user_enrolls_in_every_seminar_that_lists_the_email(seminar) -> None:
-    from weeks.models import Seminar
+    from core.models import Seminar
 
     other = Seminar.objects.create(title="Other", slug="other")
     roster.apply_import(seminar, roster_csv([("zed@example.edu", "Zed", "student")]))

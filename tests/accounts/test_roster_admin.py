@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import RosterEntry
+from core.models import Enrollment, Seminar
 from tests.accounts.conftest import class_of, roster_csv
 from tests.conftest import enroll, make_user
-from weeks.models import Enrollment, Seminar
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.selectors import user_seminars
+from core.models import Seminar
 from tests.conftest import enroll, make_user
-from weeks.models import Seminar
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from accounts.forms import NOT_ON_ROSTER
 from accounts.models import RosterEntry, User
+from core.models import Enrollment
 from tests.conftest import PASSWORD, make_user
-from weeks.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from blog import services
 from blog.models import BlogPost
+from core.models import Seminar
 from tests.conftest import enroll, make_user
-from weeks.models import Seminar
 
 BODY = "## What we read\n\nA summary with $x^2$ math and a [link](https://example.org)."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from blog.models import BlogPost, BlogRevision
-from weeks.demo import build_demo
+from demo.weeks import build_demo
 
 pytestmark = pytest.mark.django_db
 

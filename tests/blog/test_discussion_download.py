@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core.models import Question, QuestionSection, RevealPolicy
 from discussions.models import Comment
 from tests.blog.conftest import url
-from weeks.models import Question, QuestionSection, RevealPolicy
 
 
 def answer(week, question, author, body, **extra) -> Comment:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from blog import services
 from blog.models import BlogPost, BlogRevision
 from blog.selectors import revision_diff
+from core.models import TeamMember
 from tests.blog.conftest import BODY, url
 from tests.conftest import enroll, make_user
-from weeks.models import TeamMember
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from blog.feeds import feed_token
 from blog.models import BlogPost
+from core.models import Enrollment
 from tests.blog.conftest import make_post
 from tests.conftest import make_week
-from weeks.models import Enrollment
 
 
 def feed_url(seminar) -> str:
@@ -50,7 +50,7 @@ def test_the_feed_is_valid_atom_with_absolute_links(client, seminar, week, publi
 def test_the_feed_leaves_out_drafts_and_posts_of_unpublished_weeks(
     client, seminar, week, published, blogger, student
 ):
-    from weeks.models import Week
+    from core.models import Week
 
     shared = make_week(seminar, number=2)
     make_post(shared, blogger, status=BlogPost.Status.SHARED)

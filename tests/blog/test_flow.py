@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from blog import services
 from blog.models import BlogPost
+from core.models import Week
 from tests.blog.conftest import make_post, url
-from weeks.models import Week
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

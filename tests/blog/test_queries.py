@@ -27,7 +27,7 @@ def test_the_blog_index_query_count_is_constant(
 def test_the_seminar_home_blog_box_query_count_is_constant(
     client, seminar, week, blogger, staff, django_assert_max_num_queries
 ):
-    from weeks.models import TeamMember
+    from core.models import TeamMember
 
     make_post(week, blogger, status=BlogPost.Status.SUBMITTED)
     client.force_login(staff)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
+from core.models import Question, Week
 from discussions.models import Comment
 from tests.conftest import PASSWORD
-from weeks.models import Question, Week
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.models import User
-from weeks.models import Seminar
+from core.models import Seminar
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

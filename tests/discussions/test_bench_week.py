@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from core.models import Seminar
 from discussions.models import Comment
-from weeks.models import Seminar
 
 LAST_LINE = re.compile(r"^render_ms_median=(\d+\.\d+) queries=(\d+) comments=(\d+)$")
 

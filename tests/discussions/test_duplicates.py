@@ -16,12 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.access import seminar_access, week_access
+from core.models import Question, RevealPolicy
 from discussions import duplicates
 from discussions.models import Comment
-from seminar.access import seminar_access, week_access
 from tests.conftest import enroll, make_user
 from tests.discussions.helpers import HTMX, add_comment, answer_url, base, client_for
-from weeks.models import Question, RevealPolicy
 
 pytestmark = pytest.mark.django_db
 

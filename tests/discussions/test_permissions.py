@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from core.models import RevealPolicy, Week
 from discussions.models import Comment, Flag, ThreadLock
 from tests.conftest import make_week
 from tests.discussions.helpers import (
@@ -24,7 +25,6 @@ from tests.discussions.helpers import (
     comment_url,
     first_question,
 )
-from weeks.models import RevealPolicy, Week
 
 ROLES = [
     "anonymous",

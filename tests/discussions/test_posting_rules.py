@@ -15,9 +15,10 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
+from core.access import week_for_user
+from core.models import LatePolicy
 from discussions import services
 from discussions.models import Comment, ThreadLock
-from seminar.access import week_for_user
 from tests.conftest import make_week
 from tests.discussions.helpers import (
     HTMX,
@@ -28,7 +29,6 @@ from tests.discussions.helpers import (
     first_question,
     general_url,
 )
-from weeks.models import LatePolicy
 
 MARK = "Kept text 7f3a: my careful thoughts about the paper"
 

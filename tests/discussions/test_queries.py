@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from discussions.management.commands.bench_week import build_discussion, build_week
+from bench.management.commands.bench_week import build_discussion, build_week
 from discussions.models import Comment
 from tests.discussions.helpers import add_comment, client_for, first_question
 

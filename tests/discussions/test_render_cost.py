@@ -13,7 +13,7 @@ import time
 import pytest
 from django.conf import settings
 
-from seminar.lib.markdown import render_markdown
+from core.lib.markdown import render_markdown
 
 LIMIT_SECONDS = 1.0
 N = settings.MARKDOWN_MAX_LENGTH

@@ -11,9 +11,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from core.models import Question, RevealPolicy
 from tests.conftest import make_week
 from tests.discussions.helpers import add_comment, answer_url, client_for, comment_url
-from weeks.models import Question, RevealPolicy
 
 THEIRS = "Olive's answer, marker 5c1e"
 

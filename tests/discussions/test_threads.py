@@ -124,7 +124,7 @@ def test_the_selector_stores_html_and_never_renders_on_view(week, student, monke
     def boom(*args, **kwargs):
         raise AssertionError("the page must not render markdown")
 
-    monkeypatch.setattr("seminar.lib.models.render_markdown", boom)
+    monkeypatch.setattr("core.lib.models.render_markdown", boom)
     assert "<strong>stored</strong>" in page_of(student, week)
 
 

@@ -131,8 +131,8 @@ def seed_week(seminar):
 
     from django.utils import timezone
 
-    from weeks.importer import import_week_file
-    from weeks.models import Week
+    from core.importer import import_week_file
+    from core.models import Week
 
     week = import_week_file(SEED_WEEK.read_text(), seminar=seminar).week
     Week.objects.filter(pk=week.pk).update(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import Enrollment, Question, Reading, Seminar
 from tests.conftest import PASSWORD, enroll, make_user
 from tests.e2e.conftest import axe_violations, describe, login
-from weeks.models import Enrollment, Question, Reading, Seminar
 
 
 @pytest.fixture

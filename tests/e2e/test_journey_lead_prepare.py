@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
+from core.lead_models import WeekReview
+from core.models import TeamMember, Week
 from tests.conftest import PASSWORD, enroll, make_user, make_week
 from tests.e2e.conftest import axe_violations, describe, login
 from tests.weeks.test_lead_prepare import WEEK_FILE
-from weeks.lead_models import WeekReview
-from weeks.models import TeamMember, Week
 
 
 @pytest.fixture

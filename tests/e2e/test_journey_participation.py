@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from core.models import Question
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
 from tests.e2e.conftest import _new_page, axe_violations, browser, describe, login  # noqa: F401
-from weeks.models import Question
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("PARTICIPATION_SCREENSHOTS")  # a folder, to look at the pages

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.models import Seminar, Week
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
-from weeks.models import Seminar, Week
 
 
 def test_student_logs_in_and_lands_on_their_seminar_then_reads_the_open_week(

@@ -11,12 +11,12 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import RosterEntry, User
+from core.models import Week
+from demo.weeks import ensure_staff_group
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import first_question
 from tests.e2e.conftest import SEED_WEEK, login
-from weeks.demo import ensure_staff_group
-from weeks.models import Week
 
 
 def test_staff_import_a_week_add_a_question_and_publish_it_then_a_student_sees_it(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import Reading
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
 from tests.e2e.conftest import ARTIFACTS, login
-from weeks.models import Reading
 
 PAGES = {
     "login": "/accounts/login/",

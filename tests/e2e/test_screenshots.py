@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from core.models import Question
+from demo.weeks import build_demo
 from tests.e2e.conftest import ARTIFACTS, axe_violations, describe, login
-from weeks.demo import build_demo
-from weeks.models import Question
 
 PASSWORD = "screenshot-demo"
 OUT = Path(os.environ.get("SCREENSHOTS_DIR") or ARTIFACTS / "screens")

@@ -17,8 +17,8 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import Seminar, Week
 from tests.conftest import enroll, make_user, make_week
-from weeks.models import Seminar, Week
 
 
 class Inbox:

@@ -9,12 +9,12 @@ import time_machine
 from django.core import mail
 
 from blog.models import BlogPost
+from core.models import TeamMember, Week
+from core.services import publish_due_weeks, publish_week, unpublish_week
 from notifications.announcements import duties_send_due
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import sweep
 from tests.conftest import enroll, make_user, make_week
-from weeks.models import TeamMember, Week
-from weeks.services import publish_due_weeks, publish_week, unpublish_week
 
 pytestmark = pytest.mark.django_db
 

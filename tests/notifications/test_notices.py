@@ -9,12 +9,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from core.access import seminar_access, week_access
 from discussions.models import Comment
 from discussions.services import post_comment
 from notifications.models import OutboxEmail, ReplyNotice
 from notifications.notices import digests_send, notices_send_due
 from notifications.outbox import sweep
-from seminar.access import seminar_access, week_access
 from tests.discussions.helpers import client_for, comment_url
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ def test_every_beat_entry_names_a_registered_task():
     names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert all(name in app.tasks for name in names)
     assert {
-        "weeks.tasks.weeks_publish_due",
+        "core.tasks.weeks_publish_due",
         "notifications.tasks.reminders_send_due",
         "notifications.tasks.duties_send_due",
         "notifications.tasks.notices_send_due",

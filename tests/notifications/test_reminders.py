@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from core.models import QuestionSection, TeamMember, Week
 from discussions.models import Comment
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import sweep
@@ -16,7 +17,6 @@ from notifications.reminders import reminders_send_due, send_manual_reminders
 from participation.models import Extension
 from tests.conftest import enroll, make_user, make_week
 from tests.notifications.conftest import make_class
-from weeks.models import QuestionSection, TeamMember, Week
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.models import Week
+from core.services import publish_week
 from notifications.outbox import sweep
 from notifications.reminders import reminders_send_due
 from tests.conftest import make_week
-from weeks.models import Week
-from weeks.services import publish_week
 
 pytestmark = pytest.mark.django_db
 

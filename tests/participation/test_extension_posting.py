@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.access import week_for_user
+from core.models import LatePolicy
 from discussions.services import post_comment
 from participation.models import Extension
-from seminar.access import week_for_user
 from tests.discussions.helpers import client_for, first_question
-from weeks.models import LatePolicy
 
 pytestmark = pytest.mark.django_db
 

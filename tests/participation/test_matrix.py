@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import Enrollment, Question, TeamMember
 from discussions.models import Comment
 from participation.models import Extension, State, StatusOverride
 from teams.models import Team, TeamMembership
 from tests.conftest import make_week
 from tests.discussions.helpers import client_for
-from weeks.models import Enrollment, Question, TeamMember
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.access import week_for_user
+from core.models import Question, Reading
 from discussions.services import post_comment
 from notifications.models import OutboxEmail
 from participation import hints
 from participation.models import SeminarRule, State
 from participation.status import week_statuses
-from seminar.access import week_for_user
 from tests.discussions.helpers import add_comment, client_for, first_question
-from weeks.models import Question, Reading
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_demo_student1_goes_not_yet_then_one_of_two_then_met():
     """student1 owes the open week; each answer moves the status on, the last makes it
     met. (The demo discussion already has student1's answer in section 2, so the page
     first reads "1 of 2"; without it the walk starts at "0 of 2".)"""
-    from weeks.demo import build_demo
+    from demo.weeks import build_demo
 
     summary = build_demo()
     week = summary.open_week
@@ -136,7 +136,7 @@ def test_demo_student1_goes_not_yet_then_one_of_two_then_met():
 
 
 def test_demo_staff_see_the_matrix_and_the_lead_their_weeks_list():
-    from weeks.demo import build_demo
+    from demo.weeks import build_demo
 
     summary = build_demo()
     week = summary.open_week

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.models import Question, QuestionSection
 from participation.models import (
     Alternatives,
     Extension,
@@ -17,7 +18,6 @@ from participation.models import (
 )
 from participation.status import effective_deadline, students_owing, week_statuses
 from tests.discussions.helpers import add_comment
-from weeks.models import Question, QuestionSection
 
 pytestmark = pytest.mark.django_db
 

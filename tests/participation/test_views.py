@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Question
 from discussions.models import Comment, ModerationAction
 from participation.models import CreditDismissal, Extension, State, StatusOverride
 from tests.discussions.helpers import HTMX, add_comment, answer_url, client_for, first_question
-from weeks.models import Question
 
 pytestmark = pytest.mark.django_db
 

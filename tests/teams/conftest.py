@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from accounts.models import User
+from core.models import Seminar
 from tests.conftest import enroll, make_user
-from weeks.models import Seminar
 
 
 @pytest.fixture

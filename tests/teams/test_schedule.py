@@ -9,12 +9,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from seminar.access import seminar_access
+from core.access import seminar_access
+from core.models import Seminar, TeamMember, Week
 from teams import services
 from teams.models import Team
 from teams.selectors import duties_for, schedule_for, week_teams
 from tests.conftest import make_week
-from weeks.models import Seminar, TeamMember, Week
 
 URL = "/s/llm-risks/schedule/"
 

@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 
-from seminar.access import seminar_access, week_access
+from core.access import seminar_access, week_access
+from core.lib.csv_rows import MAX_CSV_BYTES, decode_upload
+from core.models import Enrollment, Seminar, TeamMember, Week
 from teams import services
-from teams.csv_rows import MAX_CSV_BYTES, decode_upload
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
-from weeks.models import Enrollment, Seminar, TeamMember, Week
 
 
 def team_of(user) -> str | None:

@@ -10,10 +10,10 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import Enrollment, Seminar, TeamMember
 from teams import services
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
-from weeks.models import Enrollment, Seminar, TeamMember
 
 SLUG = "llm-risks"
 

@@ -10,10 +10,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import User
+from core.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
 from tests.forms import admin_form_data
-from weeks.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
 
 pytestmark = pytest.mark.django_db
 

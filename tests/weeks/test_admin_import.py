@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
+from core.models import Question, Reading, Seminar, Week
 from tests.conftest import make_user, make_week
-from weeks.models import Question, Reading, Seminar, Week
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import RosterEntry
+from core.importer import import_week_file
+from core.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
 from discussions.models import Comment
+from pages.archive import build_archive, read_archive
 from teams.models import Team, TeamMembership
 from tests.conftest import PASSWORD, make_week
-from weeks.archive import build_archive, read_archive
-from weeks.importer import import_week_file
-from weeks.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
 
 pytestmark = pytest.mark.django_db
 

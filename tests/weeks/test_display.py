@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from weeks import display
-from weeks.models import LatePolicy, QuestionSection, Seminar, Week
+from core import display
+from core.models import LatePolicy, QuestionSection, Seminar, Week
 
 NY = ZoneInfo("America/New_York")
 DEADLINE = dt.datetime(2023, 9, 3, 17, 29, tzinfo=NY)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from weeks.exporter import export_week_file
-from weeks.importer import import_week_file
-from weeks.models import Question, QuestionSection, Reading, Seminar, Week
+from core.exporter import export_week_file
+from core.importer import import_week_file
+from core.models import Question, QuestionSection, Reading, Seminar, Week
 
 WEEKFILES = Path(__file__).resolve().parent.parent / "fixtures" / "weekfiles"
 ALL_FIXTURES = sorted(p.name for p in WEEKFILES.glob("*.md"))

@@ -13,7 +13,7 @@ from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
-from weeks.models import Question, Reading, Seminar, Week
+from core.models import Question, Reading, Seminar, Week
 
 WEEKFILES = Path(__file__).resolve().parent.parent / "fixtures" / "weekfiles"
 SEED = WEEKFILES / "week2-alignment.md"

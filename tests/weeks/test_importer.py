@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from weeks.importer import (
+from core.importer import (
     WeekExistsError,
     WeekFileError,
     import_week_file,
     parse_week_file,
 )
-from weeks.models import Question, QuestionSection, Reading, Seminar, Week
+from core.models import Question, QuestionSection, Reading, Seminar, Week
 
 WEEKFILES = Path(__file__).resolve().parent.parent / "fixtures" / "weekfiles"
 SEED = WEEKFILES / "week2-alignment.md"

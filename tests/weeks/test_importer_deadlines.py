@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from weeks.weekfile.deadlines import find_deadline
+from core.weekfile.deadlines import find_deadline
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 CLASS = dt.date(2023, 9, 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from weeks.weekfile.readings import parse_reading
+from core.weekfile.readings import parse_reading
 
 
 @pytest.mark.parametrize(

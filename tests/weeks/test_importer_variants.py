@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from weeks.importer import ParsedWeek, parse_week_file
+from core.importer import ParsedWeek, parse_week_file
 
 WEEKFILES = Path(__file__).resolve().parent.parent / "fixtures" / "weekfiles"
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -481,7 +481,7 @@ def test_front_matter_sections_that_do_not_match_the_page_are_ignored_with_a_war
 
 
 def test_front_matter_bad_deadline_is_a_week_file_error():
-    from weeks.importer import WeekFileError
+    from core.importer import WeekFileError
 
     with pytest.raises(WeekFileError, match="deadline must be a date and time"):
         parse_week_file('+++\ntitle = "W"\ndeadline = "soon"\n+++\n', tz="UTC", source="w.md")

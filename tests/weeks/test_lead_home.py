@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import Seminar, TeamMember, Week
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_week
-from weeks.models import Seminar, TeamMember, Week
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.lead_models import WeekReview, WeekReviewEvent
+from core.models import Question, Reading, TeamMember, Week
 from discussions.models import Comment
 from notifications.models import OutboxEmail
 from tests.conftest import PASSWORD, enroll, make_user, make_week
-from weeks.lead_models import WeekReview, WeekReviewEvent
-from weeks.models import Question, Reading, TeamMember, Week
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,7 @@ def test_the_editor_text_round_trips_the_saved_week(draft, draft_lead):
     saved = contents(draft)
     html = client.get(prepare_url(draft)).content.decode()
     assert "Week 3: Oversight" in html
-    from weeks.lead_services import current_text
+    from leads.services import current_text
 
     text = current_text(Week.objects.get(pk=draft.pk))
     client.post(prepare_url(draft), {"text": text, "action": "save"})
@@ -434,8 +434,8 @@ def test_readings_keep_their_order_after_a_save(draft, draft_lead):
 
 
 def test_saving_the_demo_draft_weeks_own_text_keeps_its_sections_and_deadlines():
-    from weeks.demo import build_demo
-    from weeks.lead_services import current_text
+    from demo.weeks import build_demo
+    from leads.services import current_text
 
     summary = build_demo("seminar-demo")
     draft = summary.weeks["draft"]

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, Week
 from tests.conftest import enroll, make_week
-from weeks.models import Enrollment, Question, QuestionSection, Reading, Seminar, Week
 
 NY = ZoneInfo("America/New_York")
 

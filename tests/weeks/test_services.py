@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.models import Question, QuestionSection, Reading, TeamMember, Week
+from core.services import duplicate_week, publish_due_weeks, publish_week, unpublish_week
 from tests.conftest import make_week
-from weeks.models import Question, QuestionSection, Reading, TeamMember, Week
-from weeks.services import duplicate_week, publish_due_weeks, publish_week, unpublish_week
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from blog.importer import import_post
-from weeks.models import Week
+from core.models import Week
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.models import Seminar
 from participation.selectors import matrix, matrix_csv
-from weeks.models import Seminar
 
 
 class Command(BaseCommand):

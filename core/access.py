@@ -1,0 +1,381 @@
+"""Who may do what: the one module that answers "may this user do X to Y".
+
+Views, templates and the admin ask here and nowhere else. Lookups by id or slug from a
+request go through these functions: what a user may not see raises Http404 (a draft week
+looks missing), what they may see but not do raises PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from core.models import Enrollment, QuestionSection, RevealPolicy, Seminar, TeamMember, Week
+
+if TYPE_CHECKING:
+    from blog.models import BlogPost
+    from core.lead_models import WeekReview
+    from discussions.models import Comment
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class SeminarAccess:
+    """A user's standing in one seminar."""
+
+    seminar: Seminar
+    user: AnyUser
+    role: str | None  # an Enrollment.Role value, or None when not enrolled
+
+    # The standing itself is asked hundreds of times on a page of comments: computed once
+    # (the role and the user never change on an access object).
+    @cached_property
+    def is_staff(self) -> bool:
+        return bool(self.user.is_superuser) or self.role == Enrollment.Role.STAFF
+
+    @cached_property
+    def is_member(self) -> bool:
+        return self.is_staff or self.role is not None
+
+    @cached_property
+    def user_id(self) -> int | None:
+        """The user's primary key; None for an anonymous visitor."""
+        return self.user.pk if self.user.is_authenticated else None
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == Enrollment.Role.STUDENT
+
+    # --- Participation (participation/) -----------------------------------------------
+
+    @property
+    def can_see_participation_matrix(self) -> bool:
+        """The class's participation over the term (matrix, CSV export): staff."""
+        return self.is_staff
+
+    @property
+    def can_manage_participation(self) -> bool:
+        """Override a status, grant an extension, nudge the students who owe: staff."""
+        return self.is_staff
+
+    @property
+    def has_participation(self) -> bool:
+        """Owes posts in some weeks, so sees their own participation: students."""
+        return self.is_student
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_member or self.seminar.is_public
+
+    @property
+    def can_view_drafts(self) -> bool:
+        return self.is_staff
+
+    @property
+    def can_review_weeks(self) -> bool:
+        """See the queue of weeks their lead teams submitted, comment on them, publish."""
+        return self.is_staff
+
+    @property
+    def can_export_archive(self) -> bool:
+        """Download the whole seminar (weeks, discussions, posts, teams, roster)."""
+        return self.is_staff
+
+
+@dataclass(frozen=True)
+class WeekAccess:
+    """A user's capabilities on one week, as templates ask them (never role names)."""
+
+    week: Week
+    seminar_access: SeminarAccess
+    team: str | None = None  # TeamMember.Team value for this user this week
+    extra: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def user(self) -> AnyUser:
+        return self.seminar_access.user
+
+    @property
+    def is_staff(self) -> bool:
+        return self.seminar_access.is_staff
+
+    @property
+    def is_lead(self) -> bool:
+        return self.team == TeamMember.Team.LEAD
+
+    @property
+    def is_blogger(self) -> bool:
+        return self.team == TeamMember.Team.BLOG
+
+    @property
+    def can_view(self) -> bool:
+        if not self.seminar_access.can_view:
+            return False
+        return self.week.is_published or self.seminar_access.can_view_drafts
+
+    @property
+    def can_post(self) -> bool:
+        """May write answers, replies and comments in this week (deadline rules aside)."""
+        sa = self.seminar_access
+        return self.can_view and (sa.is_staff or sa.is_student)
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
+    def can_blog(self) -> bool:
+        return self.can_view and (self.is_staff or self.is_blogger)
+
+    @property
+    def is_exempt(self) -> bool:
+        """Not owing posts this week: its lead and blogging teams, staff and auditors."""
+        return self.team is not None or self.seminar_access.role != Enrollment.Role.STUDENT
+
+    # --- Participation: this week's list and credit queue (participation/) -------------
+
+    @property
+    def can_see_week_participation(self) -> bool:
+        """Who has met this week's rule, with links to their posts: staff and the leads."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
+    def can_credit(self) -> bool:
+        """Credit a reply or general comment as substantive, or dismiss it: leads, staff."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    # --- Discussion: comments on this week ---------------------------------------------
+
+    @property
+    def can_reply(self) -> bool:
+        """May reply to comments (the same people who may post; deadline rules aside)."""
+        return self.can_post
+
+    def is_author(self, comment: Comment) -> bool:
+        uid = self.seminar_access.user_id
+        return uid is not None and comment.author_id == uid
+
+    def can_edit(self, comment: Comment) -> bool:
+        """Authors edit their own comments of this week (not once deleted)."""
+        return (
+            self.can_post
+            and comment.week_id == self.week.pk
+            and comment.deleted_at is None
+            and self.is_author(comment)
+        )
+
+    def can_delete(self, comment: Comment) -> bool:
+        """Authors delete their own comments (softly: the thread keeps its replies)."""
+        return self.can_edit(comment)
+
+    @property
+    def can_see_history(self) -> bool:
+        """Reading the revisions of edited comments is for staff."""
+        return self.can_view and self.is_staff
+
+    @property
+    def can_flag(self) -> bool:
+        """Any member of the seminar (auditors too) may flag a comment for the leads."""
+        return self.can_view and self.user.is_authenticated and self.seminar_access.is_member
+
+    @property
+    def sees_all_answers(self) -> bool:
+        """Staff, this week's leads and its bloggers (who summarise the discussion) see
+        every answer, whatever the reveal policy."""
+        return self.can_view and (self.is_staff or self.is_lead or self.is_blogger)
+
+    @property
+    def bypasses_posting_rules(self) -> bool:
+        """Staff may post after the cut-off and in locked threads; nobody else may."""
+        return self.can_post and self.is_staff
+
+    def can_see_answers(
+        self,
+        section: QuestionSection,
+        *,
+        answered_section_ids: Collection[int] = (),
+        now: dt.datetime | None = None,
+    ) -> bool:
+        """May see classmates' answers in `section` under its reveal policy.
+
+        `answered_section_ids`: sections where this user has a live answer of their own
+        (the caller knows it from the comments it already loaded). A user always sees
+        their own answers; this answers for everyone else's.
+        """
+        if not self.can_view:
+            return False
+        if self.sees_all_answers:
+            return True
+        policy = section.reveal_policy
+        if policy == RevealPolicy.AFTER_OWN:
+            return section.pk in answered_section_ids
+        if policy == RevealPolicy.AFTER_DEADLINE:
+            deadline = section.deadline or self.week.deadline
+            return deadline is None or (now or timezone.now()) >= deadline
+        return True
+
+    # --- The lead team prepares its week (weeks.lead_models.WeekReview) ----------------
+    # `review` is None before anyone opened the editor (the same as a fresh draft). Leads
+    # never see the draft week page itself: they work on the editor's preview of it.
+
+    @property
+    def can_prepare_week(self) -> bool:
+        """Open the week's editor: this week's lead team and staff, until it is published."""
+        if self.week.is_published or not self.seminar_access.is_member:
+            return False
+        return self.is_staff or (self.is_lead and self.seminar_access.is_student)
+
+    def can_edit_week_text(self, review: WeekReview | None) -> bool:
+        """Replace the draft's content: staff always, the leads until they submit it."""
+        if not self.can_prepare_week:
+            return False
+        return self.is_staff or review is None or review.lead_editable
+
+    def can_submit_week(self, review: WeekReview | None) -> bool:
+        """Hand the draft to staff for review: the lead team, while they may edit it."""
+        return self.is_lead and self.can_edit_week_text(review)
+
+    def can_withdraw_week(self, review: WeekReview | None) -> bool:
+        """Take a submitted draft back to edit it again: the lead team."""
+        return (
+            self.is_lead
+            and self.can_prepare_week
+            and review is not None
+            and review.state == review.State.SUBMITTED
+        )
+
+    def can_review_week(self, review: WeekReview | None) -> bool:
+        """Comment, request changes, approve and publish the draft: staff."""
+        return self.is_staff and self.can_prepare_week
+
+    # --- Blog: the week's summary post (blog.models.BlogPost) ---------------------------
+    # `post` is None before the team's first save. The team (and staff) edit until it is
+    # published; while it is shared, every member of the seminar reads it and leaves
+    # feedback; staff review, publish and unpublish.
+
+    def can_see_post(self, post: BlogPost | None) -> bool:
+        if post is None or not self.can_view:
+            return False
+        if post.is_published or self.can_blog:
+            return True
+        return post.is_shared and self.seminar_access.is_member
+
+    def can_edit_post(self, post: BlogPost | None) -> bool:
+        """Write (and autosave): staff always; the blogging team until submitted."""
+        if not self.can_blog:
+            return False
+        if self.is_staff:
+            return True
+        return post is None or post.status in post.TEAM_EDITABLE
+
+    def can_share_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.can_edit_post(post) and post.status in post.SHAREABLE
+
+    def can_submit_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.can_edit_post(post) and post.status in post.SUBMITTABLE
+
+    def can_withdraw_post(self, post: BlogPost | None) -> bool:
+        """Back to a private draft: the team or staff, from shared or submitted."""
+        return post is not None and self.can_blog and post.status in post.WITHDRAWABLE
+
+    def can_comment_post(self, post: BlogPost | None) -> bool:
+        """Feedback on a shared draft, from any member of the seminar."""
+        return (
+            self.can_see_post(post)
+            and post is not None
+            and post.is_shared
+            and self.seminar_access.is_member
+        )
+
+    def can_review_post(self, post: BlogPost | None) -> bool:
+        """Request changes on a submitted post: staff only."""
+        return post is not None and self.is_staff and self.can_view and post.is_submitted
+
+    def can_publish_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.is_staff and self.can_view and not post.is_published
+
+    def can_unpublish_post(self, post: BlogPost | None) -> bool:
+        return post is not None and self.is_staff and self.can_view and post.is_published
+
+    @property
+    def can_download_discussion(self) -> bool:
+        """The whole discussion as one markdown file, to help the team write."""
+        return self.can_blog
+
+
+def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:
+    role = None
+    if user.is_authenticated:
+        role = (
+            Enrollment.objects.filter(user_id=user.pk, seminar_id=seminar.pk)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return SeminarAccess(seminar=seminar, user=user, role=role)
+
+
+def seminar_for_user(user: AnyUser, slug: str) -> SeminarAccess:
+    """The seminar with this slug as the user may see it; 404 when they may not."""
+    seminar = Seminar.objects.filter(slug=slug).first()
+    if seminar is None:
+        raise Http404("No such seminar")
+    access = seminar_access(user, seminar)
+    if not access.can_view:
+        raise Http404("No such seminar")
+    return access
+
+
+def week_access(access: SeminarAccess, week: Week) -> WeekAccess:
+    team = None
+    if access.user.is_authenticated:
+        team = (
+            TeamMember.objects.filter(week_id=week.pk, user_id=access.user.pk)
+            .values_list("team", flat=True)
+            .first()
+        )
+    return WeekAccess(week=week, seminar_access=access, team=team)
+
+
+def week_for_user(user: AnyUser, seminar_slug: str, week_slug: str) -> WeekAccess:
+    """The week as the user may see it; 404 for drafts (to non-staff) and hidden seminars."""
+    access = seminar_for_user(user, seminar_slug)
+    week = Week.objects.filter(seminar=access.seminar, slug=week_slug).first()
+    if week is None:
+        raise Http404("No such week")
+    week.seminar = access.seminar
+    wa = week_access(access, week)
+    if not wa.can_view:
+        raise Http404("No such week")
+    return wa
+
+
+def weeks_visible(access: SeminarAccess) -> QuerySet[Week]:
+    weeks = Week.objects.filter(seminar=access.seminar)
+    return weeks if access.can_view_drafts else weeks.published()
+
+
+def seminars_for_user(user: AnyUser) -> QuerySet[Seminar]:
+    """Seminars a user may see: their own, plus public ones; every one for superusers."""
+    if user.is_authenticated and user.is_superuser:
+        return Seminar.objects.all()
+    public = Seminar.objects.filter(visibility=Seminar.Visibility.PUBLIC)
+    if not user.is_authenticated:
+        return public
+    return (public | Seminar.objects.filter(enrollments__user_id=user.pk)).distinct()
+
+
+def require(allowed: bool, message: str = "You may not do that here.") -> None:
+    """Raise 403 unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message)

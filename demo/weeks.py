@@ -1,0 +1,427 @@
+"""The demo seminar that `python manage.py seed_demo` builds, in small idempotent steps.
+
+`build_demo(password)` creates or refreshes, in one transaction:
+
+- the enrolled-only seminar `demo`;
+- its people: `staff@example.edu` (seminar staff, admin access through the
+  "Seminar staff" group), `lead@example.edu`, `blogger@example.edu` and
+  `student1@` … `student12@example.edu`, all enrolled with verified email addresses;
+- week 2, the open week: `data/week2-alignment.md` imported through the importer,
+  with its dates moved so the deadline falls a few days from now;
+- week 1, closed (deadline in the past), and week 3, a draft, from `data/weeks.toml`;
+- the teams: `lead@` leads week 2 and `blogger@` blogs it.
+
+Every step looks rows up by their natural keys and updates them, so running it again
+refreshes the dates and passwords and duplicates nothing; re-importing week 2 updates
+it in place, so comments posted in the demo survive a re-run.
+
+Other apps add their own demo content by defining `seed_demo(summary: DemoSummary)` in
+an `<app>/demo.py` module: `build_demo` calls each one after its own steps, in the order
+of INSTALLED_APPS, inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from core.importer import import_week_file
+from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
+from demo.teams import assign_demo_teams
+
+DATA = Path(__file__).resolve().parent / "data"
+OPEN_WEEK_FILE = DATA / "week2-alignment.md"
+OTHER_WEEKS_FILE = DATA / "weeks.toml"
+
+SEMINAR_SLUG = "demo"
+SEMINAR_TITLE = "Demo: Risks and Benefits of Large Language Models"
+SEMINAR_TIMEZONE = "America/New_York"
+SEMINAR_DESCRIPTION = """\
+A discussion seminar on what can go wrong with large language models and what we can do
+about it: alignment, red teaming, deception and oversight. Each week has required
+readings and numbered discussion questions; answer before the deadline, then come to
+class ready to talk. A rotating lead team moderates the discussion and a blogging team
+writes up the week.
+
+*This is demo content built by `python manage.py seed_demo`.*
+"""
+DEFAULT_PASSWORD = "seminar-demo"  # noqa: S105 - documented demo password
+STAFF_GROUP = "Seminar staff"
+# Apps whose every model seminar staff may manage in the admin (missing apps are skipped).
+STAFF_APPS = ("weeks", "teams", "discussions", "blog", "participation", "notifications")
+# Plus these, so staff can find people and their addresses when enrolling them.
+STAFF_EXTRA_PERMISSIONS = (
+    ("accounts", "view_user"),
+    ("accounts", "add_user"),
+    ("accounts", "change_user"),
+    ("account", "view_emailaddress"),
+)
+
+STAFF_EMAIL = "staff@example.edu"
+LEAD_EMAIL = "lead@example.edu"
+BLOGGER_EMAIL = "blogger@example.edu"
+STUDENT_COUNT = 12
+STUDENT_NAMES = (
+    ("Avery", "Chen"), ("Blake", "Okafor"), ("Camila", "Reyes"), ("Dev", "Patel"),
+    ("Elena", "Petrova"), ("Farah", "Haddad"), ("Gabriel", "Moreau"), ("Hana", "Sato"),
+    ("Ibrahim", "Diallo"), ("Jonas", "Berg"), ("Kavya", "Rao"), ("Liam", "O'Brien"),
+)  # fmt: skip
+# Some people give pronouns on their profile (shown beside their name); most do not.
+PRONOUNS = {
+    STAFF_EMAIL: "she/her",
+    LEAD_EMAIL: "she/her",
+    "student1@example.edu": "they/them",
+    "student3@example.edu": "she/her",
+    "student4@example.edu": "he/him",
+}
+
+# The open week's deadline: this many days from now, at the seed file's 5:29 pm.
+OPEN_DEADLINE_DAYS = 4
+OPEN_DEADLINE_TIME = dt.time(17, 29)
+# The closed week's deadline: this many days ago, same time of day.
+CLOSED_DEADLINE_DAYS_AGO = 5
+# … with a cut-off this many days after its deadline (also past): late posts, then closed.
+CLOSED_LATE_DAYS = 2
+# The draft week is due on the Tuesday at least this many days ahead, at 9 pm.
+DRAFT_DEADLINE_MIN_DAYS = 8
+DRAFT_DEADLINE_TIME = dt.time(21, 0)
+# The seed file's own date, in its front matter and its deadline sentence.
+SEED_DATE_LINE = 'date = "03 Sep 2023"'
+SEED_DEADLINE_DAY = "Sunday, September 3"
+
+
+@dataclass
+class DemoSummary:
+    """What `build_demo` made: handed to each app's `seed_demo` and printed at the end."""
+
+    seminar: Seminar
+    password: str
+    staff: User
+    lead: User
+    blogger: User
+    students: list[User]
+    weeks: dict[str, Week] = field(default_factory=dict)  # "closed", "open", "draft"
+    notes: list[str] = field(default_factory=list)  # lines other steps want printed
+
+    @property
+    def open_week(self) -> Week:
+        return self.weeks["open"]
+
+    def logins(self) -> list[tuple[str, str]]:
+        """(email, what the account shows) for every demo login."""
+        open_title = self.weeks["open"].title if "open" in self.weeks else "the open week"
+        rows = [
+            (self.staff.email, "seminar staff; can use /admin/ and sees the draft week"),
+            (self.lead.email, f"student on the lead team of {open_title}"),
+            (self.blogger.email, f"student on the blogging team of {open_title}"),
+        ]
+        rows += [(student.email, "student") for student in self.students]
+        return rows
+
+
+def build_demo(password: str = DEFAULT_PASSWORD, *, now: dt.datetime | None = None) -> DemoSummary:
+    """Create or refresh the whole demo seminar; see the module docstring."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        seminar = ensure_seminar(now)
+        people = ensure_people(seminar, password)
+        summary = DemoSummary(seminar=seminar, password=password, **people)
+        summary.weeks["open"] = import_open_week(seminar, now)
+        other_weeks = load_other_weeks()
+        summary.weeks["closed"] = build_week(seminar, other_weeks["closed"], closed_dates(now), now)
+        summary.weeks["draft"] = build_week(seminar, other_weeks["draft"], draft_dates(now), now)
+        assign_teams(summary)
+        assign_demo_teams(summary)  # the fixed named teams and their rotation
+        run_app_steps(summary)
+    return summary
+
+
+# --- The seminar and its people ----------------------------------------------------------
+
+
+def term_for(day: dt.date) -> str:
+    """The academic term a date falls in, e.g. "Fall 2026"."""
+    season = "Spring" if day.month <= 5 else "Summer" if day.month <= 7 else "Fall"
+    return f"{season} {day.year}"
+
+
+def ensure_seminar(now: dt.datetime) -> Seminar:
+    seminar, _ = Seminar.objects.update_or_create(
+        slug=SEMINAR_SLUG,
+        defaults={
+            "title": SEMINAR_TITLE,
+            "term": term_for(now.date()),
+            "timezone": SEMINAR_TIMEZONE,
+            "visibility": Seminar.Visibility.ENROLLED,
+            "description": SEMINAR_DESCRIPTION,
+        },
+    )
+    return seminar
+
+
+def ensure_people(seminar: Seminar, password: str) -> dict[str, Any]:
+    """The demo accounts, enrolled, with verified addresses and the given password.
+
+    The password is hashed once and the hash shared: fifteen separate hashes would make
+    every run (and every test of it) seconds slower, for accounts whose password is public.
+    """
+    hashed = make_password(password)
+    staff = ensure_user(STAFF_EMAIL, hashed, "Morgan", "Ellis", is_staff=True)
+    ensure_staff_group().user_set.add(staff)
+    lead = ensure_user(LEAD_EMAIL, hashed, "Lena", "Fischer")
+    blogger = ensure_user(BLOGGER_EMAIL, hashed, "Ben", "Carter")
+    students = [
+        ensure_user(f"student{n}@example.edu", hashed, *STUDENT_NAMES[n - 1])
+        for n in range(1, STUDENT_COUNT + 1)
+    ]
+    enroll(staff, seminar, Enrollment.Role.STAFF)
+    for user in (lead, blogger, *students):
+        enroll(user, seminar, Enrollment.Role.STUDENT)
+    return {"staff": staff, "lead": lead, "blogger": blogger, "students": students}
+
+
+def ensure_user(
+    email: str, hashed_password: str, first_name: str, last_name: str, *, is_staff: bool = False
+) -> User:
+    user, _ = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "password": hashed_password,
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_active": True,
+            "is_staff": is_staff,
+            "pronouns": PRONOUNS.get(email, ""),
+        },
+    )
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def enroll(user: User, seminar: Seminar, role: str) -> Enrollment:
+    enrollment, _ = Enrollment.objects.update_or_create(
+        user=user, seminar=seminar, defaults={"role": role}
+    )
+    return enrollment
+
+
+def ensure_staff_group() -> Group:
+    """A group with the admin permissions seminar staff need, without being superusers."""
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    extra = Q()
+    for app_label, codename in STAFF_EXTRA_PERMISSIONS:
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(
+        Permission.objects.filter(Q(content_type__app_label__in=STAFF_APPS) | extra)
+    )
+    return group
+
+
+# --- Weeks ------------------------------------------------------------------------------
+
+
+def local_deadline(day: dt.date, at: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(SEMINAR_TIMEZONE))
+
+
+def local_today(now: dt.datetime) -> dt.date:
+    return timezone.localtime(now, zoneinfo.ZoneInfo(SEMINAR_TIMEZONE)).date()
+
+
+def open_week_text(deadline: dt.datetime) -> str:
+    """The seed week file with its date and deadline sentence moved to `deadline`'s day."""
+    text = OPEN_WEEK_FILE.read_text(encoding="utf-8")
+    for old in (SEED_DATE_LINE, SEED_DEADLINE_DAY):
+        if old not in text:
+            raise ValueError(f"{OPEN_WEEK_FILE.name} no longer contains {old!r}")
+    class_date = deadline.date() + dt.timedelta(days=1)  # class meets the day after
+    text = text.replace(SEED_DATE_LINE, f'date = "{class_date:%d %b %Y}"')
+    return text.replace(SEED_DEADLINE_DAY, f"{deadline:%A, %B} {deadline.day}")
+
+
+def import_open_week(seminar: Seminar, now: dt.datetime) -> Week:
+    """Week 2 through the importer, published, due a few days from now.
+
+    The importer reads the deadline from the (rewritten) sentence; setting it again here
+    keeps the demo right even if the parser reads a different time of day.
+    """
+    deadline = local_deadline(
+        local_today(now) + dt.timedelta(days=OPEN_DEADLINE_DAYS), OPEN_DEADLINE_TIME
+    )
+    result = import_week_file(
+        open_week_text(deadline),
+        seminar=seminar,
+        replace=True,
+        status=Week.Status.PUBLISHED,
+        source=OPEN_WEEK_FILE.name,
+    )
+    week = result.week
+    if week.deadline != deadline:
+        shift = deadline - week.deadline if week.deadline else dt.timedelta(0)
+        week.deadline = deadline
+        week.cutoff = None
+        week.save()
+        for section in week.sections.exclude(deadline=None):
+            section.deadline += shift
+            section.save(update_fields=["deadline"])
+    return week
+
+
+@dataclass
+class WeekDates:
+    status: str
+    deadline: dt.datetime
+    class_date: dt.date
+    cutoff: dt.datetime | None = None
+
+
+def closed_dates(now: dt.datetime) -> WeekDates:
+    """Deadline a few days ago, late posts accepted for two days after it: closed now."""
+    day = local_today(now) - dt.timedelta(days=CLOSED_DEADLINE_DAYS_AGO)
+    deadline = local_deadline(day, OPEN_DEADLINE_TIME)
+    return WeekDates(
+        status=Week.Status.PUBLISHED,
+        deadline=deadline,
+        class_date=day + dt.timedelta(days=1),
+        cutoff=deadline + dt.timedelta(days=CLOSED_LATE_DAYS),
+    )
+
+
+def draft_dates(now: dt.datetime) -> WeekDates:
+    """Due on a Tuesday evening (Wednesday's papers); Monday's section the Sunday before."""
+    earliest = local_today(now) + dt.timedelta(days=DRAFT_DEADLINE_MIN_DAYS)
+    tuesday = earliest + dt.timedelta(days=(1 - earliest.weekday()) % 7)
+    return WeekDates(
+        status=Week.Status.DRAFT,
+        deadline=local_deadline(tuesday, DRAFT_DEADLINE_TIME),
+        class_date=tuesday - dt.timedelta(days=1),
+    )
+
+
+def load_other_weeks() -> dict[str, dict[str, Any]]:
+    """The closed and draft weeks' material from data/weeks.toml, by key."""
+    with OTHER_WEEKS_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    return {week["key"]: week for week in data["weeks"]}
+
+
+def build_week(seminar: Seminar, data: dict[str, Any], dates: WeekDates, now: dt.datetime) -> Week:
+    week, _ = Week.objects.update_or_create(
+        seminar=seminar,
+        slug=data["slug"],
+        defaults={
+            "number": data["number"],
+            "title": data["title"],
+            "intro": data["intro"],
+            "discussion_intro": data["discussion_intro"],
+            "status": dates.status,
+            "publish_at": None,
+            "published_at": now if dates.status == Week.Status.PUBLISHED else None,
+            "deadline": dates.deadline,
+            "cutoff": dates.cutoff,
+            "class_date": dates.class_date,
+        },
+    )
+    readings = build_readings(week, data["readings"])
+    build_sections(week, data["sections"], readings, dates.deadline)
+    return week
+
+
+def build_readings(week: Week, items: list[dict[str, Any]]) -> list[Reading]:
+    readings = []
+    required_number = 0
+    for position, item in enumerate(items):
+        required = item.get("kind", "required") == Reading.Kind.REQUIRED
+        required_number += required
+        reading, _ = Reading.objects.update_or_create(
+            week=week,
+            position=position,
+            defaults={
+                "kind": Reading.Kind.REQUIRED if required else Reading.Kind.OPTIONAL,
+                "group": item.get("group", ""),
+                "number": required_number if required else None,
+                "title": item["title"],
+                "url": item.get("url", ""),
+                "citation": item.get("citation", ""),
+                "note": item.get("note", ""),
+                "abstract": item.get("abstract", ""),
+            },
+        )
+        readings.append(reading)
+    week.readings.filter(position__gte=len(items)).delete()
+    return readings
+
+
+def build_sections(
+    week: Week, items: list[dict[str, Any]], readings: list[Reading], deadline: dt.datetime
+) -> None:
+    number = 0
+    for position, item in enumerate(items):
+        offset = item.get("deadline_offset_days")
+        section, _ = QuestionSection.objects.update_or_create(
+            week=week,
+            position=position,
+            defaults={
+                "title": item["title"],
+                "intro": item.get("intro", ""),
+                "reading": readings[item["reading"] - 1] if item.get("reading") else None,
+                "day_label": item.get("day_label", ""),
+                "deadline": None if offset is None else deadline + dt.timedelta(days=offset),
+                "required_answers": item.get("required_answers", 1),
+            },
+        )
+        for q_position, body in enumerate(item["questions"]):
+            number += 1  # numbering runs on across sections, as in the course pages
+            Question.objects.update_or_create(
+                section=section, position=q_position, defaults={"number": str(number), "body": body}
+            )
+        section.questions.filter(position__gte=len(item["questions"])).delete()
+    week.sections.filter(position__gte=len(items)).delete()
+
+
+# --- Teams ------------------------------------------------------------------------------
+
+
+def assign_teams(summary: DemoSummary) -> None:
+    """lead@ leads and blogger@ blogs the open week; classmates took the closed week."""
+    students = summary.students
+    set_team(summary.weeks["open"], TeamMember.Team.LEAD, [summary.lead])
+    set_team(summary.weeks["open"], TeamMember.Team.BLOG, [summary.blogger])
+    set_team(summary.weeks["closed"], TeamMember.Team.LEAD, students[2:4])
+    set_team(summary.weeks["closed"], TeamMember.Team.BLOG, students[4:6])
+
+
+def set_team(week: Week, team: str, users: Iterable[User]) -> None:
+    """Make exactly `users` the week's `team` (one role per person per week)."""
+    users = list(users)
+    for user in users:
+        TeamMember.objects.update_or_create(week=week, user=user, defaults={"team": team})
+    week.team_members.filter(team=team).exclude(user__in=users).delete()
+
+
+# --- The features' demo steps --------------------------------------------------------------
+
+
+def run_app_steps(summary: DemoSummary) -> None:
+    """Each feature's part of the demo, in an order where later steps see earlier ones."""
+    # Imported here: those modules import this one for DemoSummary (one cycle inside demo/).
+    from demo import blog, discussions, participation
+
+    for module in (discussions, participation, blog):
+        module.seed_demo(summary)

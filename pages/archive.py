@@ -1,0 +1,399 @@
+"""A whole seminar as one zip archive, and its weeks restored into a new term.
+
+The archive holds:
+
+- `manifest.json` — the format and version, the seminar's settings, and one entry per
+  week (number, slug, file, status and the settings a week file does not carry);
+- `weeks/NN-<slug>.md` — every week in the import format (`weeks.exporter`);
+- `discussions.json` — every comment with its author, question and parent (the thread
+  structure), moderation flags and times; deleted comments keep their place, not their text;
+- `blog.json` — the weeks' summary posts (only when the blog app is installed);
+- `teams.json` — the fixed teams with their members and each week's lead and blogging team;
+- `roster.json` — the roster entries and the enrollments.
+
+`restore_weeks` reads the weeks back (as drafts, their dates shifted) into another seminar:
+the next offering starts from last year's weeks. People, teams and comments stay behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from core.exporter import export_week_file
+from core.importer import ImportResult, WeekFileError, import_week_file
+from core.models import Enrollment, Question, Seminar, TeamMember, Week
+
+FORMAT = "seminar-archive"
+VERSION = 1
+MANIFEST = "manifest.json"
+# An archive bigger than this (uncompressed, per member) is refused rather than read.
+MAX_MEMBER_BYTES = 20 * 1024 * 1024
+
+
+class ArchiveError(WeekFileError):
+    """An archive that cannot be read; the message is one line."""
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _person(user: Any) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"email": user.email, "name": user.name}
+
+
+def week_filename(week: Week) -> str:
+    return f"weeks/{week.number:02d}-{week.slug}.md"
+
+
+# --- Export ------------------------------------------------------------------------------
+
+
+def seminar_data(seminar: Seminar) -> dict[str, Any]:
+    return {
+        "slug": seminar.slug,
+        "title": seminar.title,
+        "term": seminar.term,
+        "timezone": seminar.timezone,
+        "visibility": seminar.visibility,
+        "description": seminar.description,
+        "late_policy": seminar.late_policy,
+        "blog_draft_due_days": seminar.blog_draft_due_days,
+        "blog_final_due_days": seminar.blog_final_due_days,
+    }
+
+
+def week_entry(week: Week) -> dict[str, Any]:
+    return {
+        "number": week.number,
+        "slug": week.slug,
+        "title": week.title,
+        "file": week_filename(week),
+        "status": week.status,
+        "class_date": _iso(week.class_date),
+        "publish_at": _iso(week.publish_at),
+        "published_at": _iso(week.published_at),
+        "cutoff": _iso(week.cutoff),
+        "late_policy": week.late_policy,
+        "staff_run": week.staff_run,
+        "is_locked": week.is_locked,
+    }
+
+
+def discussions_data(seminar: Seminar) -> list[dict[str, Any]]:
+    """Every comment of the seminar, oldest first, with what places it in its thread."""
+    from discussions.models import Comment
+
+    comments = (
+        Comment.objects.filter(week__seminar=seminar)
+        .select_related("author", "week", "question__section")
+        .order_by("week__number", "created_at", "pk")
+    )
+    rows = []
+    for c in comments:
+        question = c.question
+        rows.append(
+            {
+                "id": c.pk,
+                "week": c.week.slug,
+                "question": question.number if question else None,
+                "section": question.section.position if question else None,
+                "parent": c.parent_id,
+                "author": _person(c.author),
+                "body": "" if c.deleted_at else c.body,
+                "created_at": _iso(c.created_at),
+                "edited_at": _iso(c.edited_at),
+                "deleted_at": _iso(c.deleted_at),
+                "is_late": c.is_late,
+                "is_hidden": c.is_hidden,
+                "hidden_reason": c.hidden_reason,
+                "is_pinned": c.is_pinned,
+                "is_endorsed": c.is_endorsed,
+                "credited_substantive": c.credited_substantive,
+            }
+        )
+    return rows
+
+
+def blog_data(seminar: Seminar) -> list[dict[str, Any]] | None:
+    """The weeks' blog posts, read defensively (the blog app may change or be absent)."""
+    if not apps.is_installed("blog"):
+        return None
+    try:
+        post_model = apps.get_model("blog", "BlogPost")
+    except LookupError:
+        return None
+    rows = []
+    for post in post_model.objects.filter(week__seminar=seminar).select_related("week"):
+        rows.append(
+            {
+                "week": post.week.slug,
+                "title": getattr(post, "title", ""),
+                "body": getattr(post, "body", ""),
+                "status": getattr(post, "status", ""),
+                "published_at": _iso(getattr(post, "published_at", None)),
+                "created_at": _iso(getattr(post, "created_at", None)),
+                "updated_at": _iso(getattr(post, "updated_at", None)),
+            }
+        )
+    return rows
+
+
+def teams_data(seminar: Seminar) -> dict[str, Any]:
+    from teams.models import Team
+
+    teams = Team.objects.filter(seminar=seminar).order_by("position", "name").with_members()
+    duties = (
+        TeamMember.objects.filter(week__seminar=seminar)
+        .select_related("user", "week")
+        .order_by("week__number", "team", "user__email")
+    )
+    return {
+        "teams": [
+            {
+                "name": team.name,
+                "position": team.position,
+                "members": sorted(m.user.email for m in team.memberships.all()),
+            }
+            for team in teams
+        ],
+        "duties": [{"week": d.week.slug, "team": d.team, "email": d.user.email} for d in duties],
+    }
+
+
+def roster_data(seminar: Seminar) -> dict[str, Any]:
+    from accounts.models import RosterEntry
+
+    entries = RosterEntry.objects.filter(seminar=seminar).select_related("user").order_by("email")
+    enrollments = (
+        Enrollment.objects.filter(seminar=seminar).select_related("user").order_by("user__email")
+    )
+    return {
+        "roster": [
+            {
+                "email": e.email,
+                "name": e.name,
+                "role": e.role,
+                "account": e.user.email if e.user else None,
+                "invited_at": _iso(e.invited_at),
+            }
+            for e in entries
+        ],
+        "enrollments": [
+            {"email": e.user.email, "name": e.user.name, "role": e.role} for e in enrollments
+        ],
+    }
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_archive(seminar: Seminar, out: IO[bytes]) -> dict[str, Any]:
+    """Write the seminar's archive to `out` (a binary file); returns its manifest."""
+    weeks = list(Week.objects.filter(seminar=seminar).order_by("number"))
+    for week in weeks:
+        week.seminar = seminar
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _iso(timezone.now()),
+        "seminar": seminar_data(seminar),
+        "weeks": [week_entry(week) for week in weeks],
+        "files": ["discussions.json", "teams.json", "roster.json"],
+    }
+    blog = blog_data(seminar)
+    if blog is not None:
+        manifest["files"].append("blog.json")
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, _json(manifest))
+        for week in weeks:
+            archive.writestr(week_filename(week), export_week_file(week))
+        archive.writestr("discussions.json", _json(discussions_data(seminar)))
+        archive.writestr("teams.json", _json(teams_data(seminar)))
+        archive.writestr("roster.json", _json(roster_data(seminar)))
+        if blog is not None:
+            archive.writestr("blog.json", _json(blog))
+    return manifest
+
+
+def build_archive(seminar: Seminar) -> bytes:
+    buffer = io.BytesIO()
+    write_archive(seminar, buffer)
+    return buffer.getvalue()
+
+
+def archive_filename(seminar: Seminar, now: dt.datetime | None = None) -> str:
+    day = timezone.localtime(now or timezone.now(), seminar.tz).date()
+    return f"{seminar.slug}-archive-{day.isoformat()}.zip"
+
+
+# --- Import ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArchivedWeek:
+    entry: dict[str, Any]
+    name: str
+    text: str
+
+
+@dataclass
+class Archive:
+    manifest: dict[str, Any]
+    weeks: list[ArchivedWeek]
+
+    @property
+    def seminar(self) -> dict[str, Any]:
+        return self.manifest.get("seminar") or {}
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, source: str) -> str:
+    try:
+        info = archive.getinfo(name)
+    except KeyError as exc:
+        raise ArchiveError(f"{source}: the archive has no {name}") from exc
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ArchiveError(f"{source}: {name} is too large")
+    try:
+        return archive.read(info).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(f"{source}: {name} is not UTF-8 text") from exc
+
+
+def read_archive(path_or_file: str | Path | IO[bytes], *, source: str = "") -> Archive:
+    """The manifest and week files of an archive made by `write_archive`."""
+    source = source or str(path_or_file if isinstance(path_or_file, str | Path) else "archive")
+    try:
+        with zipfile.ZipFile(path_or_file) as archive:
+            try:
+                manifest = json.loads(_read_member(archive, MANIFEST, source))
+            except json.JSONDecodeError as exc:
+                raise ArchiveError(f"{source}: {MANIFEST} is not valid JSON: {exc}") from exc
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+                raise ArchiveError(f"{source}: not a seminar archive (no {FORMAT} manifest)")
+            if manifest.get("version") != VERSION:
+                raise ArchiveError(
+                    f"{source}: archive version {manifest.get('version')!r} is not supported"
+                )
+            weeks = []
+            for entry in sorted(manifest.get("weeks") or [], key=lambda e: e.get("number") or 0):
+                name = entry.get("file")
+                if not isinstance(name, str):
+                    raise ArchiveError(f"{source}: a week in {MANIFEST} names no file")
+                weeks.append(
+                    ArchivedWeek(entry=entry, name=name, text=_read_member(archive, name, source))
+                )
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveError(f"{source}: not a readable zip file ({exc})") from exc
+    return Archive(manifest=manifest, weeks=weeks)
+
+
+def shift_local(value: dt.datetime | None, days: int, tz: Any) -> dt.datetime | None:
+    """`value` moved by whole days on the wall clock of `tz` (5:29 pm stays 5:29 pm across a
+    daylight-saving change)."""
+    if value is None or not days:
+        return value
+    local = timezone.localtime(value, tz).replace(tzinfo=None) + dt.timedelta(days=days)
+    return local.replace(tzinfo=tz)
+
+
+def shift_week(week: Week, days: int) -> None:
+    """Move the week's class date, deadline, cut-off and section deadlines by `days`."""
+    if not days:
+        return
+    tz = week.seminar.tz
+    if week.class_date:
+        week.class_date += dt.timedelta(days=days)
+    week.deadline = shift_local(week.deadline, days, tz)
+    week.cutoff = shift_local(week.cutoff, days, tz)
+    week.publish_at = shift_local(week.publish_at, days, tz)
+    week.save(update_fields=["class_date", "deadline", "cutoff", "publish_at", "updated_at"])
+    for section in week.sections.exclude(deadline=None):
+        section.deadline = shift_local(section.deadline, days, tz)
+        section.save(update_fields=["deadline"])
+
+
+def shift_days_for(
+    weeks: list[Week], *, shift_days: int | None = None, first_class_date: dt.date | None = None
+) -> int:
+    """Days to move the weeks: as given, or so the earliest class date lands on
+    `first_class_date` (0 when no week has a class date)."""
+    if first_class_date is None:
+        return shift_days or 0
+    dates = [week.class_date for week in weeks if week.class_date]
+    if not dates:
+        return 0
+    return (first_class_date - min(dates)).days
+
+
+@transaction.atomic
+def restore_weeks(
+    archive: Archive,
+    *,
+    seminar: Seminar,
+    shift_days: int | None = None,
+    first_class_date: dt.date | None = None,
+    replace: bool = False,
+    source: str = "archive",
+) -> tuple[list[ImportResult], int]:
+    """Import the archive's weeks into `seminar` as drafts, dates shifted; all or nothing.
+
+    Also restores what a week file does not carry (staff-run, late policy, cut-off). Returns
+    the import results and the number of days the dates moved.
+    """
+    results = []
+    for item in archive.weeks:
+        result = import_week_file(
+            item.text,
+            seminar=seminar,
+            replace=replace,
+            status=Week.Status.DRAFT,
+            source=f"{source}:{item.name}",
+        )
+        week = result.week
+        week.seminar = seminar
+        entry = item.entry
+        week.staff_run = bool(entry.get("staff_run", False))
+        week.late_policy = entry.get("late_policy") or ""
+        cutoff = _parse_datetime(entry.get("cutoff"))
+        if cutoff and week.deadline and cutoff > week.deadline:
+            week.cutoff = cutoff
+        week.publish_at = None
+        week.save(update_fields=["staff_run", "late_policy", "cutoff", "publish_at"])
+        results.append(result)
+    weeks = [r.week for r in results]
+    days = shift_days_for(weeks, shift_days=shift_days, first_class_date=first_class_date)
+    for week in weeks:
+        shift_week(week, days)
+    return results, days
+
+
+def _parse_datetime(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def questions_of(week: Week) -> list[tuple[str, str]]:
+    """(number, body) of every question of the week in order: what a round trip keeps."""
+    return list(
+        Question.objects.filter(section__week=week)
+        .order_by("section__position", "position")
+        .values_list("number", "body")
+    )

@@ -1,0 +1,117 @@
+"""The seminar's home (its weeks) and the week page (readings, questions, discussion)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from blog import selectors as blog_selectors
+from core import display
+from core.access import WeekAccess, seminar_for_user, week_for_user, weeks_visible
+from core.lib.markdown import render_markdown
+from core.models import Question, QuestionSection, Reading, Week
+from discussions.selectors import week_discussion_context
+from leads import selectors as lead_selectors
+from participation import selectors as participation_selectors
+from teams.selectors import week_teams
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: Week
+    deadline: display.Deadline | None
+
+
+@require_safe
+@login_not_required
+def seminar_home(request: HttpRequest, seminar_slug: str) -> HttpResponse:
+    access = seminar_for_user(request.user, seminar_slug)
+    now = timezone.now()
+    sections = QuestionSection.objects.only("id", "week_id", "deadline")
+    weeks = weeks_visible(access).prefetch_related(Prefetch("sections", queryset=sections))
+    rows = []
+    for week in weeks:
+        week.seminar = access.seminar
+        deadlines = [s.deadline for s in week.sections.all() if s.deadline]
+        deadlines += [week.deadline] if week.deadline else []
+        rows.append(WeekRow(week=week, deadline=display.week_state(week, deadlines, now)))
+    context = {
+        "access": access,
+        "seminar": access.seminar,
+        "current_seminar": access.seminar,
+        "description_html": render_markdown(access.seminar.description),
+        "rows": rows,
+        **participation_selectors.term_summary(access, [row.week for row in rows]),
+    }
+    context.update(blog_selectors.blog_home_context(access))
+    context.update(lead_selectors.seminar_home_context(access))
+    return render(request, "weeks/seminar_home.html", context)
+
+
+@require_safe
+@login_not_required
+def week_detail(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+    access = week_for_user(request.user, seminar_slug, week_slug)
+    context = week_page_context(access)
+    context.update(participation_selectors.week_page_status(access, context["sections"]))
+    context.update(week_discussion_context(access))
+    context.update(blog_selectors.week_blog_context(access))
+    return render(request, "weeks/week_detail.html", context)
+
+
+def week_page_context(access: WeekAccess) -> dict[str, Any]:
+    """Everything the week page shows, in a fixed number of queries whatever its size."""
+    week = access.week
+    now = timezone.now()
+    readings = list(week.readings.all())
+    sections = list(
+        week.sections.select_related("reading").prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position"))
+        )
+    )
+    for section in sections:
+        section.week = week  # effective deadlines read the week without a query
+        section.own_deadline = (
+            display.deadline_for(week, section.deadline, now)
+            if section.deadline and section.deadline != week.deadline
+            else None
+        )
+    teams = week_teams(week)
+    return {
+        "access": access,
+        "week": week,
+        "seminar": week.seminar,
+        "current_seminar": week.seminar,
+        "required_readings": numbered_required(readings),
+        "optional_groups": optional_groups(readings),
+        "sections": sections,
+        "rule": display.posting_rule(week, sections, now),
+        "week_teams": teams,
+        "lead_team": [user.name for user in teams.lead_people],
+        "blog_team": [user.name for user in teams.blog_people],
+        "publish_at": (
+            display.deadline_for(week, week.publish_at, now) if week.publish_at else None
+        ),
+    }
+
+
+def numbered_required(readings: list[Reading]) -> list[tuple[int, Reading]]:
+    """Required readings with their displayed number: the course's own, else their order."""
+    required = [r for r in readings if r.is_required]
+    return [(r.number or index, r) for index, r in enumerate(required, start=1)]
+
+
+def optional_groups(readings: list[Reading]) -> list[tuple[str, list[Reading]]]:
+    """Optional readings under their group headings, groups in order of first appearance."""
+    groups: dict[str, list[Reading]] = {}
+    for reading in readings:
+        if not reading.is_required:
+            groups.setdefault(reading.group, []).append(reading)
+    return list(groups.items())
