@@ -62,7 +62,7 @@ def _students_for_autocomplete(request: HttpRequest) -> QuerySet | None:
 
     source = (request.GET.get("app_label"), request.GET.get("model_name"))
     owners = {
-        ("weeks", "teammember"): (Week, "weeks_week_change"),
+        ("weeks", "weekduty"): (Week, "weeks_week_change"),
         ("teams", "teammembership"): (Team, "teams_team_change"),
     }
     if source not in owners:

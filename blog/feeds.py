@@ -22,7 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 from accounts.models import User
 from blog.models import BlogPost
 from core.access import AnyUser, SeminarAccess, seminar_access
-from core.models import Seminar, TeamMember
+from core.models import Seminar, WeekDuty
 
 FEED_SIZE = 30
 
@@ -94,12 +94,12 @@ class SeminarBlogFeed(Feed):
         return obj.self_url
 
     def items(self, obj: FeedSource) -> list[BlogPost]:
-        bloggers = TeamMember.objects.filter(team=TeamMember.Team.BLOG).select_related("user")
+        bloggers = WeekDuty.objects.filter(team=WeekDuty.Team.BLOG).select_related("user")
         from blog.selectors import published_posts
 
         posts = list(
             published_posts(obj.access).prefetch_related(
-                Prefetch("week__team_members", queryset=bloggers, to_attr="bloggers")
+                Prefetch("week__week_duties", queryset=bloggers, to_attr="bloggers")
             )[:FEED_SIZE]
         )
         for post in posts:

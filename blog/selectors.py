@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from blog.models import BlogFeedback, BlogPost, BlogRevision
 from core.access import SeminarAccess, WeekAccess
-from core.models import Question, TeamMember, Week
+from core.models import Question, Week, WeekDuty
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ def blog_home_context(access: SeminarAccess) -> dict[str, Any]:
     home = BlogHome(index_url=reverse("blog:index", args=[seminar.slug]))
     if access.user.is_authenticated:
         members = (
-            TeamMember.objects.filter(
-                user_id=access.user.pk, week__seminar=seminar, team=TeamMember.Team.BLOG
+            WeekDuty.objects.filter(
+                user_id=access.user.pk, week__seminar=seminar, team=WeekDuty.Team.BLOG
             )
             .select_related("week__blog_post")
             .order_by("week__number")
@@ -143,10 +143,10 @@ class Credits:
 
 
 def credits_for(week: Week) -> Credits:
-    members = list(TeamMember.objects.filter(week=week).select_related("user"))
+    members = list(WeekDuty.objects.filter(week=week).select_related("user"))
     return Credits(
-        lead=[m.user.name for m in members if m.team == TeamMember.Team.LEAD],
-        blog=[m.user.name for m in members if m.team == TeamMember.Team.BLOG],
+        lead=[m.user.name for m in members if m.team == WeekDuty.Team.LEAD],
+        blog=[m.user.name for m in members if m.team == WeekDuty.Team.BLOG],
     )
 
 

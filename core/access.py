@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import Enrollment, QuestionSection, RevealPolicy, Seminar, TeamMember, Week
+from core.models import Enrollment, QuestionSection, RevealPolicy, Seminar, Week, WeekDuty
 
 if TYPE_CHECKING:
     from blog.models import BlogPost
@@ -99,7 +99,7 @@ class WeekAccess:
 
     week: Week
     seminar_access: SeminarAccess
-    team: str | None = None  # TeamMember.Team value for this user this week
+    team: str | None = None  # WeekDuty.Team value for this user this week
     extra: dict[str, bool] = field(default_factory=dict)
 
     @property
@@ -112,11 +112,11 @@ class WeekAccess:
 
     @property
     def is_lead(self) -> bool:
-        return self.team == TeamMember.Team.LEAD
+        return self.team == WeekDuty.Team.LEAD
 
     @property
     def is_blogger(self) -> bool:
-        return self.team == TeamMember.Team.BLOG
+        return self.team == WeekDuty.Team.BLOG
 
     @property
     def can_view(self) -> bool:
@@ -340,7 +340,7 @@ def week_access(access: SeminarAccess, week: Week) -> WeekAccess:
     team = None
     if access.user.is_authenticated:
         team = (
-            TeamMember.objects.filter(week_id=week.pk, user_id=access.user.pk)
+            WeekDuty.objects.filter(week_id=week.pk, user_id=access.user.pk)
             .values_list("team", flat=True)
             .first()
         )

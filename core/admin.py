@@ -33,8 +33,8 @@ from core.models import (
     QuestionSection,
     Reading,
     Seminar,
-    TeamMember,
     Week,
+    WeekDuty,
 )
 from notifications.admin import NotificationSettingsInline
 from notifications.announcements import week_announce
@@ -313,7 +313,7 @@ class SectionInline(LocalTimesMixin, admin.TabularInline):
         return formset
 
 
-class TeamMemberFormSet(forms.BaseInlineFormSet):
+class WeekDutyFormSet(forms.BaseInlineFormSet):
     """Teams are made of students enrolled in the week's seminar. The model checks this
     for a saved week; this also covers a week being added with its teams."""
 
@@ -335,17 +335,17 @@ class TeamMemberFormSet(forms.BaseInlineFormSet):
                 form.add_error("user", "Teams are made of students enrolled in this seminar.")
 
 
-class TeamMemberInline(UserAutocompleteMixin, admin.TabularInline):
-    model = TeamMember
+class WeekDutyInline(UserAutocompleteMixin, admin.TabularInline):
+    model = WeekDuty
     form = KnownUserForm
-    formset = TeamMemberFormSet
+    formset = WeekDutyFormSet
     fields = ("team", "user")
     autocomplete_fields = ("user",)
     extra = 0
     verbose_name = "team member"
     verbose_name_plural = "Lead and blogging teams (students enrolled in the seminar)"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[TeamMember]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WeekDuty]:
         # The row's title is str(member), which names the user and the week.
         return super().get_queryset(request).select_related("user", "week")
 
@@ -368,7 +368,7 @@ class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, 
     ordering = ("seminar", "number")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("published_at",)
-    inlines = (ReadingInline, SectionInline, TeamMemberInline)
+    inlines = (ReadingInline, SectionInline, WeekDutyInline)
     actions = ("publish_action", "unpublish_action", "duplicate_action")
     fieldsets = (
         (None, {"fields": ("seminar", "number", "title", "slug", "class_date")}),

@@ -351,16 +351,19 @@ class Question(RenderedMarkdownModel):
         return f"Q{self.number}"
 
 
-class TeamMember(models.Model):
-    """One person on a week's lead or blogging team."""
+class WeekDuty(models.Model):
+    """One student's duty in one week: on its lead team or its blogging team.
+
+    (Not to be confused with `teams.TeamMembership`, a student's place in a named team that
+    the rotation assigns to weeks: the rotation writes these rows.)"""
 
     class Team(models.TextChoices):
         LEAD = "lead", "Lead team"
         BLOG = "blog", "Blogging team"
 
-    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="team_members")
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="week_duties")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="week_duties"
     )
     team = models.CharField(max_length=4, choices=Team.choices)
 

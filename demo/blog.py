@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from blog import services
 from blog.models import BlogPost, BlogRevision
-from core.models import TeamMember
+from core.models import WeekDuty
 
 if TYPE_CHECKING:
     from demo.weeks import DemoSummary
@@ -30,7 +30,7 @@ def seed_demo(summary: DemoSummary) -> None:
     closed, open_week = summary.weeks["closed"], summary.weeks["open"]
     # The post is written by a member of the closed week's blogging team, whoever the
     # teams step put there.
-    bloggers = closed.team_members.filter(team=TeamMember.Team.BLOG).select_related("user")
+    bloggers = closed.week_duties.filter(team=WeekDuty.Team.BLOG).select_related("user")
     first = bloggers.order_by("user__email").first()
     writer = first.user if first else summary.staff
     post = BlogPost.objects.filter(week=closed).first()

@@ -52,7 +52,7 @@ def assign_demo_teams(summary: DemoSummary) -> list[Team]:
     rotation_generate(seminar=seminar, blog_offset=BLOG_OFFSET)
     draft = summary.weeks.get("draft")
     if draft is not None:
-        leads = draft.team_members.filter(team="lead").select_related("user")
+        leads = draft.week_duties.filter(team="lead").select_related("user")
         emails = ", ".join(sorted(member.user.email for member in leads))
         summary.notes.append(
             f"Teams: {', '.join(name for name, _ in DEMO_TEAMS)}; {emails} lead the draft "

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.importer import import_week_file
-from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
+from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, Week, WeekDuty
 from demo.teams import assign_demo_teams
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -401,18 +401,18 @@ def build_sections(
 def assign_teams(summary: DemoSummary) -> None:
     """lead@ leads and blogger@ blogs the open week; classmates took the closed week."""
     students = summary.students
-    set_team(summary.weeks["open"], TeamMember.Team.LEAD, [summary.lead])
-    set_team(summary.weeks["open"], TeamMember.Team.BLOG, [summary.blogger])
-    set_team(summary.weeks["closed"], TeamMember.Team.LEAD, students[2:4])
-    set_team(summary.weeks["closed"], TeamMember.Team.BLOG, students[4:6])
+    set_team(summary.weeks["open"], WeekDuty.Team.LEAD, [summary.lead])
+    set_team(summary.weeks["open"], WeekDuty.Team.BLOG, [summary.blogger])
+    set_team(summary.weeks["closed"], WeekDuty.Team.LEAD, students[2:4])
+    set_team(summary.weeks["closed"], WeekDuty.Team.BLOG, students[4:6])
 
 
 def set_team(week: Week, team: str, users: Iterable[User]) -> None:
     """Make exactly `users` the week's `team` (one role per person per week)."""
     users = list(users)
     for user in users:
-        TeamMember.objects.update_or_create(week=week, user=user, defaults={"team": team})
-    week.team_members.filter(team=team).exclude(user__in=users).delete()
+        WeekDuty.objects.update_or_create(week=week, user=user, defaults={"team": team})
+    week.week_duties.filter(team=team).exclude(user__in=users).delete()
 
 
 # --- The features' demo steps --------------------------------------------------------------

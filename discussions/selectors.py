@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 
 from core.access import WeekAccess
-from core.models import Enrollment, PostingState, Question, RevealPolicy, TeamMember
+from core.models import Enrollment, PostingState, Question, RevealPolicy, WeekDuty
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
 
@@ -125,7 +125,7 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         .defer("body")
         .defer(*DEFERRED_AUTHOR_FIELDS)
     )  # Meta ordering: pinned first, then oldest first
-    teams = dict(TeamMember.objects.filter(week=week).values_list("user_id", "team"))
+    teams = dict(WeekDuty.objects.filter(week=week).values_list("user_id", "team"))
     staff_ids = set(
         Enrollment.objects.filter(
             seminar_id=week.seminar_id, role=Enrollment.Role.STAFF
@@ -218,8 +218,8 @@ def decorate(
     comment.children = []
     comment.level = min(comment.depth, MAX_NEST_DEPTH)  # how far it is indented
     comment.is_author_staff = author.is_superuser or author.pk in staff_ids
-    comment.is_author_lead = teams.get(author.pk) == TeamMember.Team.LEAD
-    comment.is_author_blogger = teams.get(author.pk) == TeamMember.Team.BLOG
+    comment.is_author_lead = teams.get(author.pk) == WeekDuty.Team.LEAD
+    comment.is_author_blogger = teams.get(author.pk) == WeekDuty.Team.BLOG
     comment.container_id = container_of(comment, by_id)
     parent = by_id.get(comment.parent_id) if comment.parent_id else None
     comment.in_reply_to = parent.author.name if parent and comment.container_id != parent.pk else ""

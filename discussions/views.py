@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import WeekAccess, require, week_for_user
 from core.lib.markdown import render_markdown
 from core.lib.ratelimit import ratelimit
-from core.models import Enrollment, Question, TeamMember
+from core.models import Enrollment, Question, WeekDuty
 from discussions import duplicates, services
 from discussions.forms import CommentForm
 from discussions.models import Comment
@@ -92,9 +92,7 @@ def decorated(access: WeekAccess, comment: Comment) -> Comment:
     """One comment with the attributes its template reads (a few queries, one comment)."""
     week = access.week
     teams = dict(
-        TeamMember.objects.filter(week=week, user_id=comment.author_id).values_list(
-            "user_id", "team"
-        )
+        WeekDuty.objects.filter(week=week, user_id=comment.author_id).values_list("user_id", "team")
     )
     staff_ids = set(
         Enrollment.objects.filter(

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import TeamMember, Week
+from core.models import Week, WeekDuty
 from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
@@ -73,7 +73,7 @@ def at_local(day: dt.date, week: Week, hour: int = DUTY_HOUR) -> dt.datetime:
 def _team(week: Week, team: str) -> list[User]:
     return [
         m.user
-        for m in week.team_members.all()
+        for m in week.week_duties.all()
         if m.team == team and m.user.is_active and m.user.email_reminders
     ]
 
@@ -112,15 +112,11 @@ def week_duties_send(week: Week, *, now: dt.datetime) -> int:
         due = at_local(week.class_date - dt.timedelta(days=days), week)
         class_starts = at_local(week.class_date, week, hour=0)
         if due <= now < min(class_starts, due + DUTY_GRACE):
-            new_ids += _duty(
-                week, _team(week, TeamMember.Team.LEAD), duty="lead", days=days, due=due
-            )
+            new_ids += _duty(week, _team(week, WeekDuty.Team.LEAD), duty="lead", days=days, due=due)
         days = config.blog_reminder_days
         due = at_local(week.class_date + dt.timedelta(days=days), week)
         if due <= now < due + DUTY_GRACE and not blog_published(week):
-            new_ids += _duty(
-                week, _team(week, TeamMember.Team.BLOG), duty="blog", days=days, due=due
-            )
+            new_ids += _duty(week, _team(week, WeekDuty.Team.BLOG), duty="blog", days=days, due=due)
         send_after_commit(new_ids)
     return len(new_ids)
 
@@ -140,6 +136,6 @@ def duties_send_due(*, now: dt.datetime | None = None) -> int:
         class_date__gte=today - dt.timedelta(days=40), class_date__lte=today + dt.timedelta(days=15)
     )
     weeks = (
-        Week.objects.filter(near).select_related("seminar").prefetch_related("team_members__user")
+        Week.objects.filter(near).select_related("seminar").prefetch_related("week_duties__user")
     )
     return sum(week_duties_send(week, now=now) for week in weeks)

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.lead_models import WeekReviewEvent
-from core.models import Enrollment, TeamMember, Week
+from core.models import Enrollment, Week, WeekDuty
 from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
@@ -57,7 +57,7 @@ def staff_of(week: Week) -> QuerySet[User]:
 
 
 def team_of(week: Week, team: str) -> QuerySet[User]:
-    return User.objects.filter(team_memberships__week=week, team_memberships__team=team)
+    return User.objects.filter(week_duties__week=week, week_duties__team=team)
 
 
 def notify(step: Step, people: QuerySet[User], reason: str) -> int:
@@ -94,7 +94,7 @@ def review_event_notify(event: WeekReviewEvent) -> int:
     if event.kind == Event.SUBMITTED:
         people, reason = staff_of(week), STAFF_REASON
     elif event.kind in (Event.COMMENT, Event.CHANGES_REQUESTED, Event.APPROVED):
-        people = team_of(week, TeamMember.Team.LEAD)
+        people = team_of(week, WeekDuty.Team.LEAD)
         reason = "you are on this week's lead team"
     else:
         return 0
@@ -118,7 +118,7 @@ def blog_step_notify(post: BlogPost, kind: str, actor: User | None) -> int:
     if kind == Event.SUBMITTED:
         people, reason, view, at = staff_of(week), STAFF_REASON, "blog:post", post.submitted_at
     elif kind == Event.CHANGES_REQUESTED:
-        people, view, at = team_of(week, TeamMember.Team.BLOG), "blog:edit", post.reviewed_at
+        people, view, at = team_of(week, WeekDuty.Team.BLOG), "blog:edit", post.reviewed_at
         reason = "you are on this week's blogging team"
     else:
         return 0

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from core.exporter import export_week_file
 from core.importer import ImportResult, WeekFileError, import_week_file
-from core.models import Enrollment, Question, Seminar, TeamMember, Week
+from core.models import Enrollment, Question, Seminar, Week, WeekDuty
 
 FORMAT = "seminar-archive"
 VERSION = 1
@@ -156,7 +156,7 @@ def teams_data(seminar: Seminar) -> dict[str, Any]:
 
     teams = Team.objects.filter(seminar=seminar).order_by("position", "name").with_members()
     duties = (
-        TeamMember.objects.filter(week__seminar=seminar)
+        WeekDuty.objects.filter(week__seminar=seminar)
         .select_related("user", "week")
         .order_by("week__number", "team", "user__email")
     )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from accounts.models import User
-from core.models import Enrollment, QuestionSection, TeamMember, Week
+from core.models import Enrollment, QuestionSection, Week, WeekDuty
 
 PRODID = "-//Seminar//Deadlines and team duties//EN"
 
@@ -104,14 +104,14 @@ def _extensions(user: User) -> dict[int, Any]:
     return {e.week_id: e for e in extension_model.objects.filter(user_id=user.pk)}
 
 
-def _duty_entries(member: TeamMember, url: str) -> Iterable[CalendarEntry]:
+def _duty_entries(member: WeekDuty, url: str) -> Iterable[CalendarEntry]:
     """A duty is a whole day, on the week's class date: leading it, blogging it, and the
     blog draft and final version due the seminar's number of days after class."""
     week, seminar = member.week, member.week.seminar
     if week.class_date is None:
         return
     label = _week_label(week)
-    if member.team == TeamMember.Team.LEAD:
+    if member.team == WeekDuty.Team.LEAD:
         yield CalendarEntry(
             uid=f"week-{week.pk}-lead-{member.user_id}",
             summary=f"You lead {label}",
@@ -151,7 +151,7 @@ def calendar_entries(user: User, absolute_url: AbsoluteUrl) -> list[CalendarEntr
         for e in Enrollment.objects.filter(user_id=user.pk).select_related("seminar")
     }
     duties = list(
-        TeamMember.objects.filter(user_id=user.pk, week__seminar_id__in=list(seminars))
+        WeekDuty.objects.filter(user_id=user.pk, week__seminar_id__in=list(seminars))
         .select_related("week")
         .order_by("week__seminar_id", "week__number")
     )
@@ -168,7 +168,7 @@ def calendar_entries(user: User, absolute_url: AbsoluteUrl) -> list[CalendarEntr
     for week in weeks:
         week.seminar = seminars[week.seminar_id]
         team = duty_of_week.get(week.pk)
-        verb = None if team is None else ("lead" if team == TeamMember.Team.LEAD else "blog")
+        verb = None if team is None else ("lead" if team == WeekDuty.Team.LEAD else "blog")
         url = absolute_url(week.get_absolute_url())
         entries.extend(_deadline_entries(week, url, verb, extensions.get(week.pk)))
     for member in duties:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import RosterEntry, User, new_calendar_token
-from core.models import Enrollment, TeamMember, Week
+from core.models import Enrollment, Week, WeekDuty
 from discussions.models import Draft
 from teams.models import TeamMembership
 
@@ -46,8 +46,8 @@ def account_delete(*, user: User) -> None:
     Enrollment.objects.filter(user=user).delete()
     RosterEntry.objects.filter(Q(user=user) | Q(email=user.email.lower())).delete()
     TeamMembership.objects.filter(user=user).delete()
-    TeamMember.objects.filter(user=user, week__class_date__gte=today).delete()
-    TeamMember.objects.filter(user=user, week__class_date__isnull=True).exclude(
+    WeekDuty.objects.filter(user=user, week__class_date__gte=today).delete()
+    WeekDuty.objects.filter(user=user, week__class_date__isnull=True).exclude(
         week__status=Week.Status.PUBLISHED
     ).delete()
     Draft.objects.filter(user=user).delete()

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.display import number_word
-from core.models import Enrollment, QuestionSection, Seminar, TeamMember, Week
+from core.models import Enrollment, QuestionSection, Seminar, Week, WeekDuty
 from discussions.models import Comment
 from participation.models import (
     Alternatives,
@@ -55,8 +55,8 @@ from participation.models import (
 
 OWING = (State.NOT_YET, State.MISSED)
 EXEMPT_REASONS = {
-    TeamMember.Team.LEAD: "on the lead team",
-    TeamMember.Team.BLOG: "on the blogging team",
+    WeekDuty.Team.LEAD: "on the lead team",
+    WeekDuty.Team.BLOG: "on the blogging team",
     Enrollment.Role.STAFF: "staff",
     Enrollment.Role.AUDITOR: "auditing",
 }
@@ -313,7 +313,7 @@ def load_weeks(
         uid = users[0]
         probe = Week.objects.filter(pk__in=ids).annotate(
             my_team=Subquery(
-                TeamMember.objects.filter(week=OuterRef("pk"), user_id=uid).values("team")[:1]
+                WeekDuty.objects.filter(week=OuterRef("pk"), user_id=uid).values("team")[:1]
             ),
             has_extension=Exists(Extension.objects.filter(week=OuterRef("pk"), user_id=uid)),
             has_override=Exists(StatusOverride.objects.filter(week=OuterRef("pk"), user_id=uid)),
@@ -325,7 +325,7 @@ def load_weeks(
         has_extensions = any(row[2] for row in rows)
         has_overrides = any(row[3] for row in rows)
     elif teams is None:
-        members = only_users(TeamMember.objects.filter(week_id__in=ids))
+        members = only_users(WeekDuty.objects.filter(week_id__in=ids))
         for week_id, user_id, team in members.values_list("week_id", "user_id", "team"):
             data[week_id].teams[user_id] = team
     if teams is not None:

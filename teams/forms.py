@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from core.lib.csv_rows import decode_upload
-from core.models import Seminar, TeamMember, Week
+from core.models import Seminar, Week, WeekDuty
 from teams.models import Team
 from teams.selectors import seminar_students
 
@@ -77,7 +77,7 @@ class RotationForm(forms.Form):
 
 
 class WeekSwapForm(forms.Form):
-    team_kind = forms.ChoiceField(label="Duty", choices=TeamMember.Team.choices)
+    team_kind = forms.ChoiceField(label="Duty", choices=WeekDuty.Team.choices)
     team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none())
 
     def __init__(self, *args: Any, seminar: Seminar, **kwargs: Any) -> None:
@@ -87,7 +87,7 @@ class WeekSwapForm(forms.Form):
 
 
 class WeekPersonAddForm(TeamMemberForm):
-    team_kind = forms.ChoiceField(label="Duty", choices=TeamMember.Team.choices)
+    team_kind = forms.ChoiceField(label="Duty", choices=WeekDuty.Team.choices)
     field_order = ("team_kind", "user")
 
     def __init__(self, *args: Any, seminar: Seminar, **kwargs: Any) -> None:
@@ -100,4 +100,4 @@ class WeekPersonRemoveForm(forms.Form):
 
     def __init__(self, *args: Any, week: Week, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(team_memberships__week=week)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = User.objects.filter(week_duties__week=week)  # type: ignore[attr-defined]

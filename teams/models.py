@@ -1,7 +1,7 @@
 """A seminar's fixed teams of students, which take turns leading and blogging weeks.
 
 Teams are the roster of the rotation only: who leads or blogs a given week is recorded
-per week in `weeks.models.TeamMember`, which the rotation services write.
+per week in `weeks.models.WeekDuty`, which the rotation services write.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class TeamMembership(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     seminar = models.ForeignKey(
-        Seminar, on_delete=models.CASCADE, related_name="team_memberships", editable=False
+        Seminar, on_delete=models.CASCADE, related_name="week_dutieships", editable=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seminar_teams"
@@ -54,9 +54,9 @@ class TeamMembership(models.Model):
     class Meta:
         ordering = ("team", "user__email")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=("team", "user"), name="team_membership_unique"),
+            models.UniqueConstraint(fields=("team", "user"), name="week_dutieship_unique"),
             models.UniqueConstraint(
-                fields=("seminar", "user"), name="team_membership_one_team_per_seminar"
+                fields=("seminar", "user"), name="week_dutieship_one_team_per_seminar"
             ),
         ]
 

@@ -1,6 +1,6 @@
 """Reads of teams and duties for pages: who leads and blogs which week, shown by team.
 
-A week's duties live in `weeks.TeamMember` (one row per person); pages show them grouped
+A week's duties live in `weeks.WeekDuty` (one row per person); pages show them grouped
 by the fixed team each person belongs to, so a week led by all of "Ada" reads "Ada" and a
 week where one member was swapped out reads "Ada (Sam, Olive, Kim)".
 """
@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from core.access import AnyUser, SeminarAccess, weeks_visible
-from core.models import Enrollment, Seminar, TeamMember, Week
+from core.models import Enrollment, Seminar, Week, WeekDuty
 from teams.models import Team, TeamMembership
 
 
@@ -25,15 +25,15 @@ class Duty:
     """One week a user leads or blogs."""
 
     week: Week
-    kind: str  # a TeamMember.Team value
+    kind: str  # a WeekDuty.Team value
 
     @property
     def is_lead(self) -> bool:
-        return self.kind == TeamMember.Team.LEAD
+        return self.kind == WeekDuty.Team.LEAD
 
     @property
     def is_blog(self) -> bool:
-        return self.kind == TeamMember.Team.BLOG
+        return self.kind == WeekDuty.Team.BLOG
 
     @property
     def verb(self) -> str:
@@ -50,7 +50,7 @@ def duties_for(user: AnyUser, seminar: Seminar) -> list[Duty]:
     if not user.is_authenticated:
         return []
     members = (
-        TeamMember.objects.filter(user_id=user.pk, week__seminar=seminar)
+        WeekDuty.objects.filter(user_id=user.pk, week__seminar=seminar)
         .select_related("week")
         .order_by("week__number")
     )
@@ -152,7 +152,7 @@ def week_teams_for(seminar: Seminar, weeks: Iterable[Week]) -> dict[int, WeekTea
     whatever the number of weeks (one when nobody is assigned)."""
     result = {week.pk: WeekTeams(week=week) for week in weeks}
     members = list(
-        TeamMember.objects.filter(week_id__in=list(result))
+        WeekDuty.objects.filter(week_id__in=list(result))
         .select_related("user")
         .order_by("week_id", "team", "user__email")
     )
@@ -170,8 +170,8 @@ def week_teams_for(seminar: Seminar, weeks: Iterable[Week]) -> dict[int, WeekTea
     for member in members:
         people[(member.week_id, member.team)].append(member.user)
     for week_id, week_teams in result.items():
-        week_teams.lead = _group(people[(week_id, TeamMember.Team.LEAD)], teams, sizes)
-        week_teams.blog = _group(people[(week_id, TeamMember.Team.BLOG)], teams, sizes)
+        week_teams.lead = _group(people[(week_id, WeekDuty.Team.LEAD)], teams, sizes)
+        week_teams.blog = _group(people[(week_id, WeekDuty.Team.BLOG)], teams, sizes)
     return result
 
 
@@ -228,7 +228,7 @@ def attach_duties(user: AnyUser, seminars: Iterable[Seminar]) -> None:
         return
     by_id = {seminar.pk: seminar for seminar in seminars}
     members = (
-        TeamMember.objects.filter(user_id=user.pk, week__seminar_id__in=list(by_id))
+        WeekDuty.objects.filter(user_id=user.pk, week__seminar_id__in=list(by_id))
         .select_related("week")
         .order_by("week__seminar_id", "week__number")
     )

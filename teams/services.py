@@ -17,7 +17,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from core.lib.csv_rows import CsvRow, read_rows, split_emails
-from core.models import Enrollment, Seminar, TeamMember, Week
+from core.models import Enrollment, Seminar, Week, WeekDuty
 from teams.models import Team, TeamMembership
 
 TEAM_CSV_HEADER = ("team", "email")
@@ -269,21 +269,21 @@ def rotation_plan(*, seminar: Seminar, blog_offset: int = 3) -> list[RotationRow
 @transaction.atomic
 def rotation_generate(*, seminar: Seminar, blog_offset: int = 3) -> RotationSummary:
     """Write the rotation plan: each week that is not staff-run gets exactly its lead and
-    blogging teams' members as TeamMember rows (its previous rows are replaced); staff-run
+    blogging teams' members as WeekDuty rows (its previous rows are replaced); staff-run
     weeks are left as they are. Safe to run twice. Raises ValidationError like rotation_plan.
     """
     _lock_seminar(seminar)
     rows = rotation_plan(seminar=seminar, blog_offset=blog_offset)
     assigned = [row for row in rows if row.lead is not None and row.blog is not None]
-    TeamMember.objects.filter(week__in=[row.week for row in assigned]).delete()
+    WeekDuty.objects.filter(week__in=[row.week for row in assigned]).delete()
     members = []
     for row in assigned:
-        for team, kind in ((row.lead, TeamMember.Team.LEAD), (row.blog, TeamMember.Team.BLOG)):
+        for team, kind in ((row.lead, WeekDuty.Team.LEAD), (row.blog, WeekDuty.Team.BLOG)):
             members += [
-                TeamMember(week=row.week, user=m.user, team=kind)
+                WeekDuty(week=row.week, user=m.user, team=kind)
                 for m in team.memberships.all()  # type: ignore[union-attr]
             ]
-    TeamMember.objects.bulk_create(members)
+    WeekDuty.objects.bulk_create(members)
     return RotationSummary(
         rows=rows,
         weeks_assigned=len(assigned),
@@ -294,7 +294,7 @@ def rotation_generate(*, seminar: Seminar, blog_offset: int = 3) -> RotationSumm
 
 def _current_assignments(seminar: Seminar) -> dict[int, set[tuple[int, str]]]:
     current: dict[int, set[tuple[int, str]]] = defaultdict(set)
-    for week_id, user_id, kind in TeamMember.objects.filter(week__seminar=seminar).values_list(
+    for week_id, user_id, kind in WeekDuty.objects.filter(week__seminar=seminar).values_list(
         "week_id", "user_id", "team"
     ):
         current[week_id].add((user_id, kind))
@@ -345,8 +345,8 @@ def rotation_preview_csv(*, seminar: Seminar, text: str) -> RotationImportPrevie
         seen[week.slug] = row.line
         leads = [students[e] for e in dict.fromkeys(split_emails(row.values[1]))]
         bloggers = [students[e] for e in dict.fromkeys(split_emails(row.values[2]))]
-        wanted = {(u.pk, TeamMember.Team.LEAD.value) for u in leads}
-        wanted |= {(u.pk, TeamMember.Team.BLOG.value) for u in bloggers}
+        wanted = {(u.pk, WeekDuty.Team.LEAD.value) for u in leads}
+        wanted |= {(u.pk, WeekDuty.Team.BLOG.value) for u in bloggers}
         changed = wanted != current.get(week.pk, set())
         preview.rows.append(RotationCsvRow(row.line, week, leads, bloggers, changed))
     return preview
@@ -360,27 +360,27 @@ def rotation_apply_csv(*, seminar: Seminar, text: str) -> RotationImportPreview:
     _lock_seminar(seminar)
     preview = rotation_preview_csv(seminar=seminar, text=text)
     changed = preview.changed
-    TeamMember.objects.filter(week__in=[row.week for row in changed]).delete()
-    TeamMember.objects.bulk_create(
-        TeamMember(week=row.week, user=user, team=kind)
+    WeekDuty.objects.filter(week__in=[row.week for row in changed]).delete()
+    WeekDuty.objects.bulk_create(
+        WeekDuty(week=row.week, user=user, team=kind)
         for row in changed
-        for users, kind in ((row.leads, TeamMember.Team.LEAD), (row.bloggers, TeamMember.Team.BLOG))
+        for users, kind in ((row.leads, WeekDuty.Team.LEAD), (row.bloggers, WeekDuty.Team.BLOG))
         for user in users
     )
     return preview
 
 
 def _check_kind(team_kind: str) -> None:
-    if team_kind not in TeamMember.Team.values:
+    if team_kind not in WeekDuty.Team.values:
         raise ValidationError(f"Unknown team kind {team_kind!r}: use lead or blog.")
 
 
 def _other_kind(team_kind: str) -> str:
-    return TeamMember.Team.BLOG if team_kind == TeamMember.Team.LEAD else TeamMember.Team.LEAD
+    return WeekDuty.Team.BLOG if team_kind == WeekDuty.Team.LEAD else WeekDuty.Team.LEAD
 
 
 @transaction.atomic
-def week_team_swap(*, week: Week, team_kind: str, team: Team) -> list[TeamMember]:
+def week_team_swap(*, week: Week, team_kind: str, team: Team) -> list[WeekDuty]:
     """Make `team`'s members the week's whole lead (or blogging) team, replacing whoever
     had that duty. Raises ValidationError if the team is of another seminar or one of its
     members has the other duty this week."""
@@ -388,20 +388,20 @@ def week_team_swap(*, week: Week, team_kind: str, team: Team) -> list[TeamMember
     if team.seminar_id != week.seminar_id:
         raise ValidationError("Pick a team of this week's seminar.")
     users = [m.user for m in team.memberships.select_related("user")]
-    clashes = TeamMember.objects.filter(
+    clashes = WeekDuty.objects.filter(
         week=week, user__in=users, team=_other_kind(team_kind)
     ).select_related("user")
     if clashes:
         names = ", ".join(sorted(c.user.email for c in clashes))
         raise ValidationError(f"Already on this week's other team: {names}.")
-    TeamMember.objects.filter(week=week, team=team_kind).delete()
-    return TeamMember.objects.bulk_create(
-        TeamMember(week=week, user=user, team=team_kind) for user in users
+    WeekDuty.objects.filter(week=week, team=team_kind).delete()
+    return WeekDuty.objects.bulk_create(
+        WeekDuty(week=week, user=user, team=team_kind) for user in users
     )
 
 
 @transaction.atomic
-def week_team_add(*, week: Week, user: User, team_kind: str) -> TeamMember:
+def week_team_add(*, week: Week, user: User, team_kind: str) -> WeekDuty:
     """Put one enrolled student on the week's lead (or blogging) team. Adding someone who
     already has that duty changes nothing; raises ValidationError for someone who is not
     an enrolled student or already has the other duty."""
@@ -411,7 +411,7 @@ def week_team_add(*, week: Week, user: User, team_kind: str) -> TeamMember:
     ).exists()
     if not enrolled:
         raise ValidationError(f"{user.email} is not enrolled as a student in this seminar.")
-    member, created = TeamMember.objects.get_or_create(
+    member, created = WeekDuty.objects.get_or_create(
         week=week, user=user, defaults={"team": team_kind}
     )
     if not created and member.team != team_kind:
@@ -424,7 +424,7 @@ def week_team_add(*, week: Week, user: User, team_kind: str) -> TeamMember:
 
 def week_team_remove(*, week: Week, user: User) -> bool:
     """Take a person off whichever team they are on this week; False if they were on none."""
-    deleted, _ = TeamMember.objects.filter(week=week, user=user).delete()
+    deleted, _ = WeekDuty.objects.filter(week=week, user=user).delete()
     return bool(deleted)
 
 

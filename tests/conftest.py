@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, TeamMember, Week
+from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, Week, WeekDuty
 
 PASSWORD = "correct-horse-battery"
 
@@ -163,14 +163,14 @@ def week(seminar) -> Week:
 @pytest.fixture
 def lead(seminar, week) -> User:
     user = enroll(make_user("lead@example.edu"), seminar)
-    TeamMember.objects.create(week=week, user=user, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=week, user=user, team=WeekDuty.Team.LEAD)
     return user
 
 
 @pytest.fixture
 def blogger(seminar, week) -> User:
     user = enroll(make_user("blogger@example.edu"), seminar)
-    TeamMember.objects.create(week=week, user=user, team=TeamMember.Team.BLOG)
+    WeekDuty.objects.create(week=week, user=user, team=WeekDuty.Team.BLOG)
     return user
 
 
@@ -179,5 +179,5 @@ def other_week_lead(seminar) -> User:
     """Leads week 2, not `week`."""
     other = make_week(seminar, number=2)
     user = enroll(make_user("otherlead@example.edu"), seminar)
-    TeamMember.objects.create(week=other, user=user, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=other, user=user, team=WeekDuty.Team.LEAD)
     return user

@@ -21,7 +21,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.models import Enrollment, Question, QuestionSection, Seminar, TeamMember, Week
+from core.models import Enrollment, Question, QuestionSection, Seminar, Week, WeekDuty
 from discussions.models import Comment, CommentRevision, Flag
 from teams.models import Team, TeamMembership
 from tests.conftest import PASSWORD, enroll, make_user, make_week
@@ -96,7 +96,7 @@ def world(db) -> World:
     student_b = enroll(make_user("bravo@example.edu"), b)
     team = Team.objects.create(seminar=b, name="Bravo team")
     TeamMembership.objects.create(team=team, user=student_b)
-    TeamMember.objects.create(week=b_week, user=student_b, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=b_week, user=student_b, team=WeekDuty.Team.LEAD)
     question = first_question(b_week)
     answer = add_comment(b_week, student_b, "bravo-comment-text", question=question)
     add_comment(b_week, staff_b, "bravo-comment-text reply", parent=answer)
@@ -193,7 +193,7 @@ def b_state(world: World) -> list[object]:
         list(Flag.objects.filter(comment__week=world.b_week).values_list("id", "resolved_at")),
         list(TeamMembership.objects.filter(seminar=world.b).values_list("team_id", "user_id")),
         list(Team.objects.filter(seminar=world.b).values_list("id", "name")),
-        list(TeamMember.objects.filter(week=world.b_week).values_list("user_id", "team")),
+        list(WeekDuty.objects.filter(week=world.b_week).values_list("user_id", "team")),
     ]
 
 

@@ -18,8 +18,8 @@ from core.models import (
     QuestionSection,
     Reading,
     Seminar,
-    TeamMember,
     Week,
+    WeekDuty,
 )
 from demo.weeks import DEFAULT_PASSWORD, build_demo
 from discussions.models import Comment, ModerationAction
@@ -32,7 +32,7 @@ DEMO_EMAILS = {
     *(f"student{n}@example.edu" for n in range(1, 13)),
 }
 MODELS = (Seminar, User, EmailAddress, Enrollment, Week, Reading, QuestionSection, Question,
-          TeamMember, Comment, ModerationAction)  # fmt: skip
+          WeekDuty, Comment, ModerationAction)  # fmt: skip
 
 
 def row_counts() -> dict[str, int]:
@@ -139,7 +139,7 @@ def test_students_are_not_admin_staff(demo):
 
 def test_lead_and_blogger_are_on_the_open_weeks_teams(demo):
     week = demo.weeks["open"]
-    teams = dict(week.team_members.values_list("user__email", "team"))
+    teams = dict(week.week_duties.values_list("user__email", "team"))
     assert teams["lead@example.edu"] == "lead"
     assert teams["blogger@example.edu"] == "blog"
     assert "student1@example.edu" not in teams  # student1 owes posts in the open week
@@ -149,7 +149,7 @@ def test_lead_and_blogger_are_on_the_open_weeks_teams(demo):
 
 
 def team_people(week: Week, kind: str) -> set[str]:
-    return set(week.team_members.filter(team=kind).values_list("user__email", flat=True))
+    return set(week.week_duties.filter(team=kind).values_list("user__email", flat=True))
 
 
 def members_of(name: str) -> set[str]:
@@ -182,7 +182,7 @@ def test_every_demo_week_has_a_whole_team_leading_and_another_blogging(demo):
 
 def test_the_draft_weeks_leads_can_prepare_it(demo, client):
     draft = demo.weeks["draft"]
-    lead = draft.team_members.filter(team="lead").order_by("user__email").first().user
+    lead = draft.week_duties.filter(team="lead").order_by("user__email").first().user
     client.force_login(lead)
     home = client.get(demo.seminar.get_absolute_url()).content.decode()
     assert f"Prepare week {draft.number}" in home
@@ -195,13 +195,13 @@ def test_demo_teams_survive_a_rerun_unchanged(demo):
 
     before = (
         set(TeamMembership.objects.values_list("team__name", "user__email")),
-        set(TeamMember.objects.values_list("week_id", "user__email", "team")),
+        set(WeekDuty.objects.values_list("week_id", "user__email", "team")),
         Team.objects.count(),
     )
     build_demo(DEFAULT_PASSWORD)
     after = (
         set(TeamMembership.objects.values_list("team__name", "user__email")),
-        set(TeamMember.objects.values_list("week_id", "user__email", "team")),
+        set(WeekDuty.objects.values_list("week_id", "user__email", "team")),
         Team.objects.count(),
     )
     assert after == before

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from core.models import QuestionSection, Seminar, TeamMember, Week
+from core.models import QuestionSection, Seminar, Week, WeekDuty
 from pages.profile_services import calendar_token_reset
 from tests.conftest import enroll, make_user, make_week
 
@@ -154,7 +154,7 @@ def test_feed_shows_blog_duty_and_draft_and_final_due_dates(blogger, week, semin
 
 def test_duty_on_a_draft_week_links_the_seminar_not_the_hidden_week(student, seminar):
     draft = make_week(seminar, number=4, status=Week.Status.DRAFT, class_date=dt.date(2026, 10, 1))
-    TeamMember.objects.create(week=draft, user=student, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=draft, user=student, team=WeekDuty.Team.LEAD)
 
     duty = events(fetch(student))["You lead LLM Risks, Week 4"]
 
@@ -164,7 +164,7 @@ def test_duty_on_a_draft_week_links_the_seminar_not_the_hidden_week(student, sem
 def test_feed_shows_only_the_users_own_seminars_and_duties(student, other_student, week):
     other = Seminar.objects.create(title="Other course", slug="other")
     make_week(other, number=1)
-    TeamMember.objects.create(week=week, user=other_student, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=week, user=other_student, team=WeekDuty.Team.LEAD)
 
     summaries = " ".join(events(fetch(student)))
 
@@ -220,12 +220,12 @@ def test_feed_query_count_does_not_grow_with_weeks(
     for number in range(1, weeks + 1):
         for place in (seminar, second):
             week = make_week(place, number=number, class_date=dt.date(2026, 9, number))
-            TeamMember.objects.create(
+            WeekDuty.objects.create(
                 week=week,
                 user=make_user(f"s{number}-{place.slug}@example.edu"),
-                team=TeamMember.Team.BLOG,
+                team=WeekDuty.Team.BLOG,
             )
-    TeamMember.objects.create(week=week, user=student, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=week, user=student, team=WeekDuty.Team.LEAD)
 
     with django_assert_max_num_queries(6):  # the token, then the five of calendar_entries
         response = Client().get(feed_url(student))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import RosterEntry, User
-from core.models import Enrollment, TeamMember
+from core.models import Enrollment, WeekDuty
 from discussions.models import Comment, Draft
 from pages.profile_services import FORMER_MEMBER, account_delete
 from teams.models import Team, TeamMembership
@@ -100,7 +100,7 @@ def test_roster_teams_drafts_and_single_sign_on_are_removed(student, seminar, we
     TeamMembership.objects.create(team=team, user=student)
     week.class_date = timezone.localdate() + dt.timedelta(days=7)
     week.save()
-    TeamMember.objects.create(week=week, user=student, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=week, user=student, team=WeekDuty.Team.LEAD)
     Draft.objects.create(user=student, week=week, body="half a thought")
     SocialAccount.objects.create(user=student, provider="google", uid="123")
 
@@ -108,7 +108,7 @@ def test_roster_teams_drafts_and_single_sign_on_are_removed(student, seminar, we
 
     assert not RosterEntry.objects.filter(seminar=seminar).exists()
     assert not TeamMembership.objects.filter(user=student).exists()
-    assert not TeamMember.objects.filter(user=student).exists()
+    assert not WeekDuty.objects.filter(user=student).exists()
     assert not Draft.objects.filter(user=student).exists()
     assert not SocialAccount.objects.filter(user=student).exists()
 
@@ -116,11 +116,11 @@ def test_roster_teams_drafts_and_single_sign_on_are_removed(student, seminar, we
 def test_past_team_duties_stay_credited(student, week):
     week.class_date = timezone.localdate() - dt.timedelta(days=7)
     week.save()
-    TeamMember.objects.create(week=week, user=student, team=TeamMember.Team.BLOG)
+    WeekDuty.objects.create(week=week, user=student, team=WeekDuty.Team.BLOG)
 
     account_delete(user=student)
 
-    assert TeamMember.objects.filter(user=student, week=week).exists()
+    assert WeekDuty.objects.filter(user=student, week=week).exists()
 
 
 def test_staff_and_email_preferences_are_switched_off(student):

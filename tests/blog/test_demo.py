@@ -20,7 +20,7 @@ def test_the_demo_has_a_published_post_on_the_closed_week_and_a_draft_on_the_ope
     assert '<span class="math inline">p</span>' in closed.body_html
     assert closed.published_at <= closed.updated_at
     writer = closed.revisions.get().author
-    assert writer.team_memberships.filter(week=summary.weeks["closed"], team="blog").exists()
+    assert writer.week_duties.filter(week=summary.weeks["closed"], team="blog").exists()
     assert draft.status == BlogPost.Status.DRAFT
     assert draft.revisions.get().author == summary.blogger
     assert "Constitutional AI" in draft.body

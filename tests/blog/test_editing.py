@@ -13,7 +13,7 @@ from django.utils import timezone
 from blog import services
 from blog.models import BlogPost, BlogRevision
 from blog.selectors import revision_diff
-from core.models import TeamMember
+from core.models import WeekDuty
 from tests.blog.conftest import BODY, url
 from tests.conftest import enroll, make_user
 
@@ -23,7 +23,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def teammate(seminar, week):
     user = enroll(make_user("teammate@example.edu", first_name="Tess"), seminar)
-    TeamMember.objects.create(week=week, user=user, team=TeamMember.Team.BLOG)
+    WeekDuty.objects.create(week=week, user=user, team=WeekDuty.Team.BLOG)
     return user
 
 

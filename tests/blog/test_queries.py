@@ -27,7 +27,7 @@ def test_the_blog_index_query_count_is_constant(
 def test_the_seminar_home_blog_box_query_count_is_constant(
     client, seminar, week, blogger, staff, django_assert_max_num_queries
 ):
-    from core.models import TeamMember
+    from core.models import WeekDuty
 
     make_post(week, blogger, status=BlogPost.Status.SUBMITTED)
     client.force_login(staff)
@@ -35,7 +35,7 @@ def test_the_seminar_home_blog_box_query_count_is_constant(
         client.get(seminar.get_absolute_url())
     for number in range(2, 8):
         other = make_week(seminar, number=number)
-        TeamMember.objects.create(week=other, user=blogger, team=TeamMember.Team.BLOG)
+        WeekDuty.objects.create(week=other, user=blogger, team=WeekDuty.Team.BLOG)
         make_post(other, blogger, status=BlogPost.Status.SUBMITTED)
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = client.get(seminar.get_absolute_url()).content.decode()

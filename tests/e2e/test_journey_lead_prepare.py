@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from core.lead_models import WeekReview
-from core.models import TeamMember, Week
+from core.models import Week, WeekDuty
 from tests.conftest import PASSWORD, enroll, make_user, make_week
 from tests.e2e.conftest import axe_violations, describe, login
 from tests.weeks.test_lead_prepare import WEEK_FILE
@@ -26,7 +26,7 @@ def draft(seminar) -> Week:
 @pytest.fixture
 def draft_lead(seminar, draft):
     user = enroll(make_user("drafter@example.edu", first_name="Dana", last_name="Lead"), seminar)
-    TeamMember.objects.create(week=draft, user=user, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=draft, user=user, team=WeekDuty.Team.LEAD)
     return user
 
 

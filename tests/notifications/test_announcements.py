@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 
 from blog.models import BlogPost
-from core.models import TeamMember, Week
+from core.models import Week, WeekDuty
 from core.services import publish_due_weeks, publish_week, unpublish_week
 from notifications.announcements import duties_send_due
 from notifications.models import NotificationSettings, OutboxEmail
@@ -69,8 +69,8 @@ def class_week(seminar, student):
     week = make_week(seminar, class_date=dt.date(2026, 10, 15))
     leader = enroll(make_user("leader@example.edu"), seminar)
     writer = enroll(make_user("writer@example.edu"), seminar)
-    TeamMember.objects.create(week=week, user=leader, team=TeamMember.Team.LEAD)
-    TeamMember.objects.create(week=week, user=writer, team=TeamMember.Team.BLOG)
+    WeekDuty.objects.create(week=week, user=leader, team=WeekDuty.Team.LEAD)
+    WeekDuty.objects.create(week=week, user=writer, team=WeekDuty.Team.BLOG)
     return week
 
 
@@ -105,8 +105,8 @@ def test_the_blogging_team_is_reminded_while_their_post_is_unpublished(class_wee
     assert "not published yet" in message.subject
     # A published post: no reminder (another seminar week, same timing).
     other = make_week(seminar, number=2, class_date=dt.date(2026, 10, 22))
-    TeamMember.objects.create(
-        week=other, user=post.week.team_members.get(team="blog").user, team="blog"
+    WeekDuty.objects.create(
+        week=other, user=post.week.week_duties.get(team="blog").user, team="blog"
     )
     BlogPost.objects.create(
         week=other,

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from core.models import QuestionSection, TeamMember, Week
+from core.models import QuestionSection, Week, WeekDuty
 from discussions.models import Comment
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import sweep
@@ -119,7 +119,7 @@ def test_exempt_people_and_those_who_opted_out_get_no_reminder(
 ):
     week = make_due_week(hours=10)
     leader = enroll(make_user("l@example.edu"), seminar)
-    TeamMember.objects.create(week=week, user=leader, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=week, user=leader, team=WeekDuty.Team.LEAD)
     enroll(make_user("quiet@example.edu", email_reminders=False), seminar)
     owing = enroll(make_user("owing@example.edu"), seminar)
     assert reminders_send_due() == 1

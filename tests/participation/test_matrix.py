@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import Enrollment, Question, TeamMember
+from core.models import Enrollment, Question, WeekDuty
 from discussions.models import Comment
 from participation.models import Extension, State, StatusOverride
 from teams.models import Team, TeamMembership
@@ -47,7 +47,7 @@ def build_class(seminar, students: int, weeks: int) -> tuple[list[User], list]:
         q1, _, q2, _ = Question.objects.filter(section__week=week).order_by(
             "section__position", "position"
         )
-        TeamMember.objects.create(week=week, user=users[w_index % students], team="lead")
+        WeekDuty.objects.create(week=week, user=users[w_index % students], team="lead")
         for u_index, user in enumerate(users):
             if (u_index + w_index) % 3 == 0:
                 continue

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.access import seminar_access
-from core.models import Seminar, TeamMember, Week
+from core.models import Seminar, Week, WeekDuty
 from teams import services
 from teams.models import Team
 from teams.selectors import duties_for, schedule_for, week_teams
@@ -139,7 +139,7 @@ def test_duties_for_lists_a_students_weeks_in_order_in_one_query(
 ):
     other = Seminar.objects.create(title="Other", slug="other")
     other_week = make_week(other, number=1)
-    TeamMember.objects.create(week=other_week, user=term[2], team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=other_week, user=term[2], team=WeekDuty.Team.LEAD)
 
     with django_assert_num_queries(1):
         duties = duties_for(term[2], seminar)  # in Bayes: blogs week 1, leads week 3

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from core.access import seminar_access, week_access
 from core.lib.csv_rows import MAX_CSV_BYTES, decode_upload
-from core.models import Enrollment, Seminar, TeamMember, Week
+from core.models import Enrollment, Seminar, Week, WeekDuty
 from teams import services
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
@@ -23,7 +23,7 @@ def team_of(user) -> str | None:
 
 def duties(week: Week) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {"lead": set(), "blog": set()}
-    for email, kind in TeamMember.objects.filter(week=week).values_list("user__email", "team"):
+    for email, kind in WeekDuty.objects.filter(week=week).values_list("user__email", "team"):
         found[kind].add(email)
     return found
 
@@ -210,7 +210,7 @@ def test_rotation_skips_staff_run_weeks_without_losing_a_turn(seminar, six_teams
     make_week(seminar, number=1)
     staff_week = make_week(seminar, number=2, staff_run=True)
     make_week(seminar, number=3)
-    TeamMember.objects.create(week=staff_week, user=students(1)[0], team=TeamMember.Team.BLOG)
+    WeekDuty.objects.create(week=staff_week, user=students(1)[0], team=WeekDuty.Team.BLOG)
 
     rows = services.rotation_generate(seminar=seminar).rows
 
@@ -220,18 +220,18 @@ def test_rotation_skips_staff_run_weeks_without_losing_a_turn(seminar, six_teams
         (six_teams[1], six_teams[4]),
     ]
     # The staff-run week keeps what staff put there by hand.
-    assert TeamMember.objects.filter(week=staff_week).count() == 1
+    assert WeekDuty.objects.filter(week=staff_week).count() == 1
 
 
 def test_regenerating_the_rotation_changes_nothing(seminar, six_teams):
     for n in range(1, 4):
         make_week(seminar, number=n)
     services.rotation_generate(seminar=seminar)
-    before = set(TeamMember.objects.values_list("week", "user", "team"))
+    before = set(WeekDuty.objects.values_list("week", "user", "team"))
 
     services.rotation_generate(seminar=seminar)
 
-    assert set(TeamMember.objects.values_list("week", "user", "team")) == before
+    assert set(WeekDuty.objects.values_list("week", "user", "team")) == before
 
 
 def test_regenerating_with_another_offset_replaces_the_assignments(seminar, six_teams):
@@ -247,7 +247,7 @@ def test_regenerating_with_another_offset_replaces_the_assignments(seminar, six_
 def test_rotation_plan_writes_nothing(seminar, six_teams):
     make_week(seminar, number=1)
     services.rotation_plan(seminar=seminar)
-    assert not TeamMember.objects.exists()
+    assert not WeekDuty.objects.exists()
 
 
 @pytest.mark.parametrize(("team_count", "offset"), [(1, 3), (3, 3), (2, 0)])
@@ -258,7 +258,7 @@ def test_rotation_refuses_plans_where_a_team_would_lead_and_blog(
     make_week(seminar, number=1)
     with pytest.raises(ValidationError):
         services.rotation_generate(seminar=seminar, blog_offset=offset)
-    assert not TeamMember.objects.exists()
+    assert not WeekDuty.objects.exists()
 
 
 # --- rotation CSV ---------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_rotation_csv_preview_then_apply_then_reapply(seminar, students, outside
             "outsider@example.edu: not enrolled as a student in this seminar"
         ),
     }
-    assert not TeamMember.objects.exists()
+    assert not WeekDuty.objects.exists()
 
     services.rotation_apply_csv(seminar=seminar, text=text)
     again = services.rotation_apply_csv(seminar=seminar, text=text)
@@ -363,7 +363,7 @@ def test_adding_and_removing_one_person_for_one_week(seminar, rotated_week, stud
     services.week_team_add(week=rotated_week, user=extra, team_kind="blog")
     assert extra.email in duties(rotated_week)["blog"]
     services.week_team_add(week=rotated_week, user=extra, team_kind="blog")  # no-op
-    assert TeamMember.objects.filter(week=rotated_week, user=extra).count() == 1
+    assert WeekDuty.objects.filter(week=rotated_week, user=extra).count() == 1
 
     assert services.week_team_remove(week=rotated_week, user=extra) is True
     assert services.week_team_remove(week=rotated_week, user=extra) is False

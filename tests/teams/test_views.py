@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import Enrollment, Seminar, TeamMember
+from core.models import Enrollment, Seminar, WeekDuty
 from teams import services
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
@@ -367,7 +367,7 @@ def test_rotation_preview_marks_staff_run_weeks_and_writes_nothing(
     assert "<td>Team 1</td><td>Team 2</td>" in page
     assert "<td>Team 2</td><td>Team 3</td>" in page
     assert 'name="blog_offset" value="1"' in page
-    assert not TeamMember.objects.exists()
+    assert not WeekDuty.objects.exists()
 
 
 def test_rotation_apply_writes_it_and_says_what_it_did(staff_client, seminar, four_teams):
@@ -382,7 +382,7 @@ def test_rotation_apply_writes_it_and_says_what_it_did(staff_client, seminar, fo
         last_message(response)
         == "Rotation written: 1 week(s) assigned, 1 staff-run week(s) skipped."
     )
-    leads = TeamMember.objects.filter(team="lead").values_list("user__email", flat=True)
+    leads = WeekDuty.objects.filter(team="lead").values_list("user__email", flat=True)
     assert sorted(leads) == sorted(students_list)
     page = staff_client.get(url("rotation")).content.decode()
     assert "Team 1" in page and "Team 4" in page
@@ -413,7 +413,7 @@ def test_rotation_csv_previews_then_applies(staff_client, seminar, students):
     preview = staff_client.post(url("rotation_import"), {"text": text}).content.decode()
     assert "1 week to change, 1 invalid row." in preview
     assert "no week &#x27;week7&#x27; in this seminar" in preview
-    assert not TeamMember.objects.exists()
+    assert not WeekDuty.objects.exists()
 
     digest = hashlib.sha256(text.encode()).hexdigest()
     response = staff_client.post(url("rotation_import_apply"), {"text": text, "digest": digest})
@@ -421,7 +421,7 @@ def test_rotation_csv_previews_then_applies(staff_client, seminar, students):
         last_message(response)
         == "Rotation imported: 1 week(s) changed, 0 unchanged, 1 invalid row(s) skipped."
     )
-    assert TeamMember.objects.filter(week=week).count() == 3
+    assert WeekDuty.objects.filter(week=week).count() == 3
 
 
 # --- one week's teams -----------------------------------------------------------------
@@ -445,7 +445,7 @@ def test_swap_the_blogging_team_for_one_week(staff_client, rotated, four_teams):
         url("week_swap", week_slug="week1"), {"team_kind": "blog", "team": four_teams[2].pk}
     )
     assert last_message(response) == "Team 3 now blogs Week 1."
-    bloggers = set(TeamMember.objects.filter(team="blog").values_list("user", flat=True))
+    bloggers = set(WeekDuty.objects.filter(team="blog").values_list("user", flat=True))
     assert bloggers == set(four_teams[2].memberships.values_list("user", flat=True))
 
 
@@ -467,10 +467,10 @@ def test_add_and_remove_one_person_for_one_week(staff_client, seminar, rotated, 
         url("week_add", week_slug="week1"), {"team_kind": "lead", "user": extra.pk}
     )
     assert response.status_code == 302
-    assert TeamMember.objects.filter(week=rotated, user=extra, team="lead").exists()
+    assert WeekDuty.objects.filter(week=rotated, user=extra, team="lead").exists()
 
     response = staff_client.post(url("week_remove", week_slug="week1"), {"user": extra.pk})
-    assert not TeamMember.objects.filter(week=rotated, user=extra).exists()
+    assert not WeekDuty.objects.filter(week=rotated, user=extra).exists()
     assert last_message(response) == f"Removed {extra.name} from Week 1."
 
 
@@ -484,10 +484,10 @@ def test_adding_a_blogger_as_lead_is_refused_with_a_reason(staff_client, rotated
 
 
 def test_removing_someone_without_a_duty_changes_nothing(staff_client, rotated, student):
-    before = TeamMember.objects.count()
+    before = WeekDuty.objects.count()
     response = staff_client.post(url("week_remove", week_slug="week1"), {"user": student.pk})
     assert last_message(response) == "That person has no duty in Week 1; nothing changed."
-    assert TeamMember.objects.count() == before
+    assert WeekDuty.objects.count() == before
 
 
 def test_draft_weeks_are_editable_by_staff_and_unknown_weeks_are_404(staff_client, seminar):

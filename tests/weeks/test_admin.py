@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import User
-from core.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
+from core.models import Question, QuestionSection, Reading, Seminar, Week, WeekDuty
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
 from tests.forms import admin_form_data
@@ -60,7 +60,7 @@ def week_form(seminar: Seminar, **fields: str) -> dict[str, str]:
         "discussion_intro": "",
         **management("readings"),
         **management("sections"),
-        **management("team_members"),
+        **management("week_duties"),
     }
     data.update(fields)
     return data
@@ -186,7 +186,7 @@ def test_staff_with_the_week_permissions_build_and_publish_weeks(client, staff, 
     assert Week.objects.filter(slug="week1-copy", status=Week.Status.DRAFT).exists()
     suggestions = client.get(
         reverse("admin:autocomplete"),
-        {"term": "", "app_label": "weeks", "model_name": "teammember", "field_name": "user"},
+        {"term": "", "app_label": "weeks", "model_name": "weekduty", "field_name": "user"},
     )
     assert suggestions.status_code == 200
 
@@ -219,8 +219,8 @@ def test_adding_a_week_saves_its_readings_sections_and_teams(admin_client, semin
             "sections-0-deadline_0": "",
             "sections-0-deadline_1": "",
         },
-        **management("team_members", total=1),
-        **{"team_members-0-team": "lead", "team_members-0-user": str(student.pk)},
+        **management("week_duties", total=1),
+        **{"week_duties-0-team": "lead", "week_duties-0-user": str(student.pk)},
     )
     response = admin_client.post(reverse("admin:weeks_week_add"), data)
     assert response.status_code == 302, response.context and response.context["errors"]
@@ -231,15 +231,15 @@ def test_adding_a_week_saves_its_readings_sections_and_teams(admin_client, semin
     ]
     assert week.readings.get(position=1).citation_html.strip()
     assert week.sections.get().title == "Questions about Constitutional AI"
-    assert list(week.team_members.values_list("user__email", "team")) == [(student.email, "lead")]
+    assert list(week.week_duties.values_list("user__email", "team")) == [(student.email, "lead")]
 
 
-def test_team_members_must_be_students_of_the_seminar(admin_client, seminar, outsider, auditor):
+def test_week_duties_must_be_students_of_the_seminar(admin_client, seminar, outsider, auditor):
     for intruder in (outsider, auditor):
         data = week_form(
             seminar,
-            **management("team_members", total=1),
-            **{"team_members-0-team": "blog", "team_members-0-user": str(intruder.pk)},
+            **management("week_duties", total=1),
+            **{"week_duties-0-team": "blog", "week_duties-0-user": str(intruder.pk)},
         )
         response = admin_client.post(reverse("admin:weeks_week_add"), data)
         assert response.status_code == 200
@@ -247,15 +247,15 @@ def test_team_members_must_be_students_of_the_seminar(admin_client, seminar, out
     assert not Week.objects.filter(slug="week7").exists()
 
 
-def test_team_members_of_a_saved_week_are_checked_too(admin_client, week, outsider):
+def test_week_duties_of_a_saved_week_are_checked_too(admin_client, week, outsider):
     url = reverse("admin:weeks_week_change", args=[week.pk])
     data = admin_form_data(admin_client, url)
-    data.update(management("team_members", total=1))
-    data.update({"team_members-0-team": "lead", "team_members-0-user": str(outsider.pk)})
+    data.update(management("week_duties", total=1))
+    data.update({"week_duties-0-team": "lead", "week_duties-0-user": str(outsider.pk)})
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "Teams are made of students enrolled in this seminar." in response.content.decode()
-    assert not week.team_members.exists()
+    assert not week.week_duties.exists()
 
 
 def test_section_admin_saves_its_questions(admin_client, week):
@@ -335,9 +335,9 @@ def test_week_change_page_queries_do_not_grow_with_rows(
         QuestionSection.objects.create(week=big, position=position, title=f"S{position}")
     for n in range(8):
         user = enroll(make_user(f"s{n}@example.edu"), seminar)
-        TeamMember.objects.create(week=big, user=user, team="lead" if n % 2 else "blog")
+        WeekDuty.objects.create(week=big, user=user, team="lead" if n % 2 else "blog")
     user = enroll(make_user("one@example.edu"), seminar)
-    TeamMember.objects.create(week=small, user=user, team="lead")
+    WeekDuty.objects.create(week=small, user=user, team="lead")
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -510,7 +510,7 @@ def test_duplicate_action_creates_a_draft_copy(admin_client, week, lead):
     assert copy.number == 2
     assert copy.readings.count() == week.readings.count()
     assert Question.objects.filter(section__week=copy).count() == 4
-    assert not copy.team_members.exists()
+    assert not copy.week_duties.exists()
     [message] = messages_of(response)
     assert reverse("admin:weeks_week_change", args=[copy.pk]) in message
 
@@ -563,7 +563,7 @@ def test_team_autocomplete_suggests_only_students_of_the_week_seminar(
     stranger = enroll(make_user("stranger@example.edu"), elsewhere)
     response = admin_client.get(
         reverse("admin:autocomplete"),
-        {"term": "example", "app_label": "weeks", "model_name": "teammember", "field_name": "user"},
+        {"term": "example", "app_label": "weeks", "model_name": "weekduty", "field_name": "user"},
         headers={"referer": reverse("admin:weeks_week_change", args=[week.pk])},
     )
     ids = {int(r["id"]) for r in response.json()["results"]}

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import RosterEntry
 from core.importer import import_week_file
-from core.models import Question, QuestionSection, Reading, Seminar, TeamMember, Week
+from core.models import Question, QuestionSection, Reading, Seminar, Week, WeekDuty
 from discussions.models import Comment
 from pages.archive import build_archive, read_archive
 from teams.models import Team, TeamMembership
@@ -154,7 +154,7 @@ def test_round_trip_restores_the_same_weeks_as_drafts_in_a_new_seminar(seminar, 
         assert restored.deadline == old.deadline
     assert new_weeks[2].staff_run and new_weeks[2].cutoff == old_weeks[2].cutoff
     # people, teams and discussions stay behind
-    assert not TeamMember.objects.filter(week__seminar=new).exists()
+    assert not WeekDuty.objects.filter(week__seminar=new).exists()
     assert not Comment.objects.filter(week__seminar=new).exists()
     assert not Team.objects.filter(seminar=new).exists()
     assert not new.enrollments.exists()

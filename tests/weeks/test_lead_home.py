@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.models import Seminar, TeamMember, Week
+from core.models import Seminar, Week, WeekDuty
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_week
 
@@ -53,8 +53,8 @@ def test_seminar_home_duty_queries_do_not_grow_with_duties(client, seminar, stud
         client.get(seminar.get_absolute_url())
     for number in range(2, 8):
         week = make_week(seminar, number=number)
-        team = TeamMember.Team.LEAD if number % 2 else TeamMember.Team.BLOG
-        TeamMember.objects.create(week=week, user=student, team=team)
+        team = WeekDuty.Team.LEAD if number % 2 else WeekDuty.Team.BLOG
+        WeekDuty.objects.create(week=week, user=student, team=team)
     with CaptureQueriesContext(connection) as many:
         html = client.get(seminar.get_absolute_url()).content.decode()
     assert html.count("You lead") == 3 and html.count("You blog") == 3
@@ -65,7 +65,7 @@ def test_the_site_home_lists_duties_under_each_seminar(client, seminar, week, le
     other = Seminar.objects.create(title="Second seminar", slug="second")
     enroll(lead, other)
     draft = make_week(other, number=4, status=Week.Status.DRAFT)
-    TeamMember.objects.create(week=draft, user=lead, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=draft, user=lead, team=WeekDuty.Team.LEAD)
     client.force_login(lead)
     html = client.get("/").content.decode()
     cards = {
@@ -87,9 +87,7 @@ def test_site_home_queries_do_not_grow_with_seminars(client, seminar, week, lead
     for n in range(3, 7):
         other = Seminar.objects.create(title=f"S{n}", slug=f"s{n}")
         enroll(lead, other)
-        TeamMember.objects.create(
-            week=make_week(other, number=1), user=lead, team=TeamMember.Team.BLOG
-        )
+        WeekDuty.objects.create(week=make_week(other, number=1), user=lead, team=WeekDuty.Team.BLOG)
     with CaptureQueriesContext(connection) as six:
         assert client.get("/").content.decode().count("You blog") == 4
     assert len(six) == len(two)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.lead_models import WeekReview, WeekReviewEvent
-from core.models import Question, Reading, TeamMember, Week
+from core.models import Question, Reading, Week, WeekDuty
 from discussions.models import Comment
 from notifications.models import OutboxEmail
 from tests.conftest import PASSWORD, enroll, make_user, make_week
@@ -66,14 +66,14 @@ def draft(seminar) -> Week:
 @pytest.fixture
 def draft_lead(seminar, draft):
     user = enroll(make_user("drafter@example.edu", first_name="Dana", last_name="Lead"), seminar)
-    TeamMember.objects.create(week=draft, user=user, team=TeamMember.Team.LEAD)
+    WeekDuty.objects.create(week=draft, user=user, team=WeekDuty.Team.LEAD)
     return user
 
 
 @pytest.fixture
 def draft_blogger(seminar, draft):
     user = enroll(make_user("draftblog@example.edu"), seminar)
-    TeamMember.objects.create(week=draft, user=user, team=TeamMember.Team.BLOG)
+    WeekDuty.objects.create(week=draft, user=user, team=WeekDuty.Team.BLOG)
     return user
 
 
@@ -194,7 +194,7 @@ def test_saving_replaces_the_content_and_keeps_slug_number_status_and_teams(
             ("3", "Can a weak supervisor elicit strong capabilities?"),
         ],
     )
-    assert set(week.team_members.values_list("user__email", "team")) == {
+    assert set(week.week_duties.values_list("user__email", "team")) == {
         ("drafter@example.edu", "lead"),
         ("draftblog@example.edu", "blog"),
     }
@@ -439,7 +439,7 @@ def test_saving_the_demo_draft_weeks_own_text_keeps_its_sections_and_deadlines()
 
     summary = build_demo("seminar-demo")
     draft = summary.weeks["draft"]
-    lead = draft.team_members.filter(team="lead").first().user
+    lead = draft.week_duties.filter(team="lead").first().user
 
     def shape() -> list:
         sections = draft.sections.order_by("position").values_list(

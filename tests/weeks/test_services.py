@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from core.models import Question, QuestionSection, Reading, TeamMember, Week
+from core.models import Question, QuestionSection, Reading, Week, WeekDuty
 from core.services import duplicate_week, publish_due_weeks, publish_week, unpublish_week
 from tests.conftest import make_week
 
@@ -76,7 +76,7 @@ def test_duplicate_week_copies_readings_sections_and_questions_but_not_teams(wee
     assert sections[0].reading.week_id == copy.pk
     assert [q.number for q in Question.objects.filter(section__week=copy)] == ["1", "2", "3", "4"]
     assert Question.objects.filter(section__week=copy).first().body_html.strip()
-    assert not TeamMember.objects.filter(week=copy).exists()
+    assert not WeekDuty.objects.filter(week=copy).exists()
     # The original is untouched.
     assert week.readings.count() == 2
     assert QuestionSection.objects.filter(week=week).count() == 2

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import Enrollment, Question, QuestionSection, Seminar, TeamMember, Week
+from core.models import Enrollment, Question, QuestionSection, Seminar, Week, WeekDuty
 
 STUDENTS = 40
 # An unusable password (no hashing): the benchmark logs in with force_login.
@@ -128,11 +128,11 @@ def build_week(*, slug: str, students: int = STUDENTS) -> tuple[Week, list[User]
         for i in range(students)
     )
     Enrollment.objects.bulk_create(Enrollment(user=u, seminar=seminar) for u in users)
-    TeamMember.objects.bulk_create(
+    WeekDuty.objects.bulk_create(
         [
-            TeamMember(week=week, user=users[0], team=TeamMember.Team.LEAD),
-            TeamMember(week=week, user=users[1], team=TeamMember.Team.LEAD),
-            TeamMember(week=week, user=users[2], team=TeamMember.Team.BLOG),
+            WeekDuty(week=week, user=users[0], team=WeekDuty.Team.LEAD),
+            WeekDuty(week=week, user=users[1], team=WeekDuty.Team.LEAD),
+            WeekDuty(week=week, user=users[2], team=WeekDuty.Team.BLOG),
         ]
     )
     return week, users
