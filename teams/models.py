@@ -45,7 +45,7 @@ class TeamMembership(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     seminar = models.ForeignKey(
-        Seminar, on_delete=models.CASCADE, related_name="week_dutieships", editable=False
+        Seminar, on_delete=models.CASCADE, related_name="team_memberships", editable=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seminar_teams"
@@ -54,9 +54,9 @@ class TeamMembership(models.Model):
     class Meta:
         ordering = ("team", "user__email")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=("team", "user"), name="week_dutieship_unique"),
+            models.UniqueConstraint(fields=("team", "user"), name="team_membership_unique"),
             models.UniqueConstraint(
-                fields=("seminar", "user"), name="week_dutieship_one_team_per_seminar"
+                fields=("seminar", "user"), name="team_membership_one_team_per_seminar"
             ),
         ]
 
