@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
 from accounts.models import RosterEntry, RosterRole, User
+from core.hooks import mailer
 from core.lib.csv_rows import CsvRow, read_rows
 from core.models import Enrollment, Seminar
 
@@ -340,8 +341,7 @@ def queue_invitations(seminar: Seminar, *, resend_ids: Iterable[int] = ()) -> No
     """In the caller's transaction, write an invitation to the email outbox for everyone
     on the seminar's roster who has no account and was never invited; `resend_ids` are
     invited again even if they were. They are sent after commit (or by the sweep)."""
-    from accounts.invitations import write_invitations
-
+    write_invitations = mailer().write_invitations
     write_invitations(RosterEntry.objects.filter(seminar=seminar))
     resend = list(resend_ids)
     if resend:

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 
 from accounts import roster
 from accounts.models import RosterEntry
+from core.hooks import mailer
 from core.lib.csv_rows import decode_upload
 from core.models import Enrollment, Seminar
 
@@ -150,10 +151,8 @@ class RosterEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-send the invitation email (people without an account)")
     def resend_invitations(self, request: HttpRequest, queryset: QuerySet[RosterEntry]) -> None:
-        from accounts.invitations import write_invitations
-
         with transaction.atomic():
-            sent = write_invitations(queryset, resend=True)
+            sent = mailer().write_invitations(queryset, resend=True)
         skipped = queryset.filter(user__isnull=False).count()
         self.message_user(
             request,

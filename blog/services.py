@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from blog.events import blog_step
 from blog.models import BlogFeedback, BlogPost, BlogRevision
 from core.models import Week
-from notifications.review import blog_step_notify
 
 BODY_MAX_LENGTH = 100_000  # posts are long: the seed summary alone is 18,000 characters
 FEEDBACK_MAX_LENGTH = 10_000
@@ -151,7 +151,9 @@ def post_submit(*, post: BlogPost, actor: User) -> BlogPost:
         raise ValidationError("Write the post before submitting it.")
     post.status, post.submitted_at = BlogPost.Status.SUBMITTED, timezone.now()
     post.save(update_fields=["status", "submitted_at", "updated_at"])
-    blog_step_notify(post, "submitted", actor)  # staff hear of it, in this transaction
+    blog_step.send(
+        BlogPost, post=post, kind="submitted", actor=actor
+    )  # staff hear of it, in this transaction
     return post
 
 
@@ -173,7 +175,9 @@ def post_request_changes(*, post: BlogPost, actor: User, note: str) -> BlogPost:
     post.status = BlogPost.Status.CHANGES_REQUESTED
     post.review_note, post.reviewed_by, post.reviewed_at = note.strip(), actor, timezone.now()
     post.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
-    blog_step_notify(post, "changes_requested", actor)  # the blogging team hears of it
+    blog_step.send(
+        BlogPost, post=post, kind="changes_requested", actor=actor
+    )  # the blogging team hears of it
     return post
 
 

@@ -26,7 +26,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from core import services
-from core.access import seminar_access
+from core.events import week_published
 from core.models import (
     Enrollment,
     Question,
@@ -36,9 +36,6 @@ from core.models import (
     Week,
     WeekDuty,
 )
-from notifications.admin import NotificationSettingsInline
-from notifications.announcements import week_announce
-from pages.archive import archive_filename, build_archive
 
 LOCAL_FIELDS = ("deadline", "cutoff", "publish_at")
 SMALL_TEXTAREA = {
@@ -229,7 +226,9 @@ class SeminarAdmin(admin.ModelAdmin):
     list_filter = ("visibility", "term")
     search_fields = ("title", "slug", "term")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = (SeminarWeekInline, EnrollmentInline, NotificationSettingsInline)
+    # Feature apps add their own inlines and actions in their admin.py (participation,
+    # notifications, pages): this layer knows none of them.
+    inlines: tuple[Any, ...] = (SeminarWeekInline, EnrollmentInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "term", "timezone", "visibility", "description")}),
         (
@@ -244,25 +243,6 @@ class SeminarAdmin(admin.ModelAdmin):
     @admin.display(description="Weeks", ordering="week_count")
     def week_count(self, seminar: Seminar) -> int:
         return seminar.week_count  # type: ignore[attr-defined]
-
-    actions = ("export_archive_action",)
-
-    @admin.action(description="Export the selected seminar as an archive (zip)")
-    def export_archive_action(
-        self, request: HttpRequest, queryset: QuerySet[Seminar]
-    ) -> HttpResponse | None:
-        """weeks/archive.py: weeks as week files, discussions, posts, teams, roster."""
-        seminars = list(queryset[:2])
-        if len(seminars) != 1:
-            self.message_user(request, "Select exactly one seminar to export.", messages.WARNING)
-            return None
-        seminar = seminars[0]
-        if not seminar_access(request.user, seminar).can_export_archive:
-            self.message_user(request, f"Only staff of {seminar} may export it.", messages.ERROR)
-            return None
-        response = HttpResponse(build_archive(seminar), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{archive_filename(seminar)}"'
-        return response
 
 
 # --- Week ------------------------------------------------------------------------------
@@ -413,7 +393,8 @@ class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if getattr(form.instance, "_announce", False):
-            week_announce(form.instance.pk)  # one email per member, in the admin's transaction
+            # Announced (one email per member) in the admin's transaction.
+            week_published.send(Week, week_id=form.instance.pk)
 
     @admin.display(description="Deadline", ordering="deadline")
     def deadline_local(self, week: Week) -> str:

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.events import week_published
 from core.models import Question, QuestionSection, Reading, Week
-from notifications.announcements import week_announce
 
 SLUG_MAX = Week._meta.get_field("slug").max_length or 80
 TITLE_MAX = Week._meta.get_field("title").max_length or 200
@@ -30,7 +30,7 @@ def publish_week(*, week: Week, now: dt.datetime | None = None) -> bool:
     )
     if changed:
         week.status, week.published_at = Week.Status.PUBLISHED, now
-        week_announce(week.pk)  # notifications: one email per member, in this transaction
+        week_published.send(Week, week_id=week.pk)  # announced in this transaction
     return bool(changed)
 
 
@@ -65,7 +65,7 @@ def publish_due_weeks(*, now: dt.datetime | None = None) -> int:
             published += Week.objects.filter(
                 pk=pk, status=Week.Status.SCHEDULED, publish_at__lte=now
             ).update(status=Week.Status.PUBLISHED, published_at=now, updated_at=now)
-            week_announce(pk)  # notifications: announces it if published (once, by its key)
+            week_published.send(Week, week_id=pk)  # announced once (keyed), if published
     return published
 
 

@@ -1,25 +1,26 @@
 """Writing to the discussion: posting, editing, deleting, drafts.
 
 Every rule of posting lives here (views only translate): who may post is asked of
-seminar.access; what may be posted, where and when is checked below and refused with a
-ValidationError whose message tells the writer what to do. Callers keep the writer's text.
+core.access; what may be posted, where and when is checked below (when: core.posting's
+window, the one the week page shows) and refused with a ValidationError whose message
+tells the writer what to do. Callers keep the writer's text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from core.access import WeekAccess, require
-from core.models import PostingState, Question, posting_state
+from core.models import PostingState, Question
+from core.posting import viewer_extension, window_for
 from discussions import duplicates
+from discussions.events import comment_posted
 from discussions.models import Comment, CommentRevision, Draft, ThreadLock
-from notifications.notices import reply_posted
 
 EMPTY = "Your comment is empty: write something before posting."
 OTHER_WEEK_QUESTION = "That question belongs to another week: answer it on its own week's page."
@@ -45,25 +46,11 @@ def clean_body(body: str) -> str:
     return body
 
 
-def thread_deadline(access: WeekAccess, question: Question | None) -> dt.datetime | None:
-    """A question's section deadline when it sets one, else the week's."""
-    if question is not None and question.section.deadline:
-        return question.section.deadline
-    return access.week.deadline
-
-
-def closed_message(access: WeekAccess, deadline: dt.datetime | None) -> str:
-    week = access.week
-    tz = week.seminar.tz
-    last = week.cutoff or deadline
-    when = f" on {last.astimezone(tz):%A %b %-d at %-I:%M %p %Z}" if last else ""
-    if week.cutoff:
-        return f"Posting closed: the cut-off for late posts passed{when}."
-    return f"Posting closed: the deadline passed{when} and this seminar takes no late posts."
-
-
 def check_open(access: WeekAccess, question: Question | None, now: dt.datetime) -> PostingState:
-    """The posting state for a new post in this thread, or a ValidationError saying why not."""
+    """The posting state for a new post in this thread, or a ValidationError saying why not.
+
+    Locks are checked here; the deadline, the cut-off and the writer's extension are the
+    posting window's (core.posting), the same one the week page shows."""
     week = access.week
     if access.bypasses_posting_rules:
         return PostingState.OPEN
@@ -73,29 +60,12 @@ def check_open(access: WeekAccess, question: Question | None, now: dt.datetime) 
     locks = locks.filter(question=question) if question else locks.filter(question__isnull=True)
     if locks.exists():
         raise ValidationError(THREAD_LOCKED, code="locked")
-    deadline = thread_deadline(access, question)
-    extended = student_window(access, deadline)
-    if extended is not None:  # the student's own extension for this week
-        deadline, cutoff = extended
-        state = posting_state(
-            now=now, deadline=deadline, cutoff=cutoff, policy=week.effective_late_policy
-        )
-    else:
-        state = week.posting_state(now=now, deadline=deadline)
+    section = question.section if question is not None else None
+    window = window_for(access, section, viewer_extension(access))
+    state = window.state(now)
     if state == PostingState.CLOSED:
-        raise ValidationError(closed_message(access, deadline), code="closed")
+        raise ValidationError(window.closed_message(), code="closed")
     return state
-
-
-def student_window(
-    access: WeekAccess, deadline: dt.datetime | None
-) -> tuple[dt.datetime | None, dt.datetime | None] | None:
-    """Hook for participation extensions: (deadline, cut-off) moved for this user, or None."""
-    if not apps.is_installed("participation"):
-        return None
-    from participation.status import extended_window
-
-    return extended_window(access.week, access.user, deadline)
 
 
 def check_place(access: WeekAccess, question: Question | None, parent: Comment | None) -> None:
@@ -148,7 +118,7 @@ def post_comment(
     with transaction.atomic():
         comment.save()
         clear_draft(access, question=question, parent=parent)
-        reply_posted(comment)  # notifications: a notice for the author replied to
+        comment_posted.send(Comment, comment=comment)  # e.g. a notice to the author replied to
     return comment
 
 

@@ -26,7 +26,7 @@ from core.lead_models import WeekReview, WeekReviewEvent
 from core.models import Seminar, Week
 from core.services import publish_week
 from core.weekfile import WeekFileError, parse_week_file
-from notifications.review import review_event_notify
+from leads.events import review_step
 
 SOURCE = "week file"
 # Pasted text beyond this is refused rather than parsed (the seed week is ~20 kB).
@@ -162,7 +162,7 @@ def _record(review: WeekReview, kind: str, user: User, body: str = "") -> WeekRe
     """Add a step to the review's history and email whoever should hear of it
     (notifications.review decides by its kind), in the step's transaction."""
     event = WeekReviewEvent.objects.create(review=review, kind=kind, author=user, body=body)
-    review_event_notify(event)
+    review_step.send(WeekReviewEvent, event=event)
     return event
 
 

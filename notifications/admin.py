@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import SeminarAdmin
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import send_after_commit
 
@@ -51,3 +52,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         )
         send_after_commit(ids)
         messages.success(request, f"{len(ids)} failed email(s) queued again.")
+
+
+# The seminar's admin page (core/admin.py) gets the reminder timing as one more inline.
+SeminarAdmin.inlines = (*SeminarAdmin.inlines, NotificationSettingsInline)

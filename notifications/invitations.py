@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import RosterEntry
+from notifications.models import OutboxEmail
+from notifications.outbox import send_after_commit
 
 
 def invitation_text(entry: RosterEntry) -> tuple[str, str]:
@@ -35,9 +37,6 @@ def write_invitations(entries: QuerySet[RosterEntry], *, resend: bool = False) -
     """Write an invitation to the outbox for each entry without an account, mark the
     entries invited, and send after commit. Without `resend`, entries invited before are
     left alone. Returns how many invitations were written."""
-    from notifications.models import OutboxEmail
-    from notifications.outbox import send_after_commit
-
     now = timezone.now()
     entries = entries.filter(user__isnull=True).select_related("seminar")
     if not resend:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from participation.status import (
     seminar_rule,
     statuses_for,
 )
+from teams.models import Team, TeamMembership
 
 STATE_ORDER = (State.MET, State.MET_LATE, State.NOT_YET, State.MISSED, State.EXEMPT)
 
@@ -168,10 +168,6 @@ class Matrix:
 
 def fixed_teams(seminar: Seminar) -> tuple[list[Any], dict[int, tuple[int, str]]]:
     """The seminar's teams (teams app) and {user_id: (team_id, name)}: two queries."""
-    if not apps.is_installed("teams"):
-        return [], {}
-    from teams.models import Team, TeamMembership
-
     teams = list(Team.objects.filter(seminar=seminar))
     members = TeamMembership.objects.filter(seminar=seminar).values_list(
         "user_id", "team_id", "team__name"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import Week
+from core.hooks import mailer
+from core.models import Extension, Week
+from discussions import moderation
 from discussions.models import Comment
-from participation.models import CreditDismissal, Extension, StatusOverride
+from participation.models import CreditDismissal, StatusOverride
 
 
 def set_override(week: Week, user: User, *, state: str, note: str, actor: User) -> StatusOverride:
@@ -50,8 +51,6 @@ def remove_extension(week: Week, user: User) -> bool:
 
 def credit(comment: Comment, *, actor: User) -> Comment:
     """Credit as substantive through the moderation services (logged there)."""
-    from discussions import moderation
-
     with transaction.atomic():
         CreditDismissal.objects.filter(comment=comment).delete()
         return moderation.credit(comment, actor=actor)
@@ -69,13 +68,7 @@ def undismiss(comment: Comment) -> None:
     CreditDismissal.objects.filter(comment=comment).delete()
 
 
-def nudge(week: Week, *, actor: User) -> int | None:
-    """Email every student who still owes a post, through the reminder outbox.
-
-    Returns how many emails were queued, or None when the notifications app is missing.
-    """
-    if not apps.is_installed("notifications"):
-        return None
-    from notifications.reminders import send_manual_reminders
-
-    return send_manual_reminders(week, actor)
+def nudge(week: Week, *, actor: User) -> int:
+    """Email every student who still owes a post, through the reminder outbox; returns how
+    many emails were queued (the mail layer decides who wants them)."""
+    return mailer().nudge(week, actor)

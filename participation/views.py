@@ -20,20 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from core.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
-from core.models import Enrollment
+from core.hooks import mailer
+from core.lib.http import HtmxHttpRequest
+from core.models import Enrollment, Extension
+from discussions import moderation
 from discussions.models import Comment
 from participation import selectors, services
 from participation.forms import ExtensionForm, OverrideForm
-from participation.models import Extension, StatusOverride
+from participation.models import StatusOverride
 from participation.status import statuses_for
 
 NOT_STAFF = "Only this seminar's staff see the class's participation."
 NOT_LEAD = "Only staff and this week's lead team see this week's participation."
 NOT_CREDIT = "Only staff and this week's lead team credit posts as substantive."
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _staff(request: HttpRequest, seminar_slug: str) -> SeminarAccess:
@@ -75,22 +74,10 @@ def matrix(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 
 
 def _nudge_records(table: selectors.Matrix) -> dict[int, Any]:
-    """When each shown week was last nudged (one query, when reminders are installed)."""
-    from django.apps import apps
-
-    if not apps.is_installed("notifications") or not table.columns:
+    """When each shown week was last nudged, and how many emails that queued."""
+    if not table.columns:
         return {}
-    from django.db.models import Count, Max
-
-    from notifications.models import OutboxEmail
-
-    keys = {f"week:{c.week.pk}": c.week.pk for c in table.columns}
-    rows = (
-        OutboxEmail.objects.filter(subject_key__in=list(keys), offset__startswith="manual-")
-        .values("subject_key")
-        .annotate(last=Max("created_at"), count=Count("id"))
-    )
-    return {keys[r["subject_key"]]: r for r in rows}
+    return mailer().nudge_history([c.week.pk for c in table.columns])
 
 
 @require_GET
@@ -116,9 +103,7 @@ def nudge(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespon
         return redirect(back)
     sent = services.nudge(wa.week, actor=request.user)
     week = f"week {wa.week.number}"
-    if sent is None:
-        messages.error(request, "Reminders are not set up on this site: nothing was sent.")
-    elif sent == 0:
+    if sent == 0:
         messages.info(
             request,
             f"Nobody new to nudge for {week}: everyone has posted, was nudged today, "
@@ -251,7 +236,7 @@ def queue(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespon
 
 @require_POST
 def judge(
-    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int, verdict: str
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int, verdict: str
 ) -> HttpResponse:
     """Credit as substantive, or dismiss: one click; htmx swaps the item."""
     wa = _week(request, seminar_slug, week_slug)
@@ -274,18 +259,16 @@ def judge(
     elif verdict == "undo":
         services.undismiss(comment)
         if comment.credited_substantive:
-            from discussions import moderation
-
             moderation.uncredit(comment, actor=request.user)
         text = f"{name}'s post is back in the queue."
     else:
         raise Http404("No such verdict")
-    if is_htmx(request) and verdict == "undo":
+    if request.htmx and verdict == "undo":
         item = selectors.candidate(wa.week, comment)
         context = {"item": item, "week": wa.week, "seminar": wa.week.seminar}
         context["base"] = wa.week.get_absolute_url()
         return render(request, "participation/_candidate.html", context)
-    if is_htmx(request):
+    if request.htmx:
         return render(
             request,
             "participation/_judged.html",

@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from accounts.invitations import write_invitations
 from accounts.models import RosterEntry
+from notifications.invitations import write_invitations
 from notifications.models import OutboxEmail
 from notifications.outbox import sweep
 from tests.conftest import make_user

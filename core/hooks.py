@@ -1,0 +1,49 @@
+"""Services a higher layer lends to the lower ones: a small registry filled in `ready()`.
+
+Signals (`<app>/events.py`) tell the upper layers that something happened; this is for
+the few places where a lower layer needs an answer back from the mail layer (how many
+invitations or reminders were queued, when a week was last nudged). The notifications
+app provides the mailer in `NotificationsConfig.ready()`; asking before that is a
+configuration error, never something to skip quietly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+    from django.db.models import QuerySet
+
+    from core.models import Week
+
+
+class Mailer(Protocol):
+    def write_invitations(self, entries: QuerySet[Any], *, resend: bool = False) -> int:
+        """Queue an invitation per roster entry without an account; how many are new."""
+        ...
+
+    def nudge(self, week: Week, actor: AbstractUser) -> int:
+        """Remind every student who still owes a post for `week`; how many are new."""
+        ...
+
+    def nudge_history(self, week_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """For each week nudged by hand: {"last": datetime, "count": emails}."""
+        ...
+
+
+_mailer: Mailer | None = None
+
+
+def provide_mailer(mailer: Mailer) -> None:
+    global _mailer  # noqa: PLW0603 — the registry is this one module-level slot
+    _mailer = mailer
+
+
+def mailer() -> Mailer:
+    """The mailer the notifications app provided; ImproperlyConfigured without it."""
+    if _mailer is None:
+        raise ImproperlyConfigured("No app provides the mailer (is notifications installed?)")
+    return _mailer

@@ -1,0 +1,73 @@
+"""How notifications hear of what happened below them, and the mailer they lend.
+
+Connected in `NotificationsConfig.ready()`. Every receiver runs inside the sender's
+transaction, so an email is in the outbox exactly when the change it announces commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+
+from accounts.models import RosterEntry, User
+from blog.events import blog_step
+from blog.models import BlogPost
+from core.events import week_published
+from core.hooks import provide_mailer
+from core.models import Week
+from discussions.events import comment_posted
+from discussions.models import Comment
+from leads.events import review_step
+from notifications.announcements import week_announce
+from notifications.invitations import write_invitations
+from notifications.models import OutboxEmail
+from notifications.notices import reply_posted
+from notifications.reminders import send_manual_reminders
+from notifications.review import blog_step_notify, review_event_notify
+
+
+def on_week_published(sender: Any, *, week_id: int, **kwargs: Any) -> None:
+    week_announce(week_id)
+
+
+def on_comment_posted(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
+    reply_posted(comment)
+
+
+def on_review_step(sender: Any, *, event: Any, **kwargs: Any) -> None:
+    review_event_notify(event)
+
+
+def on_blog_step(
+    sender: Any, *, post: BlogPost, kind: str, actor: User | None, **kwargs: Any
+) -> None:
+    blog_step_notify(post, kind, actor)
+
+
+class OutboxMailer:
+    """The mailer of core.hooks: invitations and nudges go through the email outbox."""
+
+    def write_invitations(self, entries: QuerySet[RosterEntry], *, resend: bool = False) -> int:
+        return write_invitations(entries, resend=resend)
+
+    def nudge(self, week: Week, actor: User) -> int:
+        return send_manual_reminders(week, actor)
+
+    def nudge_history(self, week_ids: list[int]) -> dict[int, dict[str, Any]]:
+        keys = {f"week:{pk}": pk for pk in week_ids}
+        rows = (
+            OutboxEmail.objects.filter(subject_key__in=list(keys), offset__startswith="manual-")
+            .values("subject_key")
+            .annotate(last=Max("created_at"), count=Count("id"))
+        )
+        return {keys[r["subject_key"]]: r for r in rows}
+
+
+def connect() -> None:
+    """Connect the receivers (idempotent: each has a dispatch_uid) and lend the mailer."""
+    week_published.connect(on_week_published, dispatch_uid="notifications.week_published")
+    comment_posted.connect(on_comment_posted, dispatch_uid="notifications.comment_posted")
+    review_step.connect(on_review_step, dispatch_uid="notifications.review_step")
+    blog_step.connect(on_blog_step, dispatch_uid="notifications.blog_step")
+    provide_mailer(OutboxMailer())
