@@ -24,11 +24,8 @@ from blog.feeds import feed_token
 from blog.forms import FeedbackForm, PostForm, ReviewForm
 from blog.models import BlogPost, BlogRevision
 from core.access import WeekAccess, require, seminar_for_user, week_for_user
+from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def base_context(access: WeekAccess, post: BlogPost | None) -> dict[str, Any]:
@@ -211,7 +208,7 @@ def edit(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespons
 
 
 @require_POST
-def autosave(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def autosave(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     """Keep the text while typing (htmx) and on leaving the page (sendBeacon)."""
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
@@ -242,7 +239,7 @@ def autosave(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
         else:
             saved = timezone.localtime(post.updated_at, access.week.seminar.tz)
             message, version = f"Saved at {saved:%H:%M}.", post.version
-    if not is_htmx(request):
+    if not request.htmx:
         return HttpResponse(status=204 if status == 200 else status)
     html = render_to_string(
         "blog/_autosave_status.html",
@@ -324,7 +321,7 @@ def request_changes(request: HttpRequest, seminar_slug: str, week_slug: str) -> 
 
 
 @require_POST
-def feedback(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def feedback(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
@@ -340,7 +337,7 @@ def feedback(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
         status = 400
     else:
         form = FeedbackForm()
-    if is_htmx(request):
+    if request.htmx:
         context = base_context(access, post) | {
             "feedback": selectors.feedback_for(post),
             "feedback_form": form,

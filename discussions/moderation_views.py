@@ -26,11 +26,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import WeekAccess, require, seminar_for_user
+from core.lib.http import HtmxHttpRequest
 from core.models import Question
 from discussions import moderation
 from discussions.models import Comment, Flag
 from discussions.selectors import Discussion, build_discussion, comment_for_user
-from discussions.views import decorated, get_access, is_htmx, page_base, week_anchor
+from discussions.views import decorated, get_access, page_base, week_anchor
 
 CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."
 CANNOT_FLAG = "Only members of this seminar can flag comments."
@@ -109,7 +110,7 @@ def comment_fragment(
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def moderate_comment(
-    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
 ) -> HttpResponse:
     """Hide (with a reason), unhide, pin, endorse, credit or resolve flags on one comment."""
     access = get_access(request, seminar_slug, week_slug)
@@ -129,12 +130,12 @@ def moderate_comment(
         else:
             raise ValidationError(UNKNOWN_ACTION, code="unknown")
     except ValidationError as error:
-        if is_htmx(request):
+        if request.htmx:
             return comment_fragment(request, access, comment, errors=error.messages, reason=reason)
         return comment_page(
             request, access, comment, errors=error.messages, reason=reason, status=400
         )
-    if is_htmx(request):
+    if request.htmx:
         return comment_fragment(request, access, comment, status_text=done)
     messages.success(request, done)
     return HttpResponseRedirect(week_anchor(access, comment.anchor))
@@ -143,7 +144,7 @@ def moderate_comment(
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def flag_comment(
-    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
 ) -> HttpResponse:
     """Any member reports a comment to the week's moderators, with a reason."""
     access = get_access(request, seminar_slug, week_slug)
@@ -171,14 +172,14 @@ def flag_comment(
             moderation.flag(comment, user=request.user, reason=context["reason"])
         except ValidationError as error:
             context["errors"] = error.messages
-            if is_htmx(request):
+            if request.htmx:
                 return render(request, "discussions/moderation/_flag_form.html", context)
             return render(request, "discussions/moderation/flag.html", context, status=400)
-        if is_htmx(request):
+        if request.htmx:
             return render(request, "discussions/moderation/_flag_done.html", context)
         messages.success(request, "Thank you: the week's moderators will look at this comment.")
         return HttpResponseRedirect(week_anchor(access, comment.anchor))
-    if is_htmx(request):
+    if request.htmx:
         return render(request, "discussions/moderation/_flag_form.html", context)
     return render(request, "discussions/moderation/flag.html", context)
 
@@ -203,7 +204,7 @@ def week_question(access: WeekAccess, raw: str) -> Question | None:
 
 @login_not_required
 @require_POST
-def lock(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def lock(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     """Lock or unlock a thread (question=<id>, or blank: the general thread) or, with
     scope=week, the whole week."""
     access = get_access(request, seminar_slug, week_slug)
@@ -220,7 +221,7 @@ def lock(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespons
         else:
             moderation.unlock_week(week, actor=user)
             messages.success(request, "The week is unlocked: posting follows its deadlines.")
-        if is_htmx(request):
+        if request.htmx:
             return HttpResponse(headers={"HX-Refresh": "true"})  # every thread changed
         return HttpResponseRedirect(week.get_absolute_url())
     question = week_question(access, request.POST.get("question", ""))
@@ -231,7 +232,7 @@ def lock(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespons
         moderation.unlock_thread(week, question, actor=user)
         done = "Thread unlocked."
     key = f"q{question.pk}" if question else "general"
-    if not is_htmx(request):
+    if not request.htmx:
         messages.success(request, done)
         return HttpResponseRedirect(f"{week.get_absolute_url()}#thread-{key}")
     discussion = build_discussion(access)
@@ -308,7 +309,7 @@ def seminar_flags(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 @login_not_required
 @require_POST
 def resolve_flag(
-    request: HttpRequest, seminar_slug: str, week_slug: str, flag_id: int
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, flag_id: int
 ) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     require(access.can_moderate, CANNOT_MODERATE)
@@ -320,7 +321,7 @@ def resolve_flag(
     if flag is None:
         raise Http404("No such flag")
     moderation.resolve_flag(flag, actor=request.user)
-    if is_htmx(request):
+    if request.htmx:
         context = {"flag": flag, "tz": access.week.seminar.tz, "show_week": False}
         return HttpResponse(
             render_to_string("discussions/moderation/_flag_row.html", context, request)

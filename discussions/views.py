@@ -27,6 +27,7 @@ from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import WeekAccess, require, week_for_user
+from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
 from core.lib.ratelimit import ratelimit
 from core.models import Enrollment, Question, WeekDuty
@@ -48,10 +49,10 @@ def keep_text_when_logged_out(view: View) -> View:
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        target = request.headers.get("HX-Target", "")
+        target = request.htmx.target or ""
         key = target.removeprefix("form-") if target.startswith("form-") else "new"
         form = CommentForm(request.POST, key=key)
         context = {
@@ -62,16 +63,12 @@ def keep_text_when_logged_out(view: View) -> View:
             "target": "this",
             "submit_label": "Post",
         }
-        if is_htmx(request):
+        if request.htmx:
             return render(request, "discussions/_form.html", context)
         context["login_url"] = f"{resolve_url(settings.LOGIN_URL)}?next={request.path}"
         return render(request, "discussions/logged_out.html", context, status=403)
 
     return wrapper
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @functools.cache
@@ -145,21 +142,21 @@ def compose_page(
 
 
 def form_response(
-    request: HttpRequest, context: dict[str, Any], *, title: str, status: int = 200
+    request: HtmxHttpRequest, context: dict[str, Any], *, title: str, status: int = 200
 ) -> HttpResponse:
     """The form alone for htmx (errors with status 200 so htmx swaps them), else a page."""
-    if is_htmx(request):
+    if request.htmx:
         template = context.pop("fragment", "discussions/_form.html")
         return render(request, template, context)
     return compose_page(request, context, title=title, status=status)
 
 
 def posted_response(
-    request: HttpRequest, access: WeekAccess, comment: Comment, replacement: str
+    request: HtmxHttpRequest, access: WeekAccess, comment: Comment, replacement: str
 ) -> HttpResponse:
     """After a successful post: redirect (JS off) or the form's replacement plus the
     new comment, appended to its thread or reply list out of band (htmx)."""
-    if not is_htmx(request):
+    if not request.htmx:
         return HttpResponseRedirect(week_anchor(access, comment.anchor))
     comment = decorated(access, comment)
     discussion = Discussion(access=access)
@@ -195,7 +192,7 @@ def get_question(access: WeekAccess, question_id: int) -> Question:
 
 
 def _post_new(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     access: WeekAccess,
     *,
     question: Question | None,
@@ -239,7 +236,7 @@ def _post_new(
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def post_answer(
-    request: HttpRequest, seminar_slug: str, week_slug: str, question_id: int
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, question_id: int
 ) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     question = get_question(access, question_id)
@@ -278,7 +275,7 @@ def post_answer(
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def post_general(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def post_general(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     base = access.week.get_absolute_url()
     key, action, draft_url = "general", f"{base}general/comment/", f"{base}draft/"
@@ -307,7 +304,9 @@ def post_general(request: HttpRequest, seminar_slug: str, week_slug: str) -> Htt
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def reply(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int) -> HttpResponse:
+def reply(
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     require(access.can_reply, CANNOT_POST)
     if request.method == "POST" and other_week_comment(access, comment_id):
@@ -351,7 +350,7 @@ def other_week_comment(access: WeekAccess, comment_id: int) -> bool:
     )
 
 
-def refuse_reply(request: HttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
+def refuse_reply(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     key = f"r{comment_id}"
     action = f"{access.week.get_absolute_url()}c/{comment_id}/reply/"
     form = CommentForm(request.POST, key=key, label="Your comment")
@@ -370,7 +369,9 @@ def refuse_reply(request: HttpRequest, access: WeekAccess, comment_id: int) -> H
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int) -> HttpResponse:
+def edit(
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     comment = comment_for_user(access, comment_id)
     require(access.can_edit(comment), "Only the author can edit this comment.")
@@ -400,10 +401,10 @@ def edit(request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: in
 
 
 def comment_main_response(
-    request: HttpRequest, access: WeekAccess, comment: Comment
+    request: HtmxHttpRequest, access: WeekAccess, comment: Comment
 ) -> HttpResponse:
     """The comment (without replies) for htmx, else a redirect to its anchor."""
-    if not is_htmx(request):
+    if not request.htmx:
         return HttpResponseRedirect(week_anchor(access, comment.anchor))
     context = {"c": decorated(access, comment), "discussion": Discussion(access=access)}
     return render(request, "discussions/_comment_main.html", context)
@@ -412,7 +413,7 @@ def comment_main_response(
 @login_not_required
 @require_http_methods(["GET"])
 def comment_detail(
-    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
 ) -> HttpResponse:
     """The comment as a fragment (htmx, e.g. cancelling an edit), else its permalink."""
     access = get_access(request, seminar_slug, week_slug)
@@ -423,7 +424,7 @@ def comment_detail(
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def delete(
-    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
+    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
 ) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     comment = comment_for_user(access, comment_id)
@@ -471,7 +472,7 @@ def history(
 
 @login_not_required
 @require_POST
-def save_draft(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def save_draft(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     """Keep the text being written (htmx while typing; sendBeacon on leaving the page)."""
     access = get_access(request, seminar_slug, week_slug)
     require(access.can_post, CANNOT_POST)
@@ -482,7 +483,7 @@ def save_draft(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpR
         )
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
-    if not is_htmx(request):
+    if not request.htmx:
         return HttpResponse(status=204)
     if draft is None:
         return HttpResponse("")
