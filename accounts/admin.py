@@ -9,11 +9,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
+from core.models import Enrollment, Week
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -54,20 +56,20 @@ def _object_being_edited(request: HttpRequest, url_name: str) -> str | None:
     return object_id if match.url_name == url_name and object_id.isdigit() else None
 
 
+# Inlines whose user autocomplete offers only enrolled students: (app label, model name)
+# -> (the edited parent model, its change view's URL name). Apps above add theirs.
+STUDENT_AUTOCOMPLETES: dict[tuple[str, str], tuple[type[models.Model], str]] = {
+    ("weeks", "weekduty"): (Week, "weeks_week_change"),
+}
+
+
 def _students_for_autocomplete(request: HttpRequest) -> QuerySet | None:
     """For a team autocomplete: enrolled students, of the edited week's or team's seminar
     when the request comes from its change page. None for any other autocomplete."""
-    from core.models import Enrollment, Week
-    from teams.models import Team
-
     source = (request.GET.get("app_label"), request.GET.get("model_name"))
-    owners = {
-        ("weeks", "weekduty"): (Week, "weeks_week_change"),
-        ("teams", "teammembership"): (Team, "teams_team_change"),
-    }
-    if source not in owners:
+    if source not in STUDENT_AUTOCOMPLETES:
         return None
-    model, url_name = owners[source]
+    model, url_name = STUDENT_AUTOCOMPLETES[source]
     students = Enrollment.objects.filter(role=Enrollment.Role.STUDENT)
     object_id = _object_being_edited(request, url_name)
     if object_id:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from blog.models import BlogFeedback, BlogPost, BlogRevision
 from core.access import SeminarAccess, WeekAccess
+from core.display import numbered_required, optional_groups
 from core.models import Question, Week, WeekDuty
 
 
@@ -152,7 +153,6 @@ def credits_for(week: Week) -> Credits:
 
 def week_material(week: Week) -> dict[str, Any]:
     """The week's readings and questions, carried at the end of its post (three queries)."""
-    from pages.views import numbered_required, optional_groups
 
     readings = list(week.readings.all())
     questions = Question.objects.order_by("position")

@@ -11,23 +11,51 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import User
+from core.exemption import is_exempt
 from core.models import Enrollment, QuestionSection, RevealPolicy, Seminar, Week, WeekDuty
+from core.posting import class_deadline
 
 if TYPE_CHECKING:
-    from blog.models import BlogPost
     from core.lead_models import WeekReview
-    from discussions.models import Comment
 
-AnyUser = User | AnonymousUser
+# Any user of the site (accounts.User is an AbstractUser), or an anonymous visitor.
+AnyUser = AbstractUser | AnonymousUser
+
+
+class Comment(Protocol):
+    """What the rules read of a discussion comment (discussions.models.Comment): the
+    permissions live here, below the apps whose objects they judge."""
+
+    author_id: int
+    week_id: int
+    deleted_at: dt.datetime | None
+
+
+class BlogPost(Protocol):
+    """What the rules read of a week's summary post (blog.models.BlogPost)."""
+
+    status: str
+    TEAM_EDITABLE: ClassVar[Collection[str]]
+    SHAREABLE: ClassVar[Collection[str]]
+    SUBMITTABLE: ClassVar[Collection[str]]
+    WITHDRAWABLE: ClassVar[Collection[str]]
+
+    @property
+    def is_published(self) -> bool: ...
+
+    @property
+    def is_shared(self) -> bool: ...
+
+    @property
+    def is_submitted(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -140,8 +168,9 @@ class WeekAccess:
 
     @property
     def is_exempt(self) -> bool:
-        """Not owing posts this week: its lead and blogging teams, staff and auditors."""
-        return self.team is not None or self.seminar_access.role != Enrollment.Role.STUDENT
+        """Not owing posts this week: its lead and blogging teams, staff and auditors
+        (core.exemption decides)."""
+        return is_exempt(self.seminar_access.role, self.team)
 
     # --- Participation: this week's list and credit queue (participation/) -------------
 
@@ -221,7 +250,7 @@ class WeekAccess:
         if policy == RevealPolicy.AFTER_OWN:
             return section.pk in answered_section_ids
         if policy == RevealPolicy.AFTER_DEADLINE:
-            deadline = section.deadline or self.week.deadline
+            deadline = class_deadline(self.week, section)
             return deadline is None or (now or timezone.now()) >= deadline
         return True
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from core.models import LatePolicy, PostingState, QuestionSection, Week
+from core.models import LatePolicy, PostingState, QuestionSection, Reading, Week
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 EXEMPTION = "leads and bloggers exempt"
@@ -172,3 +172,18 @@ def week_state(week: Week, deadlines: Sequence[dt.datetime], now: dt.datetime) -
     ordered = sorted(set(deadlines))
     upcoming = [d for d in ordered if d > now]
     return deadline_for(week, upcoming[0] if upcoming else ordered[-1], now)
+
+
+def numbered_required(readings: list[Reading]) -> list[tuple[int, Reading]]:
+    """Required readings with their displayed number: the course's own, else their order."""
+    required = [r for r in readings if r.is_required]
+    return [(r.number or index, r) for index, r in enumerate(required, start=1)]
+
+
+def optional_groups(readings: list[Reading]) -> list[tuple[str, list[Reading]]]:
+    """Optional readings under their group headings, groups in order of first appearance."""
+    groups: dict[str, list[Reading]] = {}
+    for reading in readings:
+        if not reading.is_required:
+            groups.setdefault(reading.group, []).append(reading)
+    return list(groups.items())

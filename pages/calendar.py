@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +20,9 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from accounts.models import User
-from core.models import Enrollment, QuestionSection, Week, WeekDuty
+from core.exemption import exempt_reason
+from core.models import Enrollment, Extension, QuestionSection, Week, WeekDuty
+from core.posting import posting_window
 
 PRODID = "-//Seminar//Deadlines and team duties//EN"
 
@@ -45,25 +45,18 @@ def _week_label(week: Week) -> str:
     return f"{week.seminar.title}, {week.numbered_title}"
 
 
-def _extend(deadline: dt.datetime | None, extension: Any) -> dt.datetime | None:
-    """A deadline moved by the student's extension for the week (as participation does)."""
-    if extension is None:
-        return deadline
-    return max(deadline, extension.deadline) if deadline else extension.deadline
-
-
 def _deadline_entries(
-    week: Week, url: str, exempt_because: str | None, extension: Any = None
+    week: Week, url: str, exempt_because: str | None, extension: Extension | None = None
 ) -> Iterable[CalendarEntry]:
     """The week's posting deadline, the sections' own deadlines and the late cut-off, as
-    they apply to this user (moved by their extension, when they have one)."""
-    note = (
-        f"You are exempt from posting this week: you {exempt_because} it." if exempt_because else ""
-    )
+    they apply to this user: their posting window (core.posting), moved by their extension
+    when they have one."""
+    note = f"You are exempt from posting this week: {exempt_because}." if exempt_because else ""
     if extension is not None:
         note = "Your own deadline: staff gave you an extension for this week."
     label = _week_label(week)
-    deadline = _extend(week.deadline, extension)
+    window = posting_window(week, extension=extension)
+    deadline = window.deadline
     if deadline:
         yield CalendarEntry(
             uid=f"week-{week.pk}-deadline",
@@ -73,7 +66,7 @@ def _deadline_entries(
             description=note,
         )
     for section in week.sections.all():
-        own = _extend(section.deadline, extension) if section.deadline else None
+        own = posting_window(week, section, extension=extension).deadline
         if own and own != deadline:
             name = section.day_label or section.title
             yield CalendarEntry(
@@ -83,25 +76,18 @@ def _deadline_entries(
                 url=url,
                 description=note,
             )
-    cutoff = extension.cutoff if extension is not None and extension.cutoff else week.cutoff
-    if cutoff and (deadline is None or cutoff > deadline):
+    if window.cutoff is not None:
         yield CalendarEntry(
             uid=f"week-{week.pk}-cutoff",
             summary=f"Late posts close: {label}",
-            start=cutoff,
+            start=window.cutoff,
             url=url,
         )
 
 
-def _extensions(user: User) -> dict[int, Any]:
-    """The user's per-week extensions (participation app), by week id; none without it."""
-    if not apps.is_installed("participation"):
-        return {}
-    try:
-        extension_model = apps.get_model("participation", "Extension")
-    except LookupError:
-        return {}
-    return {e.week_id: e for e in extension_model.objects.filter(user_id=user.pk)}
+def _extensions(user: User) -> dict[int, Extension]:
+    """The user's per-week extensions, by week id (one query)."""
+    return {e.week_id: e for e in Extension.objects.filter(user_id=user.pk)}
 
 
 def _duty_entries(member: WeekDuty, url: str) -> Iterable[CalendarEntry]:
@@ -146,10 +132,9 @@ def calendar_entries(user: User, absolute_url: AbsoluteUrl) -> list[CalendarEntr
     Deadlines are the user's own: a student with an extension for a week sees the
     extended deadline (and cut-off) instead of the class's.
     """
-    seminars = {
-        e.seminar_id: e.seminar
-        for e in Enrollment.objects.filter(user_id=user.pk).select_related("seminar")
-    }
+    enrollments = list(Enrollment.objects.filter(user_id=user.pk).select_related("seminar"))
+    seminars = {e.seminar_id: e.seminar for e in enrollments}
+    roles = {e.seminar_id: e.role for e in enrollments}
     duties = list(
         WeekDuty.objects.filter(user_id=user.pk, week__seminar_id__in=list(seminars))
         .select_related("week")
@@ -167,10 +152,9 @@ def calendar_entries(user: User, absolute_url: AbsoluteUrl) -> list[CalendarEntr
     entries: list[CalendarEntry] = []
     for week in weeks:
         week.seminar = seminars[week.seminar_id]
-        team = duty_of_week.get(week.pk)
-        verb = None if team is None else ("lead" if team == WeekDuty.Team.LEAD else "blog")
+        reason = exempt_reason(roles.get(week.seminar_id), duty_of_week.get(week.pk))
         url = absolute_url(week.get_absolute_url())
-        entries.extend(_deadline_entries(week, url, verb, extensions.get(week.pk)))
+        entries.extend(_deadline_entries(week, url, reason, extensions.get(week.pk)))
     for member in duties:
         member.week.seminar = seminars[member.week.seminar_id]
         # A draft week has no page the student may open yet: link to the seminar instead.

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core.access import seminars_for_user
 from core.models import Enrollment
-from seminar.health import health_report
+from pages.health import health_report
 from teams.selectors import attach_duties
 
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from leads import views as lead_views
-from pages import archive_views, views
+from pages import archive_views, lead_views, views
 
 app_name = "weeks"
 urlpatterns = [

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_safe
 from blog import selectors as blog_selectors
 from core import display
 from core.access import WeekAccess, seminar_for_user, week_for_user, weeks_visible
+from core.display import numbered_required, optional_groups
 from core.lib.markdown import render_markdown
-from core.models import Question, QuestionSection, Reading, Week
+from core.models import Question, QuestionSection, Week
 from discussions.selectors import week_discussion_context
 from leads import selectors as lead_selectors
 from participation import selectors as participation_selectors
@@ -100,18 +101,3 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
             display.deadline_for(week, week.publish_at, now) if week.publish_at else None
         ),
     }
-
-
-def numbered_required(readings: list[Reading]) -> list[tuple[int, Reading]]:
-    """Required readings with their displayed number: the course's own, else their order."""
-    required = [r for r in readings if r.is_required]
-    return [(r.number or index, r) for index, r in enumerate(required, start=1)]
-
-
-def optional_groups(readings: list[Reading]) -> list[tuple[str, list[Reading]]]:
-    """Optional readings under their group headings, groups in order of first appearance."""
-    groups: dict[str, list[Reading]] = {}
-    for reading in readings:
-        if not reading.is_required:
-            groups.setdefault(reading.group, []).append(reading)
-    return list(groups.items())

@@ -6,8 +6,12 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from accounts.admin import STUDENT_AUTOCOMPLETES
 from core.admin import KnownUserForm, UserAutocompleteMixin
 from teams.models import Team, TeamMembership
+
+# The user autocomplete of a team's members offers the team's seminar's students.
+STUDENT_AUTOCOMPLETES[("teams", "teammembership")] = (Team, "teams_team_change")
 
 
 class TeamMembershipInline(UserAutocompleteMixin, admin.TabularInline):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from seminar.celery import app
 
 
 class Command(BaseCommand):
