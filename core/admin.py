@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -37,8 +37,27 @@ from core.models import (
     WeekDuty,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin
+    from django.forms.models import ModelChoiceIterator
+    from django_stubs_ext import WithAnnotations
+
+    # What the mixins below are mixed into: their super() calls reach these classes.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+
+    # The changelists' annotations (get_queryset below).
+    class WeekCount(TypedDict):
+        week_count: int
+
+    class QuestionCount(TypedDict):
+        question_count: int
+
+else:
+    _ModelAdminBase = _AdminBase = object
+
 LOCAL_FIELDS = ("deadline", "cutoff", "publish_at")
-SMALL_TEXTAREA = {
+SMALL_TEXTAREA: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
     models.URLField: {"assume_scheme": "https"},
 }
@@ -58,7 +77,7 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
         return None
 
 
-def _seminar_zone_name(seminar_id: object) -> str | None:
+def _seminar_zone_name(seminar_id: str | None) -> str | None:
     if not seminar_id:
         return None
     try:
@@ -67,7 +86,7 @@ def _seminar_zone_name(seminar_id: object) -> str | None:
         return None
 
 
-class SeminarTimezoneMixin:
+class SeminarTimezoneMixin(_ModelAdminBase):
     """Bind, validate and render the change form in the seminar's time zone."""
 
     def seminar_zone_name(self, request: HttpRequest, object_id: str | None) -> str | None:
@@ -93,7 +112,7 @@ class SeminarTimezoneMixin:
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         with self.seminar_zone(request, object_id):
-            response = super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            response = super().changeform_view(request, object_id, form_url, extra_context)
             if isinstance(response, TemplateResponse):
                 # Render now: a lazy TemplateResponse would format the datetimes after
                 # the zone is deactivated.
@@ -108,13 +127,13 @@ def zone_help_text(request: HttpRequest | None, text: str) -> str:
     return f"{text} Entered and shown in {where}.".strip()
 
 
-class LocalTimesMixin:
+class LocalTimesMixin(_AdminBase):
     """Say on each datetime field which zone it is typed in."""
 
     def formfield_for_dbfield(
-        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in LOCAL_FIELDS:
             field.help_text = zone_help_text(request, str(db_field.help_text))
         return field
@@ -126,7 +145,9 @@ class KnownLabelAutocompleteSelect(AutocompleteSelect):
 
     known_labels: dict[str, str] | None = None
 
-    def optgroups(self, name: str, value: list[Any], attr: dict | None = None) -> list:
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         known = self.known_labels or {}
         if not selected or not selected <= known.keys():
@@ -139,7 +160,7 @@ class KnownLabelAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class KnownUserForm(forms.ModelForm):
+class KnownUserForm(forms.ModelForm[Any]):
     """An inline row whose `user` autocomplete is labelled without a query."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -152,18 +173,18 @@ class KnownUserForm(forms.ModelForm):
             widget.known_labels = {str(self.instance.user_id): str(self.instance.user)}
 
 
-class UserAutocompleteMixin:
+class UserAutocompleteMixin(_AdminBase):
     def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "user" and "widget" not in kwargs:
             kwargs["widget"] = KnownLabelAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReorderableInlinesMixin:
+class ReorderableInlinesMixin(_ModelAdminBase):
     """Let staff swap the positions of two inline rows in one save.
 
     Positions are unique per week (or section) in the database, and the formset saves
@@ -186,13 +207,13 @@ class ReorderableInlinesMixin:
                 model.objects.filter(pk__in=moved).update(
                     position=F("position") + self.POSITION_OFFSET
                 )
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        super().save_formset(request, form, formset, change)
 
 
 # --- Seminar ---------------------------------------------------------------------------
 
 
-class SeminarWeekInline(admin.TabularInline):
+class SeminarWeekInline(admin.TabularInline[Week, Seminar]):
     model = Week
     fields = ("number", "title", "slug", "class_date", "status", "deadline_local")
     readonly_fields = ("status", "deadline_local")
@@ -208,7 +229,7 @@ class SeminarWeekInline(admin.TabularInline):
         return local_datetime(week.deadline, week.seminar) if week.pk else "—"
 
 
-class EnrollmentInline(UserAutocompleteMixin, admin.TabularInline):
+class EnrollmentInline(UserAutocompleteMixin, admin.TabularInline[Enrollment, Seminar]):
     model = Enrollment
     form = KnownUserForm
     fields = ("user", "role")
@@ -221,14 +242,17 @@ class EnrollmentInline(UserAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(admin.ModelAdmin):
+class SeminarAdmin(admin.ModelAdmin[Seminar]):
     list_display = ("title", "slug", "term", "visibility", "week_count")
     list_filter = ("visibility", "term")
     search_fields = ("title", "slug", "term")
     prepopulated_fields = {"slug": ("title",)}
     # Feature apps add their own inlines and actions in their admin.py (participation,
     # notifications, pages): this layer knows none of them.
-    inlines: tuple[Any, ...] = (SeminarWeekInline, EnrollmentInline)
+    inlines: ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]] = (
+        SeminarWeekInline,
+        EnrollmentInline,
+    )
     fieldsets = (
         (None, {"fields": ("title", "slug", "term", "timezone", "visibility", "description")}),
         (
@@ -241,14 +265,14 @@ class SeminarAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(week_count=Count("weeks", distinct=True))
 
     @admin.display(description="Weeks", ordering="week_count")
-    def week_count(self, seminar: Seminar) -> int:
-        return seminar.week_count  # type: ignore[attr-defined]
+    def week_count(self, seminar: WithAnnotations[Seminar, WeekCount]) -> int:
+        return seminar.week_count
 
 
 # --- Week ------------------------------------------------------------------------------
 
 
-class ReadingInline(admin.TabularInline):
+class ReadingInline(admin.TabularInline[Reading, Week]):
     model = Reading
     fields = ("position", "kind", "number", "title", "url", "group", "note", "citation", "abstract")
     extra = 0
@@ -263,7 +287,7 @@ class ReadingInline(admin.TabularInline):
         return super().get_queryset(request).order_by(required_first, "position")
 
 
-class SectionInline(LocalTimesMixin, admin.TabularInline):
+class SectionInline(LocalTimesMixin, admin.TabularInline[QuestionSection, Week]):
     model = QuestionSection
     fields = (
         "position",
@@ -282,18 +306,21 @@ class SectionInline(LocalTimesMixin, admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Week | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        reading = formset.form.base_fields.get("reading")
+        reading = cast(
+            "forms.ModelChoiceField[Reading] | None", formset.form.base_fields.get("reading")
+        )
         if reading is not None:
             # Only this week's readings, fetched once for every row's select.
             reading.queryset = Reading.objects.filter(week=obj) if obj else Reading.objects.none()
-            reading.choices = list(reading.choices)
+            # A ModelChoiceIterator (the queryset above), evaluated once here.
+            reading.choices = list(cast("ModelChoiceIterator[Reading]", reading.choices))
             reading.help_text = (
                 f"{reading.help_text} A reading added in this save can be picked after saving."
             )
         return formset
 
 
-class WeekDutyFormSet(forms.BaseInlineFormSet):
+class WeekDutyFormSet(forms.BaseInlineFormSet[WeekDuty, Week, forms.ModelForm[WeekDuty]]):
     """Teams are made of students enrolled in the week's seminar. The model checks this
     for a saved week; this also covers a week being added with its teams."""
 
@@ -308,14 +335,16 @@ class WeekDutyFormSet(forms.BaseInlineFormSet):
             ).values_list("user_id", flat=True)
         )
         for form in self.forms:
-            if form.errors or not form.has_changed() or self._should_delete_form(form):
+            # _should_delete_form is Django's, private, so django-stubs leaves it out.
+            deleted = self._should_delete_form(form)  # type: ignore[attr-defined]
+            if form.errors or not form.has_changed() or deleted:
                 continue
             user = form.cleaned_data.get("user")
             if user is not None and user.pk not in students:
                 form.add_error("user", "Teams are made of students enrolled in this seminar.")
 
 
-class WeekDutyInline(UserAutocompleteMixin, admin.TabularInline):
+class WeekDutyInline(UserAutocompleteMixin, admin.TabularInline[WeekDuty, Week]):
     model = WeekDuty
     form = KnownUserForm
     formset = WeekDutyFormSet
@@ -331,7 +360,9 @@ class WeekDutyInline(UserAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Week)
-class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, admin.ModelAdmin):
+class WeekAdmin(
+    SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, admin.ModelAdmin[Week]
+):
     list_display = (
         "title",
         "seminar",
@@ -383,8 +414,9 @@ class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, 
             if change
             else None
         )
-        obj._announce = obj.status == Week.Status.PUBLISHED and previous != obj.status
-        if obj._announce:
+        announce = obj.status == Week.Status.PUBLISHED and previous != obj.status
+        obj._announce = announce  # type: ignore[attr-defined]  # read by save_related
+        if announce:
             obj.published_at = timezone.now()
         elif obj.status != Week.Status.PUBLISHED:
             obj.published_at = None
@@ -458,7 +490,7 @@ class WeekAdmin(SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, 
 # --- Question section ------------------------------------------------------------------
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.TabularInline[Question, QuestionSection]):
     model = Question
     fields = ("position", "number", "body")
     ordering = ("position",)
@@ -470,7 +502,10 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(QuestionSection)
 class QuestionSectionAdmin(
-    SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, admin.ModelAdmin
+    SeminarTimezoneMixin,
+    LocalTimesMixin,
+    ReorderableInlinesMixin,
+    admin.ModelAdmin[QuestionSection],
 ):
     list_display = ("title", "week", "position", "day_label", "question_count")
     list_filter = ("week__seminar",)
@@ -490,14 +525,15 @@ class QuestionSectionAdmin(
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionSection]:
-        return super().get_queryset(request).annotate(question_count=Count("questions"))
+        sections: QuerySet[QuestionSection] = super().get_queryset(request)
+        return sections.annotate(question_count=Count("questions"))
 
     @admin.display(description="Questions", ordering="question_count")
-    def question_count(self, section: QuestionSection) -> int:
-        return section.question_count  # type: ignore[attr-defined]
+    def question_count(self, section: WithAnnotations[QuestionSection, QuestionCount]) -> int:
+        return section.question_count
 
     def seminar_zone_name(self, request: HttpRequest, object_id: str | None) -> str | None:
-        week_id = request.POST.get("week") if request.method == "POST" else None
+        week_id: str | int | None = request.POST.get("week") if request.method == "POST" else None
         if not week_id and object_id:
             try:
                 week_id = (
@@ -518,10 +554,14 @@ class QuestionSectionAdmin(
             return None
 
     def get_form(
-        self, request: HttpRequest, obj: QuestionSection | None = None, **kwargs: Any
-    ) -> Any:
-        form = super().get_form(request, obj, **kwargs)
-        reading = form.base_fields.get("reading")
+        self,
+        request: HttpRequest,
+        obj: QuestionSection | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[QuestionSection]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        reading = cast("forms.ModelChoiceField[Reading] | None", form.base_fields.get("reading"))
         if reading is not None and obj is not None:
             reading.queryset = Reading.objects.filter(week_id=obj.week_id)
         return form

@@ -12,7 +12,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets Django's generic classes be subscripted at run time as django-stubs types them
+# (admin.ModelAdmin[Week], forms.ModelForm[Comment], ...); only adds __class_getitem__.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
