@@ -67,7 +67,12 @@ class _Reader:
             return
         paragraph = self.current if self.current and self.current.kind == "paragraph" else None
         underlined = paragraph and "\n" not in paragraph.text and len(paragraph.text) <= 100
-        if underlined and not self.blank_before and (match := SETEXT.match(line)) is not None:
+        if (
+            paragraph is not None
+            and underlined
+            and not self.blank_before
+            and (match := SETEXT.match(line)) is not None
+        ):
             # A short line underlined with === or --- is a heading; under a longer paragraph,
             # hand-written pages mean a rule (CommonMark would make it all one heading).
             paragraph.kind, paragraph.level = "heading", 1 if match.group(1)[0] == "=" else 2
@@ -93,8 +98,8 @@ class _Reader:
             self.current.text += "\n" + line.rstrip()
         else:
             self.current = self._push(Block("paragraph", number, line.rstrip()))
-        if FENCE.match(line) and self.current is not None:
-            self.in_fence = FENCE.match(line).group(1)
+        if (fence := FENCE.match(line)) and self.current is not None:
+            self.in_fence = fence.group(1)
 
     def _continue_item(self, item: Block, line: str) -> None:
         text = line.strip()
@@ -104,8 +109,8 @@ class _Reader:
             item.extra[-1] += "\n" + text
         else:
             item.text += "\n" + text
-        if FENCE.match(text):
-            self.in_fence = FENCE.match(text).group(1)
+        if fence := FENCE.match(text):
+            self.in_fence = fence.group(1)
 
     def _append(self, line: str) -> None:
         if self.current is None:

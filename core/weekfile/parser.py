@@ -11,13 +11,20 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from core.weekfile import headings as h
 from core.weekfile.blocks import Block, read_blocks
-from core.weekfile.deadlines import Deadline, find_deadline, find_deadlines, weekday_in
+from core.weekfile.deadlines import (
+    WEEKDAYS,
+    Deadline,
+    find_deadline,
+    find_deadlines,
+    weekday_in,
+)
 from core.weekfile.frontmatter import read_front_matter, split_front_matter
 from core.weekfile.parsed import (
     OPTIONAL,
@@ -281,13 +288,12 @@ class _Walker:
             return
         if s.current is None and not s.after_rule:
             s.discussion_intro.append(block.text)
-            for deadline in find_deadlines(block.text, tz=s.tz, near=s.class_date):
-                s.warnings.extend(deadline.warnings())
-                s.week_deadlines.append(deadline)
+            for found in find_deadlines(block.text, tz=s.tz, near=s.class_date):
+                s.warnings.extend(found.warnings())
+                s.week_deadlines.append(found)
             return
-        if s.current is None:
-            self._open_section(title="", auto=True)
-        section = s.current.section
+        current = s.current if s.current is not None else self._open_section(title="", auto=True)
+        section = current.section
         if section.questions:
             s.warnings.append(
                 f"line {block.line}: text after the questions of {section.title or 'a section'!r}"
@@ -296,7 +302,7 @@ class _Walker:
         section.intro = "\n\n".join(p for p in (section.intro, block.text) if p)
         deadline = self._deadline(block.text) if section.deadline is None else None
         self._section_deadline(deadline, block)
-        if deadline is not None and not section.questions and s.current.auto_title:
+        if deadline is not None and not section.questions and current.auto_title:
             s.heading_deadline = deadline.when  # under "Questions for Monday": all its sections
 
     # helpers -----------------------------------------------------------------------------
@@ -350,8 +356,7 @@ class _Walker:
 
     def _question(self, block: Block) -> None:
         s = self.s
-        if s.current is None:
-            self._open_section(title="", auto=True)
+        current = s.current if s.current is not None else self._open_section(title="", auto=True)
         body = block.full_text
         if block.number is not None:
             number = str(block.number)
@@ -363,7 +368,7 @@ class _Walker:
             number = str(s.last_question)
         if number.isdigit():
             s.last_question = int(number)
-        s.current.section.questions.append((number, body.strip()))
+        current.section.questions.append((number, body.strip()))
 
     def _titled_section(self, title: str, block: Block) -> None:
         s = self.s
@@ -392,7 +397,8 @@ class _Walker:
             self._open_section(title=title)
         self._section_deadline(self._deadline(title), block)
 
-    def _open_section(self, *, title: str, auto: bool = False, from_day: bool = False) -> None:
+    def _open_section(self, *, title: str, auto: bool = False, from_day: bool = False) -> _Section:
+        """Start a section; it becomes the current one (returned too)."""
         s = self.s
         s.mode = DISCUSSION
         section = ParsedSection(
@@ -401,6 +407,7 @@ class _Walker:
         s.current = _Section(section, auto_title=auto, from_day=from_day)
         s.sections.append(s.current)
         s.after_rule = False
+        return s.current
 
     def _set_day(self, weekday: str, level: int) -> None:
         s = self.s
@@ -502,7 +509,7 @@ def _week_deadline(state: _State, sections: list[ParsedSection]) -> dt.datetime 
 def _assign_to_sections(deadline: Deadline, sections: list[ParsedSection]) -> bool:
     """A line like "Monday's questions: by 9pm Sunday, Oct 15" sets those sections' deadline."""
     own_day = deadline.when.strftime("%A").lower()
-    days = {w for w in h.WEEKDAYS if re.search(rf"\b{w}", deadline.text, re.IGNORECASE)} - {own_day}
+    days = {w for w in WEEKDAYS if re.search(rf"\b{w}", deadline.text, re.IGNORECASE)} - {own_day}
     papers = set(PAPER_REF.findall(deadline.text))
     targets = [
         s for s in sections
@@ -517,7 +524,7 @@ def _assign_to_sections(deadline: Deadline, sections: list[ParsedSection]) -> bo
 
 
 def _apply_section_meta(
-    sections: list[ParsedSection], meta: list[dict], warnings: list[str]
+    sections: list[ParsedSection], meta: list[dict[str, Any]], warnings: list[str]
 ) -> None:
     """[[sections]] tables in the front matter carry what the body cannot (exports write them)."""
     if not meta:
