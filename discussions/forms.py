@@ -1,8 +1,10 @@
-"""The one comment form: a markdownx editor whose preview goes to our guarded endpoint.
+"""The discussion's forms: every POST the discussion accepts is read through one of them.
 
-The form does not limit or require the text itself: the rules (empty, too long) live in
-discussions.services so that every path refuses the same way, and a `maxlength` attribute
-would make the browser silently cut a pasted text the writer then loses.
+The comment form is a markdownx editor whose preview goes to our guarded endpoint. It
+refuses empty and too-long text with the messages of discussions.services (which checks
+again for callers other than views), never with a `maxlength` attribute: the browser would
+silently cut a pasted text the writer then loses. Rules about other objects (deadline,
+lock, the thread's week) stay in the services; views put their ValidationError on the form.
 """
 
 from __future__ import annotations
@@ -11,6 +13,18 @@ from typing import Any
 
 from django import forms
 from markdownx.widgets import MarkdownxWidget
+
+from discussions.moderation import FLAG_REASON_REQUIRED, REASON_MAX, REASON_REQUIRED
+
+
+def error_messages(form: forms.Form) -> list[str]:
+    """Every message on a bound form, those about the whole form first, then each field's."""
+    if not form.is_bound:
+        return []
+    messages = list(form.non_field_errors())
+    for name in form.fields:
+        messages.extend(form.errors.get(name, ()))
+    return messages
 
 
 class CommentForm(forms.Form):
@@ -56,8 +70,102 @@ class CommentForm(forms.Form):
         return self.initial.get("body", "")
 
     @property
-    def posting_anyway(self) -> bool:
-        """The writer chose "Post anyway" on a near-duplicate warning."""
-        if not self.is_bound:
-            return False
-        return bool(self.fields["post_anyway"].to_python(self.data.get("post_anyway")))
+    def messages(self) -> list[str]:
+        """What the form's message region shows: why the text was not posted."""
+        return error_messages(self)
+
+    def clean_body(self) -> str:
+        """The text as typed: not empty, not over the limit (the messages the services give,
+        so every path refuses the same way)."""
+        from discussions.services import clean_body  # services import selectors, which import us
+
+        return clean_body(self.cleaned_data["body"])
+
+
+class DraftForm(forms.Form):
+    """The text being written, kept as a draft: any text a database can store (the services
+    bound its size)."""
+
+    body = forms.CharField(required=False, strip=False)
+
+
+class SimilarForm(forms.Form):
+    """The text being written, compared with the answers already posted: nothing is stored,
+    so any text at all (the check bounds it and drops what a database could not hold)."""
+
+    body = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].validators = []  # not even Django's refusal of NUL characters
+
+
+class DraftPlaceForm(forms.Form):
+    """Where a draft belongs: ?question=<id> (an answer), ?parent=<id> (a reply) or
+    neither (a general comment)."""
+
+    question = forms.IntegerField(required=False, min_value=1)
+    parent = forms.IntegerField(required=False, min_value=1)
+
+
+# --- Moderation (discussions/moderation_views.py) ------------------------------------------
+
+UNKNOWN_ACTION = "Unknown moderation action."
+REASON_TOO_LONG = f"Keep the reason under {REASON_MAX:,} characters."
+MODERATION_ACTIONS = (
+    "hide",
+    "unhide",
+    "pin",
+    "unpin",
+    "endorse",
+    "unendorse",
+    "credit",
+    "uncredit",
+    "resolve_flags",
+)
+
+
+def reason_field(*, required: bool = False, message: str = "") -> forms.CharField:
+    errors = {"max_length": REASON_TOO_LONG}
+    if message:
+        errors["required"] = message
+    return forms.CharField(required=required, max_length=REASON_MAX, error_messages=errors)
+
+
+class ModerateForm(forms.Form):
+    """One action on one comment; hiding needs a reason (its author reads it)."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in MODERATION_ACTIONS],
+        error_messages={"required": UNKNOWN_ACTION, "invalid_choice": UNKNOWN_ACTION},
+    )
+    reason = reason_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == "hide" and not data.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", REASON_REQUIRED)
+        return data
+
+
+class FlagForm(forms.Form):
+    reason = reason_field(required=True, message=FLAG_REASON_REQUIRED)
+
+
+class LockForm(forms.Form):
+    """Lock or unlock one thread (question=<id>, or blank: the general thread) or, with
+    scope=week, the whole week."""
+
+    action = forms.ChoiceField(
+        choices=[("lock", "lock"), ("unlock", "unlock")],
+        error_messages={"required": UNKNOWN_ACTION, "invalid_choice": UNKNOWN_ACTION},
+    )
+    scope = forms.ChoiceField(choices=[("", "thread"), ("week", "week")], required=False)
+    question = forms.IntegerField(required=False, min_value=1)
+    reason = reason_field()
+
+
+class NextForm(forms.Form):
+    """Where to go back to after an action (checked against the site by the view)."""
+
+    next = forms.CharField(required=False, max_length=2000)

@@ -8,6 +8,8 @@ a POST that answers two ways:
 - a plain form (JavaScript off): a redirect back to the comment's anchor with a message,
   or, for bad input (a hide without a reason), the form on its own page with the message
   and the typed text kept.
+Every POST is read through a form of discussions.forms (ModerateForm, FlagForm, LockForm,
+NextForm); a refusal by discussions.moderation is put on the form like its own errors.
 Refused: 404 for what the user may not see, 403 for what they see but may not do.
 """
 
@@ -29,14 +31,20 @@ from core.access import WeekAccess, require, seminar_for_user
 from core.lib.http import HtmxHttpRequest
 from core.models import Question
 from discussions import moderation
+from discussions.forms import FlagForm, LockForm, ModerateForm, NextForm, error_messages
 from discussions.models import Comment, Flag
-from discussions.selectors import Discussion, build_discussion, comment_for_user
-from discussions.views import decorated, get_access, page_base, week_anchor
+from discussions.selectors import (
+    CommentView,
+    Discussion,
+    build_discussion,
+    comment_for_user,
+    load_comment_view,
+)
+from discussions.views import get_access, page_base, posted_data, week_anchor
 
 CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."
 CANNOT_FLAG = "Only members of this seminar can flag comments."
 OWN_COMMENT = "This is your own comment: edit or delete it instead of flagging it."
-UNKNOWN_ACTION = "Unknown moderation action."
 RESOLVED_SHOWN = 20
 
 # action -> (service, done message); hide takes the reason and is handled apart.
@@ -53,12 +61,9 @@ COMMENT_ACTIONS: dict[str, tuple[Any, str]] = {
 HIDDEN_DONE = "Comment hidden: its author sees your reason, everyone else a notice."
 
 
-def moderated(access: WeekAccess, comment: Comment) -> Comment:
-    """The comment decorated for the page, with its count of open flags."""
-    comment = decorated(access, comment)
-    if comment.viewer_can_moderate:
-        comment.open_flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).count()
-    return comment
+def moderated(access: WeekAccess, comment: Comment) -> CommentView:
+    """The comment's view for the page, with its count of open flags."""
+    return load_comment_view(access, comment, with_flags=True)
 
 
 def comment_page(
@@ -118,23 +123,24 @@ def moderate_comment(
     require(access.can_moderate, CANNOT_MODERATE)
     if request.method == "GET":
         return comment_page(request, access, comment)
-    action = request.POST.get("action", "")
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "hide":
-            moderation.hide(comment, actor=request.user, reason=reason)
-            done = HIDDEN_DONE
-        elif action in COMMENT_ACTIONS:
-            service, done = COMMENT_ACTIONS[action]
-            service(comment, actor=request.user)
-        else:
-            raise ValidationError(UNKNOWN_ACTION, code="unknown")
-    except ValidationError as error:
+    form = ModerateForm(request.POST)
+    done = ""
+    if form.is_valid():
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        try:
+            if action == "hide":
+                moderation.hide(comment, actor=request.user, reason=reason)
+                done = HIDDEN_DONE
+            else:
+                service, done = COMMENT_ACTIONS[action]
+                service(comment, actor=request.user)
+        except ValidationError as error:  # e.g. crediting an answer
+            form.add_error(None, error)
+    if form.errors:
+        errors, typed = error_messages(form), form["reason"].value() or ""
         if request.htmx:
-            return comment_fragment(request, access, comment, errors=error.messages, reason=reason)
-        return comment_page(
-            request, access, comment, errors=error.messages, reason=reason, status=400
-        )
+            return comment_fragment(request, access, comment, errors=errors, reason=typed)
+        return comment_page(request, access, comment, errors=errors, reason=typed, status=400)
     if request.htmx:
         return comment_fragment(request, access, comment, status_text=done)
     messages.success(request, done)
@@ -151,9 +157,10 @@ def flag_comment(
     comment = comment_for_user(access, comment_id)
     require(access.can_flag, CANNOT_FLAG)
     require(not access.is_author(comment), OWN_COMMENT)
-    c = decorated(access, comment)
-    if not c.show_body or comment.deleted_at is not None:
+    c = load_comment_view(access, comment)
+    if not c.show_body or c.is_deleted:
         raise Http404("No such comment")  # nothing left to flag for this viewer
+    form = FlagForm(posted_data(request))
     context = {
         "access": access,
         "week": access.week,
@@ -162,16 +169,18 @@ def flag_comment(
         "action": f"{access.week.get_absolute_url()}c/{comment.pk}/flag/",
         "cancel_url": week_anchor(access, comment.anchor),
         "errors": [],
-        "reason": "",
+        "reason": form["reason"].value() or "",  # as typed, kept after an error
         "title": f"Flag a comment by {comment.author.name}",
         "base_template": page_base(),
     }
-    if request.method == "POST":
-        context["reason"] = request.POST.get("reason", "")
-        try:
-            moderation.flag(comment, user=request.user, reason=context["reason"])
-        except ValidationError as error:
-            context["errors"] = error.messages
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                moderation.flag(comment, user=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+        if form.errors:
+            context["errors"] = error_messages(form)
             if request.htmx:
                 return render(request, "discussions/moderation/_flag_form.html", context)
             return render(request, "discussions/moderation/flag.html", context, status=400)
@@ -184,14 +193,10 @@ def flag_comment(
     return render(request, "discussions/moderation/flag.html", context)
 
 
-def week_question(access: WeekAccess, raw: str) -> Question | None:
-    """The question of this week named by a form field ("" for the general thread)."""
-    if not raw:
+def week_question(access: WeekAccess, question_id: int | None) -> Question | None:
+    """The question of this week named by a form field (None: the general thread)."""
+    if question_id is None:
         return None
-    try:
-        question_id = int(raw)
-    except ValueError:
-        raise Http404("No such question") from None
     question = (
         Question.objects.select_related("section")
         .filter(pk=question_id, section__week=access.week)
@@ -210,11 +215,12 @@ def lock(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
     access = get_access(request, seminar_slug, week_slug)
     require(access.can_moderate, CANNOT_MODERATE)
     week, user = access.week, request.user
-    action = request.POST.get("action", "")
-    reason = request.POST.get("reason", "")
-    if action not in ("lock", "unlock"):
-        return HttpResponse(UNKNOWN_ACTION, status=400, content_type="text/plain")
-    if request.POST.get("scope") == "week":
+    form = LockForm(request.POST)
+    if not form.is_valid():  # not a form a page offers: a message, no page to go back to
+        message = " ".join(error_messages(form))
+        return HttpResponse(message, status=400, content_type="text/plain")
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    if form.cleaned_data["scope"] == "week":
         if action == "lock":
             moderation.lock_week(week, actor=user, reason=reason)
             messages.success(request, "The whole week is locked: no new posts in any thread.")
@@ -224,7 +230,7 @@ def lock(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
         if request.htmx:
             return HttpResponse(headers={"HX-Refresh": "true"})  # every thread changed
         return HttpResponseRedirect(week.get_absolute_url())
-    question = week_question(access, request.POST.get("question", ""))
+    question = week_question(access, form.cleaned_data["question"])
     if action == "lock":
         moderation.lock_thread(week, question, actor=user, reason=reason)
         done = "Thread locked: no new posts in it."
@@ -288,7 +294,7 @@ def week_flags(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpR
 def seminar_flags(request: HttpRequest, seminar_slug: str) -> HttpResponse:
     """Every week's flags in one seminar, for its staff."""
     access = seminar_for_user(request.user, seminar_slug)
-    require(access.is_staff, "Only staff see the flags of every week.")
+    require(access.can_see_all_flags, "Only staff see the flags of every week.")
     queue = load_queue(Flag.objects.filter(comment__week__seminar=access.seminar))
     context = {
         "access": access,
@@ -327,7 +333,8 @@ def resolve_flag(
             render_to_string("discussions/moderation/_flag_row.html", context, request)
         )
     messages.success(request, "Flag resolved.")
-    target = request.POST.get("next", "")
+    back = NextForm(request.POST)
+    target = back.cleaned_data["next"] if back.is_valid() else ""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

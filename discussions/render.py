@@ -2,35 +2,38 @@
 
 The week page shows hundreds of comments; rendering each through two template includes
 cost most of the page's time (about 60 of 90 ms for 300 comments). Everything a comment
-shows was computed once by `discussions.selectors.decorate` (strings, badges, what the
-viewer may do), so here it is only put together, escaped with the standard library.
+shows was computed once into a `discussions.selectors.CommentView` (strings, badges, what
+the viewer may do), so here it is only put together, escaped with the standard library.
 
 Templates reach this through `{% comment_tree c %}` and `{% comment_main c %}`
 (discussions/templatetags/discussion_tags.py): the week page's threads, the fragments
 htmx swaps in, and the pages that quote a comment all use it.
 
-`c.body_html` is the comment's HTML as the sanitising renderer (seminar/lib/markdown.py)
+`c.body_html` is the comment's HTML as the sanitising renderer (core/lib/markdown.py)
 produced and stored it when the comment was saved; nothing else here is trusted.
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.template import Context
 from django.template.loader import get_template
+
+if TYPE_CHECKING:
+    from discussions.selectors import CommentView
 
 CONTROLS = "discussions/moderation/_controls.html"
 DELETE_CONFIRM = "Delete this comment? Its replies stay."
 
 
-def comment_tree(c: Any, context: Context) -> str:
+def comment_tree(c: CommentView, context: Context) -> str:
     """The comment with its replies (nested up to the selector's depth)."""
     classes = f"comment depth-{c.level}"
     if c.is_pinned:
         classes += " pinned"
-    if c.deleted_at:
+    if c.is_deleted:
         classes += " deleted"
     replies = ""
     if c.nests:
@@ -42,13 +45,11 @@ def comment_tree(c: Any, context: Context) -> str:
     )
 
 
-def comment_main(c: Any, context: Context) -> str:
+def comment_main(c: CommentView, context: Context) -> str:
     """The comment without its replies: author, badges, time, text, the viewer's actions."""
     key = c.key
     pronouns = (
-        f' <span class="pronouns">({escape(c.author_pronouns)})</span>'
-        if getattr(c, "author_pronouns", "")
-        else ""
+        f' <span class="pronouns">({escape(c.author_pronouns)})</span>' if c.author_pronouns else ""
     )
     out = [
         f'<div class="comment-main" id="main-c{key}">\n'
@@ -98,7 +99,7 @@ def slot_link(url: str, action: str, key: str, label: str) -> str:
     return f'<a href="{url}{action}/" hx-get="{url}{action}/" hx-target="#slot-c{key}">{label}</a>'
 
 
-def moderation_controls(c: Any, context: Context) -> str:
+def moderation_controls(c: CommentView, context: Context) -> str:
     """The moderators' forms (a template: CSRF tokens, errors after an action); only this
     week's leads and staff get them, so the week page stays cheap for everyone else."""
     template = get_template(CONTROLS).template

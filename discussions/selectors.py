@@ -3,8 +3,8 @@
 `week_discussion_context(access)` loads every comment of the week in one query (authors
 joined), the week's questions, team, staff, locks and the viewer's drafts in one query
 each, and builds the threads in Python: the number of queries never depends on how many
-comments there are. Each comment gets the attributes its template needs (children,
-badges, what the viewer may do), so templates never query.
+comments there are. Each comment becomes a CommentView (built by `comment_view`: its
+replies, badges, what the viewer may do), so rendering never queries.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from core.models import Enrollment, PostingState, Question, RevealPolicy, WeekDu
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
 
-# Author columns the page never reads (decorate reads name parts, email, is_superuser).
+# Author columns the page never reads (comment_view reads name parts, email, is_superuser).
 DEFERRED_AUTHOR_FIELDS = (
     "author__password",
     "author__last_login",
@@ -45,7 +45,7 @@ class Thread:
     """One thread as the viewer sees it: a question's answers, or the general thread."""
 
     question: Question | None
-    comments: list[Comment] = field(default_factory=list)  # top level, replies in .children
+    comments: list[CommentView] = field(default_factory=list)  # top level; replies: .children
     count: int = 0  # comments shown, replies included
     withheld: int = 0  # classmates' answers not shown under the reveal policy
     reveal_notice: str = ""
@@ -138,9 +138,10 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
     section_of = {q.pk: q.section for q in questions}
     by_id = {c.pk: c for c in comments}
     base = week.get_absolute_url()
-    for comment in comments:
-        decorate(comment, access, teams, staff_ids, by_id, base)
-        comment.open_flags = flags.get(comment.pk, 0)
+    views = {
+        c.pk: comment_view(c, access, teams, staff_ids, by_id, base, flags.get(c.pk, 0))
+        for c in comments
+    }
     own_sections = {
         section_of[c.question_id].pk
         for c in comments
@@ -149,7 +150,7 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         and c.deleted_at is None
         and access.is_author(c)
     }
-    top_level = attach_replies(comments, by_id)
+    top_level = attach_replies(comments, views)
 
     threads = {q.pk: Thread(question=q) for q in questions}
     general = Thread(question=None)
@@ -191,87 +192,181 @@ def load_drafts(access: WeekAccess) -> dict[int | None, str]:
     )
 
 
-def decorate(
+@dataclass(slots=True, eq=False)
+class CommentView:
+    """One comment as one viewer sees it: exactly what discussions/render.py and the comment
+    templates read, built once by `comment_view` so that rendering only puts strings
+    together. Strings (URLs, the local time, the badges' markup) are ready to print;
+    `body_html` is the sanitised HTML stored with the comment.
+
+    Slotted rather than frozen: a thread that takes no posts turns its Reply links off
+    afterwards (no_reply_links), and replies are hung under `children` as they are built.
+    """
+
+    pk: int
+    key: str  # str(pk): element ids ("c12", "main-c12", "replies-c12") are built from it
+    url: str  # the comment's base URL: its endpoints (edit/, reply/, ...) hang below it
+    question_id: int | None  # the thread it belongs to (None: the general thread)
+    container_id: int | None  # the comment whose reply list shows it (None: top level)
+    author_id: int
+    author_name: str
+    author_pronouns: str
+    time_iso: str
+    time_text: str
+    level: int  # how far it is indented (depth, capped at MAX_NEST_DEPTH)
+    nests: bool  # whether its replies nest under it (else they show flat, further up)
+    in_reply_to: str  # the name of the author it answers, when shown flat away from it
+    notice: str  # deleted, or hidden (with the reason for its author)
+    show_body: bool
+    body_html: str
+    badges: str  # markup: staff, lead, blogger, pinned, endorsed, late, edited, ...
+    is_pinned: bool
+    is_endorsed: bool
+    is_hidden: bool
+    is_deleted: bool
+    credited_substantive: bool
+    can_credit: bool  # replies and general comments; answers count for their section
+    open_flags: int  # unresolved flags (counted for moderators only)
+    viewer_can_reply: bool
+    viewer_can_edit: bool  # and delete: the same people
+    viewer_sees_history: bool
+    viewer_can_flag: bool
+    viewer_can_moderate: bool
+    children: list[CommentView] = field(default_factory=list)
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether it shows a row of actions (reply, edit, history, flag, moderate)."""
+        return (
+            self.viewer_can_reply
+            or self.viewer_can_edit
+            or self.viewer_sees_history
+            or self.viewer_can_flag
+            or self.viewer_can_moderate
+        )
+
+
+def comment_view(
     comment: Comment,
     access: WeekAccess,
     teams: dict[int, str],
     staff_ids: set[int],
     by_id: dict[int, Comment],
     base: str | None = None,
-) -> None:
-    """Set what the comment template reads: badges, notices, what the viewer may do.
+    open_flags: int = 0,
+) -> CommentView:
+    """The one builder of a CommentView: badges, notices, what the viewer may do.
 
-    Strings (URLs, the local time, the badges' markup) are built here once rather than by
-    template filters and tags per comment: a 300-comment page renders several times faster.
+    `teams` (user id -> WeekDuty team) and `staff_ids` say who the author is this week;
+    `by_id` holds the comment's ancestors (for where it shows and whom it answers).
+    Strings are built here once rather than by template filters and tags per comment:
+    a 300-comment page renders several times faster.
     """
     author = comment.author
     base = base if base is not None else access.week.get_absolute_url()
-    comment.key = str(comment.pk)
-    comment.url = f"{base}c/{comment.pk}/"
-    comment.author_name = author.name
-    comment.author_pronouns = author.pronouns
     local = comment.created_at.astimezone(access.week.seminar.tz)
-    comment.time_iso = local.isoformat(timespec="seconds")
-    comment.time_text = (
-        f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p} {local.tzname()}"
-    )
-    comment.children = []
-    comment.level = min(comment.depth, MAX_NEST_DEPTH)  # how far it is indented
-    comment.is_author_staff = author.is_superuser or author.pk in staff_ids
-    comment.is_author_lead = teams.get(author.pk) == WeekDuty.Team.LEAD
-    comment.is_author_blogger = teams.get(author.pk) == WeekDuty.Team.BLOG
-    comment.container_id = container_of(comment, by_id)
+    container_id = container_of(comment, by_id)
     parent = by_id.get(comment.parent_id) if comment.parent_id else None
-    comment.in_reply_to = parent.author.name if parent and comment.container_id != parent.pk else ""
-    comment.notice = ""
-    comment.show_body = True
-    if comment.deleted_at is not None:
-        comment.notice, comment.show_body = DELETED_NOTICE, False
+    deleted = comment.deleted_at is not None
+    is_author = access.is_author(comment)
+    notice, show_body = "", True
+    if deleted:
+        notice, show_body = DELETED_NOTICE, False
     elif comment.is_hidden and not access.can_moderate:
-        if access.is_author(comment):
-            comment.notice = f"Hidden by a moderator: {comment.hidden_reason or 'no reason given'}."
+        if is_author:
+            notice = f"Hidden by a moderator: {comment.hidden_reason or 'no reason given'}."
         else:
-            comment.notice, comment.show_body = HIDDEN_NOTICE, False
-    comment.viewer_can_edit = access.can_edit(comment)
-    comment.viewer_can_delete = access.can_delete(comment)
-    comment.viewer_can_reply = access.can_reply and comment.deleted_at is None
-    comment.viewer_is_author = access.is_author(comment)
-    comment.viewer_sees_history = comment.edited_at is not None and access.can_see_history
-    # Moderation (discussions/moderation_views.py): controls for this week's moderators, a
-    # Flag link for members on comments they can read and did not write.
-    comment.viewer_can_moderate = access.can_moderate and comment.deleted_at is None
-    comment.viewer_can_flag = (
-        access.can_flag
-        and not access.can_moderate
-        and comment.show_body
-        and comment.deleted_at is None
-        and not comment.viewer_is_author
+            notice, show_body = HIDDEN_NOTICE, False
+    team = teams.get(author.pk)
+    badges = badges_html(
+        comment,
+        access,
+        staff=author.is_superuser or author.pk in staff_ids,
+        lead=team == WeekDuty.Team.LEAD,
+        blogger=team == WeekDuty.Team.BLOG,
     )
-    comment.can_credit = not comment.is_answer
-    comment.open_flags = 0
-    comment.has_actions = has_actions(comment)
-    comment.nests = comment.depth < MAX_NEST_DEPTH
-    comment.badges = badges_html(comment, access)
-
-
-def has_actions(comment: Comment) -> bool:
-    """Whether the comment shows a row of actions (reply, edit, history, flag, moderate)."""
-    return (
-        comment.viewer_can_reply
-        or comment.viewer_can_edit
-        or comment.viewer_sees_history
-        or comment.viewer_can_flag
-        or comment.viewer_can_moderate
+    return CommentView(
+        pk=comment.pk,
+        key=str(comment.pk),
+        url=f"{base}c/{comment.pk}/",
+        question_id=comment.question_id,
+        container_id=container_id,
+        author_id=comment.author_id,
+        author_name=author.name,
+        author_pronouns=author.pronouns or "",
+        time_iso=local.isoformat(timespec="seconds"),
+        time_text=(
+            f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p} {local.tzname()}"
+        ),
+        level=min(comment.depth, MAX_NEST_DEPTH),
+        nests=comment.depth < MAX_NEST_DEPTH,
+        in_reply_to=parent.author.name if parent and container_id != parent.pk else "",
+        notice=notice,
+        show_body=show_body,
+        body_html=comment.body_html,
+        badges=badges,
+        is_pinned=comment.is_pinned,
+        is_endorsed=comment.is_endorsed,
+        is_hidden=comment.is_hidden,
+        is_deleted=deleted,
+        credited_substantive=comment.credited_substantive,
+        can_credit=not comment.is_answer,
+        open_flags=open_flags,
+        viewer_can_reply=access.can_reply and not deleted,
+        viewer_can_edit=access.can_edit(comment),
+        viewer_sees_history=comment.edited_at is not None and access.can_see_history,
+        # Moderation (discussions/moderation_views.py): controls for this week's moderators,
+        # a Flag link for members on comments they can read and did not write.
+        viewer_can_moderate=access.can_moderate and not deleted,
+        viewer_can_flag=(
+            access.can_flag
+            and not access.can_moderate
+            and show_body
+            and not deleted
+            and not is_author
+        ),
     )
 
 
-def badges_html(comment: Comment, access: WeekAccess) -> str:
+def load_comment_view(
+    access: WeekAccess, comment: Comment, *, with_flags: bool = False
+) -> CommentView:
+    """One comment's view, for the fragments htmx swaps in and the pages that quote it: the
+    week page's builder, with lookups for this comment only (a few queries). `with_flags`
+    counts its open flags for a moderator (the moderation controls show them)."""
+    week = access.week
+    teams = dict(
+        WeekDuty.objects.filter(week=week, user_id=comment.author_id).values_list("user_id", "team")
+    )
+    staff_ids = set(
+        Enrollment.objects.filter(
+            seminar_id=week.seminar_id, user_id=comment.author_id, role=Enrollment.Role.STAFF
+        ).values_list("user_id", flat=True)
+    )
+    by_id = {comment.pk: comment}
+    if comment.parent_id:
+        parent = comment.parent
+        by_id[parent.pk] = parent
+        ancestor = parent
+        while ancestor.parent_id and ancestor.depth >= 1:
+            ancestor = ancestor.parent
+            by_id[ancestor.pk] = ancestor
+    open_flags = 0
+    if with_flags and access.can_moderate and comment.deleted_at is None:
+        open_flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).count()
+    return comment_view(comment, access, teams, staff_ids, by_id, open_flags=open_flags)
+
+
+def badges_html(
+    comment: Comment, access: WeekAccess, *, staff: bool, lead: bool, blogger: bool
+) -> str:
+    """The badges' markup; `staff`, `lead`, `blogger` say who the author is this week."""
     badges = []
-    if comment.is_author_staff:
+    if staff:
         badges.append(("staff", "staff"))
-    if comment.is_author_lead:
+    if lead:
         badges.append(("lead", "lead"))
-    if comment.is_author_blogger:
+    if blogger:
         badges.append(("blogger", "blogger"))
     if comment.is_pinned:
         badges.append(("pinned", "pinned"))
@@ -301,18 +396,19 @@ def container_of(comment: Comment, by_id: dict[int, Comment]) -> int | None:
     return node.pk if node is not None else None
 
 
-def attach_replies(comments: Iterable[Comment], by_id: dict[int, Comment]) -> list[Comment]:
-    """Hang each reply under its container; return the top-level comments, in order."""
-    top: list[Comment] = []
+def attach_replies(comments: Iterable[Comment], views: dict[int, CommentView]) -> list[CommentView]:
+    """Hang each reply's view under its container's; return the top-level views, in order."""
+    top: list[CommentView] = []
     for comment in comments:
+        view = views[comment.pk]
         if comment.parent_id is None:
-            top.append(comment)
-        elif comment.container_id in by_id:
-            by_id[comment.container_id].children.append(comment)
+            top.append(view)
+        elif view.container_id in views:
+            views[view.container_id].children.append(view)
     return top
 
 
-def count_tree(comments: Iterable[Comment]) -> int:
+def count_tree(comments: Iterable[CommentView]) -> int:
     return sum(1 + count_tree(c.children) for c in comments)
 
 
@@ -356,11 +452,10 @@ def finish_thread(
         )
 
 
-def no_reply_links(comments: Iterable[Comment]) -> None:
+def no_reply_links(comments: Iterable[CommentView]) -> None:
     """A thread that takes no posts (closed, locked) offers no Reply links."""
     for comment in comments:
         comment.viewer_can_reply = False
-        comment.has_actions = has_actions(comment)
         no_reply_links(comment.children)
 
 

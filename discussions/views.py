@@ -6,7 +6,10 @@ Every view answers two kinds of request:
 - an htmx request (HX-Request header): success returns the fragment that replaces the form
   (plus the new comment, swapped out of band into its thread); an error returns the same
   form with the message in its aria-live region and the text kept.
-Who may do what is asked of seminar.access; the rules of posting live in services.
+Who may do what is asked of core.access. Every POST is read through a form of
+discussions.forms, which refuses bad input (empty or too long text) with a message; the
+rules about other objects (deadline, lock, the thread's week) live in services, whose
+ValidationError the view puts on the form. Either way the form comes back with the text.
 """
 
 from __future__ import annotations
@@ -30,11 +33,16 @@ from core.access import WeekAccess, require, week_for_user
 from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
 from core.lib.ratelimit import ratelimit
-from core.models import Enrollment, Question, WeekDuty
+from core.models import Question
 from discussions import duplicates, services
-from discussions.forms import CommentForm
+from discussions.forms import CommentForm, DraftForm, DraftPlaceForm, SimilarForm, error_messages
 from discussions.models import Comment
-from discussions.selectors import Discussion, answer_label, comment_for_user, decorate
+from discussions.selectors import (
+    Discussion,
+    answer_label,
+    comment_for_user,
+    load_comment_view,
+)
 
 CANNOT_POST = "You may not post in this week's discussion."
 LOGGED_OUT = "You are logged out: log in again in another tab, then post. Your text is kept here."
@@ -55,11 +63,11 @@ def keep_text_when_logged_out(view: View) -> View:
         target = request.htmx.target or ""
         key = target.removeprefix("form-") if target.startswith("form-") else "new"
         form = CommentForm(request.POST, key=key)
+        form.add_error(None, LOGGED_OUT)
         context = {
             "form": form,
             "key": key,
             "action": request.path,
-            "errors": [LOGGED_OUT],
             "target": "this",
             "submit_label": "Post",
         }
@@ -85,27 +93,10 @@ def get_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekA
     return week_for_user(request.user, seminar_slug, week_slug)
 
 
-def decorated(access: WeekAccess, comment: Comment) -> Comment:
-    """One comment with the attributes its template reads (a few queries, one comment)."""
-    week = access.week
-    teams = dict(
-        WeekDuty.objects.filter(week=week, user_id=comment.author_id).values_list("user_id", "team")
-    )
-    staff_ids = set(
-        Enrollment.objects.filter(
-            seminar_id=week.seminar_id, user_id=comment.author_id, role=Enrollment.Role.STAFF
-        ).values_list("user_id", flat=True)
-    )
-    by_id = {comment.pk: comment}
-    if comment.parent_id:
-        parent = comment.parent
-        by_id[parent.pk] = parent
-        ancestor = parent
-        while ancestor.parent_id and ancestor.depth >= 1:
-            ancestor = ancestor.parent
-            by_id[ancestor.pk] = ancestor
-    decorate(comment, access, teams, staff_ids, by_id)
-    return comment
+def posted_data(request: HttpRequest) -> Any:
+    """What a form is bound to: the POST data, or nothing (GET), so that GET and POST
+    share one path (unlike `request.POST or None`, an empty POST is still a POST)."""
+    return request.POST if request.method == "POST" else None
 
 
 def week_anchor(access: WeekAccess, anchor: str) -> str:
@@ -118,9 +109,9 @@ def form_context(
     form: CommentForm,
     key: str,
     action: str,
-    errors: list[str] = (),  # type: ignore[assignment]
     **extra: Any,
 ) -> dict[str, Any]:
+    """What discussions/_form.html reads; its messages are the form's errors."""
     return {
         "discussion": Discussion(access=access),
         "access": access,
@@ -128,7 +119,6 @@ def form_context(
         "form": form,
         "key": key,
         "action": action,
-        "errors": list(errors),
         **extra,
     }
 
@@ -158,16 +148,16 @@ def posted_response(
     new comment, appended to its thread or reply list out of band (htmx)."""
     if not request.htmx:
         return HttpResponseRedirect(week_anchor(access, comment.anchor))
-    comment = decorated(access, comment)
+    view = load_comment_view(access, comment)
     discussion = Discussion(access=access)
-    if comment.container_id:
-        target = f"#replies-c{comment.container_id}"
-    elif comment.question_id:
-        target = f"#comments-q{comment.question_id}"
+    if view.container_id:
+        target = f"#replies-c{view.container_id}"
+    elif view.question_id:
+        target = f"#comments-q{view.question_id}"
     else:
         target = "#comments-general"
     html = render_to_string(
-        "discussions/_comment.html", {"c": comment, "discussion": discussion}, request
+        "discussions/_comment.html", {"c": view, "discussion": discussion}, request
     )
     oob = f'<div hx-swap-oob="beforeend:{target}">{html}</div>'
     return HttpResponse(replacement + oob)
@@ -191,7 +181,7 @@ def get_question(access: WeekAccess, question_id: int) -> Question:
     return question
 
 
-def _post_new(
+def _compose(
     request: HtmxHttpRequest,
     access: WeekAccess,
     *,
@@ -203,31 +193,41 @@ def _post_new(
     title: str,
     extra: dict[str, Any],
 ) -> HttpResponse:
-    """Shared by answer, general comment and reply: post, or show the form again."""
+    """Shared by answer, general comment and reply: the form (GET, with the writer's draft)
+    or the post (POST), shown again with the message and the text when it is refused."""
     require(access.can_post, CANNOT_POST)
     label = field_label(question, parent)
-    form = CommentForm(request.POST, key=key, draft_url=draft_url, label=label)
+    data = posted_data(request)
+    initial = {}
+    if data is None:
+        initial["body"] = services.load_draft(access, question=question, parent=parent)
+    form = CommentForm(data, key=key, draft_url=draft_url, label=label, initial=initial)
     context = form_context(access, form=form, key=key, action=action, draft_url=draft_url, **extra)
+    if data is None:
+        return form_response(request, context, title=title)
+    if not form.is_valid():
+        return form_response(request, context, title=title, status=400)
     try:
         comment = services.post_comment(
             access,
             question,
             parent,
-            form.text,
-            allow_duplicate=parent is not None or form.posting_anyway,
+            form.cleaned_data["body"],
+            allow_duplicate=parent is not None or form.cleaned_data["post_anyway"],
         )
     except duplicates.NearDuplicate as refusal:  # the warning, its links, "Post anyway"
-        context.update(errors=refusal.messages, similar=refusal.similar)
+        form.add_error(None, refusal)
+        context["similar"] = refusal.similar
         return form_response(request, context, title=title, status=400)
-    except ValidationError as error:
-        context["errors"] = error.messages
+    except ValidationError as error:  # the thread's rules: deadline, lock, its week
+        form.add_error(None, error)
         return form_response(request, context, title=title, status=400)
     if parent is not None:
         replacement = ""  # the reply form goes away
     else:
         fresh = CommentForm(key=key, draft_url=draft_url, label=label)
         replacement = render_to_string(
-            "discussions/_form.html", {**context, "form": fresh, "errors": []}, request
+            "discussions/_form.html", {**context, "form": fresh}, request
         )
     return posted_response(request, access, comment, replacement)
 
@@ -251,15 +251,7 @@ def post_answer(
         # htmx fragments, which load the list on demand, never query it.
         "existing_answers": functools.partial(duplicates.existing_answers, access, question),
     }
-    title = f"Answer question {question.number}"
-    if request.method == "GET":
-        require(access.can_post, CANNOT_POST)
-        body = services.load_draft(access, question=question, parent=None)
-        label = field_label(question, None)
-        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body}, label=label)
-        context = form_context(access, form=form, key=key, action=action, draft_url=draft_url)
-        return form_response(request, {**context, **extra}, title=title)
-    return _post_new(
+    return _compose(
         request,
         access,
         question=question,
@@ -267,7 +259,7 @@ def post_answer(
         key=key,
         action=action,
         draft_url=draft_url,
-        title=title,
+        title=f"Answer question {question.number}",
         extra=extra,
     )
 
@@ -278,26 +270,16 @@ def post_answer(
 def post_general(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     access = get_access(request, seminar_slug, week_slug)
     base = access.week.get_absolute_url()
-    key, action, draft_url = "general", f"{base}general/comment/", f"{base}draft/"
-    extra = {"submit_label": "Post comment", "target": "this"}
-    title = "Comment on the readings"
-    if request.method == "GET":
-        require(access.can_post, CANNOT_POST)
-        body = services.load_draft(access, question=None, parent=None)
-        label = field_label(None, None)
-        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body}, label=label)
-        context = form_context(access, form=form, key=key, action=action, draft_url=draft_url)
-        return form_response(request, {**context, **extra}, title=title)
-    return _post_new(
+    return _compose(
         request,
         access,
         question=None,
         parent=None,
-        key=key,
-        action=action,
-        draft_url=draft_url,
-        title=title,
-        extra=extra,
+        key="general",
+        action=f"{base}general/comment/",
+        draft_url=f"{base}draft/",
+        title="Comment on the readings",
+        extra={"submit_label": "Post comment", "target": "this"},
     )
 
 
@@ -314,30 +296,21 @@ def reply(
         return refuse_reply(request, access, comment_id)
     parent = comment_for_user(access, comment_id)
     base = access.week.get_absolute_url()
-    key = f"r{parent.pk}"
-    action, draft_url = f"{base}c/{parent.pk}/reply/", f"{base}draft/?parent={parent.pk}"
     extra = {
-        "parent": decorated(access, parent),
+        "parent": load_comment_view(access, parent),
         "submit_label": "Post reply",
         "cancel_url": week_anchor(access, parent.anchor),
         "target": "this",
     }
-    title = f"Reply to {parent.author.name}"
-    if request.method == "GET":
-        body = services.load_draft(access, question=parent.question, parent=parent)
-        label = field_label(None, parent)
-        form = CommentForm(key=key, draft_url=draft_url, initial={"body": body}, label=label)
-        context = form_context(access, form=form, key=key, action=action, draft_url=draft_url)
-        return form_response(request, {**context, **extra}, title=title)
-    return _post_new(
+    return _compose(
         request,
         access,
         question=parent.question,
         parent=parent,
-        key=key,
-        action=action,
-        draft_url=draft_url,
-        title=title,
+        key=f"r{parent.pk}",
+        action=f"{base}c/{parent.pk}/reply/",
+        draft_url=f"{base}draft/?parent={parent.pk}",
+        title=f"Reply to {parent.author.name}",
         extra=extra,
     )
 
@@ -354,14 +327,9 @@ def refuse_reply(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) 
     key = f"r{comment_id}"
     action = f"{access.week.get_absolute_url()}c/{comment_id}/reply/"
     form = CommentForm(request.POST, key=key, label="Your comment")
+    form.add_error(None, services.OTHER_WEEK_PARENT)
     context = form_context(
-        access,
-        form=form,
-        key=key,
-        action=action,
-        errors=[services.OTHER_WEEK_PARENT],
-        submit_label="Post reply",
-        target="this",
+        access, form=form, key=key, action=action, submit_label="Post reply", target="this"
     )
     return form_response(request, context, title="Reply", status=400)
 
@@ -386,18 +354,19 @@ def edit(
         "fragment": "discussions/_edit_main.html",
     }
     title = "Edit your comment"
-    if request.method == "GET":
-        form = CommentForm(key=key, initial={"body": comment.body}, label="Your comment")
-        context = form_context(access, form=form, key=key, action=action, **extra)
+    data = posted_data(request)
+    form = CommentForm(data, key=key, initial={"body": comment.body}, label="Your comment")
+    context = form_context(access, form=form, key=key, action=action, **extra)
+    if data is None:
         return form_response(request, context, title=title)
-    form = CommentForm(request.POST, key=key, label="Your comment")
-    try:
-        services.edit_comment(access, comment, form.text)
-    except ValidationError as error:
-        context = form_context(access, form=form, key=key, action=action, **extra)
-        context["errors"] = error.messages
-        return form_response(request, context, title=title, status=400)
-    return comment_main_response(request, access, comment)
+    if form.is_valid():
+        try:
+            services.edit_comment(access, comment, form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return comment_main_response(request, access, comment)
+    return form_response(request, context, title=title, status=400)
 
 
 def comment_main_response(
@@ -406,7 +375,7 @@ def comment_main_response(
     """The comment (without replies) for htmx, else a redirect to its anchor."""
     if not request.htmx:
         return HttpResponseRedirect(week_anchor(access, comment.anchor))
-    context = {"c": decorated(access, comment), "discussion": Discussion(access=access)}
+    context = {"c": load_comment_view(access, comment), "discussion": Discussion(access=access)}
     return render(request, "discussions/_comment_main.html", context)
 
 
@@ -433,7 +402,7 @@ def delete(
         context = {
             "access": access,
             "week": access.week,
-            "c": decorated(access, comment),
+            "c": load_comment_view(access, comment),
             "discussion": Discussion(access=access),
             "title": "Delete your comment?",
             "base_template": page_base(),
@@ -476,10 +445,13 @@ def save_draft(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> H
     """Keep the text being written (htmx while typing; sendBeacon on leaving the page)."""
     access = get_access(request, seminar_slug, week_slug)
     require(access.can_post, CANNOT_POST)
-    question, parent = draft_place(access, request.GET)
+    question, parent = draft_place(access, DraftPlaceForm(request.GET))
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(" ".join(error_messages(form)), status=400, content_type="text/plain")
     try:
         draft = services.save_draft(
-            access, question=question, parent=parent, body=request.POST.get("body", "")
+            access, question=question, parent=parent, body=form.cleaned_data["body"]
         )
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
@@ -491,13 +463,14 @@ def save_draft(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> H
     return HttpResponse(f"Draft saved at {time_format(saved, 'g:i A')}.")
 
 
-def draft_place(access: WeekAccess, query: Any) -> tuple[Question | None, Comment | None]:
-    """The question or parent comment a draft is for, from ?question= or ?parent=."""
-    try:
-        question_id = int(query["question"]) if query.get("question") else None
-        parent_id = int(query["parent"]) if query.get("parent") else None
-    except ValueError:
-        raise Http404("No such place") from None
+def draft_place(
+    access: WeekAccess, place: DraftPlaceForm
+) -> tuple[Question | None, Comment | None]:
+    """The question or parent comment a draft is for, from ?question= or ?parent=
+    (404 for what is not a place of this seminar the viewer may see)."""
+    if not place.is_valid():
+        raise Http404("No such place")
+    question_id, parent_id = place.cleaned_data["question"], place.cleaned_data["parent"]
     parent = comment_for_user(access, parent_id) if parent_id else None
     question = get_question(access, question_id) if question_id else None
     return question, parent
@@ -525,8 +498,9 @@ def similar_answers(
     on the client, rate-limited here). POST because the text can be long; writes nothing."""
     access = get_access(request, seminar_slug, week_slug)
     question = answer_question(access, question_id)
-    form = CommentForm(request.POST)
-    similar = duplicates.similar_answers(access, question, form.text)
+    form = SimilarForm(request.POST)
+    form.is_valid()  # always: any text can be compared
+    similar = duplicates.similar_answers(access, question, form.cleaned_data["body"])
     return render(request, "discussions/duplicates/_warning.html", {"similar": similar})
 
 
