@@ -49,3 +49,25 @@ class ExtensionForm(forms.Form):
         if deadline and cutoff and cutoff <= deadline:
             self.add_error("cutoff", "The cut-off must come after the student's deadline.")
         return data
+
+
+class NextForm(forms.Form):
+    """Where to go back to after an action (the view keeps it on this site)."""
+
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class StudentActionForm(forms.Form):
+    """Which form of a student's page was sent: each has its own (prefixed) fields."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("override", "override"),
+            ("extension", "extension"),
+            ("remove_extension", "remove_extension"),
+        ],
+        error_messages={
+            "required": "Unknown action: nothing was changed.",
+            "invalid_choice": "Unknown action: nothing was changed.",
+        },
+    )

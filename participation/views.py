@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -26,7 +27,7 @@ from core.models import Enrollment, Extension
 from discussions import moderation
 from discussions.models import Comment
 from participation import selectors, services
-from participation.forms import ExtensionForm, OverrideForm
+from participation.forms import ExtensionForm, NextForm, OverrideForm, StudentActionForm
 from participation.models import StatusOverride
 from participation.status import statuses_for
 
@@ -95,8 +96,10 @@ def matrix_csv(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 def nudge(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     wa = _week(request, seminar_slug, week_slug)
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
-    back = request.POST.get("next") or reverse("participation:matrix", args=[seminar_slug])
-    if not back.startswith("/"):
+    form = NextForm(request.POST)
+    back = form.cleaned_data["next"] if form.is_valid() else ""
+    on_site = back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)
+    if not on_site:  # only a path on this site (not "//elsewhere")
         back = reverse("participation:matrix", args=[seminar_slug])
     if not wa.week.is_published:
         messages.error(request, "That week is not published: nobody owes a post yet.")
@@ -171,7 +174,8 @@ def student(request: HttpRequest, seminar_slug: str, week_slug: str, user_id: in
         )
         extension_form = ExtensionForm(prefix="extension", initial=initial)
         if request.method == "POST":
-            action = request.POST.get("action")
+            chosen = StudentActionForm(request.POST)
+            action = chosen.cleaned_data["action"] if chosen.is_valid() else ""
             here = request.path
             if action == "override":
                 override_form = OverrideForm(request.POST, prefix="override")
@@ -194,7 +198,7 @@ def student(request: HttpRequest, seminar_slug: str, week_slug: str, user_id: in
                 messages.success(request, f"Extension for {person.name} removed.")
                 return redirect(here)
             else:
-                messages.error(request, "Unknown action: nothing was changed.")
+                messages.error(request, " ".join(chosen.errors["action"]))
                 return redirect(here)
         status = statuses_for([week], user_ids=[person.pk], roles={person.pk: "student"})[
             (week.pk, person.pk)
