@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.http import signed_in_user
 from blog import services
 from blog.models import BlogFeedback, BlogPost, BlogRevision
 
@@ -49,12 +50,13 @@ class BlogPostAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: BlogPost, form: Any, change: bool) -> None:
         """An admin edit is a revision like any other (who changed what, when)."""
         content_changed = {"title", "body"} & set(form.changed_data)
+        editor = signed_in_user(request)  # the admin site lets in only staff
         if content_changed:
             obj.version += 1
-            obj.updated_by = request.user
+            obj.updated_by = editor
         super().save_model(request, obj, form, change)
         if content_changed:
-            services.snapshot(obj, author=request.user, kind=BlogRevision.Kind.SAVE)
+            services.snapshot(obj, author=editor, kind=BlogRevision.Kind.SAVE)
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[BlogPost], service: Any) -> None:
         done = 0

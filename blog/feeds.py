@@ -10,6 +10,7 @@ owner leaves the seminar, and when they reset their calendar link (their profile
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -57,11 +58,9 @@ def feed_access(request: HttpRequest, seminar_slug: str, token: str | None) -> S
     seminar = Seminar.objects.filter(slug=seminar_slug).first()
     if seminar is None:
         raise Http404("No such feed")
-    reader: AnyUser | None = request.user
-    if token is not None:
-        reader = user_for_token(token, seminar)
-        if reader is None:
-            raise Http404("No such feed")
+    reader: AnyUser | None = request.user if token is None else user_for_token(token, seminar)
+    if reader is None:
+        raise Http404("No such feed")
     access = seminar_access(reader, seminar)
     if not (access.is_member or seminar.is_public):
         raise Http404("No such feed")
@@ -104,7 +103,8 @@ class SeminarBlogFeed(Feed):
         )
         for post in posts:
             post.week.seminar = obj.access.seminar
-            post.absolute_url = obj.site + post.get_absolute_url()
+            # Read by item_link and item_guid, which are not handed the site.
+            post.absolute_url = obj.site + post.get_absolute_url()  # type: ignore[attr-defined]
         return posts
 
     def item_title(self, item: BlogPost) -> str:
@@ -114,17 +114,20 @@ class SeminarBlogFeed(Feed):
         return item.body_html
 
     def item_link(self, item: BlogPost) -> str:
-        return item.absolute_url
+        return item.absolute_url  # type: ignore[attr-defined]  # set by items()
 
     def item_guid(self, item: BlogPost) -> str:
-        return item.absolute_url
+        return item.absolute_url  # type: ignore[attr-defined]  # set by items()
 
-    def item_pubdate(self, item: BlogPost):  # noqa: ANN201 - Feed's own hook
+    def item_pubdate(self, item: BlogPost) -> dt.datetime | None:
         return item.published_at
 
-    def item_updateddate(self, item: BlogPost):  # noqa: ANN201 - Feed's own hook
-        return max(item.updated_at, item.published_at)
+    def item_updateddate(self, item: BlogPost) -> dt.datetime:
+        # A published post always has its published_at.
+        return max(item.updated_at, item.published_at or item.updated_at)
 
     def item_author_name(self, item: BlogPost) -> str:
-        names = [member.user.name for member in item.week.bloggers]
+        # week.bloggers: the Prefetch in items() (to_attr, which django-stubs cannot type).
+        bloggers: list[WeekDuty] = item.week.bloggers  # type: ignore[attr-defined]
+        names = [member.user.name for member in bloggers]
         return ", ".join(names) or "Seminar staff"

@@ -93,7 +93,11 @@ def clean_raw_html(markdown: str) -> tuple[str, int]:
             converted = html_to_markdown(source).strip()
             replacements.append((start, end, f"{indent}{converted}\n" if converted else "\n"))
             count += 1
-        elif token.type == "inline" and any(c.type == "html_inline" for c in token.children):
+        elif (
+            token.type == "inline"
+            and token.children is not None
+            and any(c.type == "html_inline" for c in token.children)
+        ):
             source = "".join(lines[start:end])
             source = DROPPED_WITH_CONTENT.sub("", source)
             source = IMG.sub(_image, LINK.sub(_link, BR.sub("  \n", source)))

@@ -8,6 +8,7 @@ are atomic and lock the post row, so two teammates saving at once serialise.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -111,9 +112,9 @@ def is_stale(
 def snapshot(post: BlogPost, *, author: User | None, kind: str) -> BlogRevision:
     last = post.revisions.order_by("-created_at", "-id").first()
     fields = {"title": post.title, "body": post.body, "version": post.version}
-    recent = last is not None and timezone.now() - last.created_at < COALESCE_WINDOW
     if (
-        recent
+        last is not None
+        and timezone.now() - last.created_at < COALESCE_WINDOW
         and author is not None
         and last.author_id == author.pk
         and last.kind == BlogRevision.Kind.AUTOSAVE
@@ -127,7 +128,7 @@ def snapshot(post: BlogPost, *, author: User | None, kind: str) -> BlogRevision:
     return BlogRevision.objects.create(post=post, author=author, kind=kind, **fields)
 
 
-def _locked(post: BlogPost, allowed: set[str], message: str) -> BlogPost:
+def _locked(post: BlogPost, allowed: Collection[str], message: str) -> BlogPost:
     locked = BlogPost.objects.select_for_update().get(pk=post.pk)
     if locked.status not in allowed:
         raise ValidationError(message)

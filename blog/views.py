@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
 from blog import selectors, services
 from blog.discussion import discussion_markdown
 from blog.feeds import feed_token
 from blog.forms import FeedbackForm, PostForm, ReviewForm
 from blog.models import BlogPost, BlogRevision
 from core.access import WeekAccess, require, seminar_for_user, week_for_user
-from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
 
 
@@ -166,7 +166,7 @@ def autosave_url(access: WeekAccess, post: BlogPost | None) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def edit(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     """The editor. Buttons: Save, or Preview (renders the text below, saves nothing)."""
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
@@ -208,7 +208,9 @@ def edit(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespons
 
 
 @require_POST
-def autosave(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def autosave(
+    request: AuthenticatedHtmxHttpRequest, seminar_slug: str, week_slug: str
+) -> HttpResponse:
     """Keep the text while typing (htmx) and on leaving the page (sendBeacon)."""
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
@@ -251,7 +253,7 @@ def autosave(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> Htt
 
 @require_POST
 def restore(
-    request: HttpRequest, seminar_slug: str, week_slug: str, revision_id: int
+    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str, revision_id: int
 ) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
@@ -282,7 +284,7 @@ TRANSITIONS = {
 
 @require_POST
 def transition(
-    request: HttpRequest, seminar_slug: str, week_slug: str, action: str
+    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str, action: str
 ) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
@@ -300,7 +302,9 @@ def transition(
 
 
 @require_POST
-def request_changes(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def request_changes(
+    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str
+) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
@@ -321,7 +325,9 @@ def request_changes(request: HttpRequest, seminar_slug: str, week_slug: str) -> 
 
 
 @require_POST
-def feedback(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def feedback(
+    request: AuthenticatedHtmxHttpRequest, seminar_slug: str, week_slug: str
+) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
