@@ -24,7 +24,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.access import WeekAccess, require, seminar_for_user, week_access
+from core.access import (
+    SeminarAccess,
+    WeekAccess,
+    require,
+    seminar_for_user,
+    seminar_view,
+    week_access,
+)
 from core.lead_models import WeekReview
 from core.models import Week
 from core.weekfile import WeekFileError
@@ -216,9 +223,8 @@ def review(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespo
 
 
 @require_safe
-def queue(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = seminar_for_user(request.user, seminar_slug)
-    require(access.can_review_weeks, "Only this seminar's staff review its weeks.")
+@seminar_view("can_review_weeks", "Only this seminar's staff review its weeks.")
+def queue(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     submitted = lead_services.review_queue(access.seminar)
     waiting = {r.week_id for r in submitted}
     others = [
