@@ -54,6 +54,13 @@ class CsvForm(forms.Form):
         return data
 
 
+class PreviewDigestForm(forms.Form):
+    """The fingerprint of the CSV text a preview showed, sent back with Apply: the text
+    sits in an editable box, and only the previewed text may be applied."""
+
+    digest = forms.CharField(required=False, max_length=64)
+
+
 class TeamGenerateForm(forms.Form):
     count = forms.IntegerField(label="Number of teams", min_value=1, max_value=100)
     seed = forms.IntegerField(
