@@ -45,7 +45,8 @@ class CsvForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload:
             data["text"] = decode_upload(upload.read())
