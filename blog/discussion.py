@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.access import WeekAccess
 from core.models import Question
 from discussions.models import Comment
+from discussions.selectors import answered_sections
 
 
 def _quote(text: str, depth: int) -> str:
@@ -58,12 +59,7 @@ def discussion_markdown(access: WeekAccess, *, base_url: str) -> str:
             roots[comment.question_id].append(comment)
         elif comment.parent_id in visible_ids:
             children[comment.parent_id].append(comment)
-    answered = {
-        section.pk
-        for section in sections
-        for q in section.questions.all()
-        if any(access.is_author(c) for c in roots.get(q.pk, []))
-    }
+    answered = answered_sections(access, sections)
     lines = [f"# {week.title} — the discussion", "", f"From {base_url}", ""]
     for section in sections:
         lines += [f"## {section.title}", ""]

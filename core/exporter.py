@@ -76,8 +76,7 @@ def _front_matter(week: Week, sections: list[QuestionSection]) -> str:
 def _readings(readings: list[Reading]) -> list[str]:
     """Readings in position order, opening a heading whenever the kind or group changes."""
     lines = [READINGS_HEADING, ""]
-    kind: str = Reading.Kind.REQUIRED
-    group = ""
+    kind, group = Reading.Kind.REQUIRED, ""
     for reading in readings:
         if (reading.kind, reading.group) != (kind, group):
             lines += _block_heading(reading, kind, group)

@@ -327,7 +327,10 @@ class QuestionSection(RenderedMarkdownModel):
 
     @property
     def effective_deadline(self) -> dt.datetime | None:
-        return self.deadline or self.week.deadline
+        """The class's deadline for this section (core.posting.class_deadline)."""
+        from core.posting import class_deadline  # core.posting imports this module
+
+        return class_deadline(self.week, self)
 
 
 class Question(RenderedMarkdownModel):
@@ -387,5 +390,7 @@ class WeekDuty(models.Model):
             raise ValidationError({"user": "Teams are made of students enrolled in this seminar."})
 
 
-# The lead team's week preparation and staff review (models defined in their own module).
+# Models defined in their own modules: a student's own deadline for a week (read by the
+# posting window, core.posting), and the lead team's week preparation and staff review.
+from core.extension_models import Extension  # noqa: E402, F401
 from core.lead_models import WeekReview, WeekReviewEvent  # noqa: E402, F401

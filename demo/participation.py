@@ -16,7 +16,8 @@ import datetime as dt
 
 from django.contrib.auth.models import Group, Permission
 
-from participation.models import Extension, SeminarRule, State, StatusOverride
+from core.models import Extension
+from participation.models import SeminarRule, State, StatusOverride
 
 OVERRIDE_NOTE = "Excused: presented the week's reading in class instead (demo)."
 

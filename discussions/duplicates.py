@@ -35,8 +35,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.access import WeekAccess
-from core.models import Question, RevealPolicy
+from core.models import Question
 from discussions.models import Comment
+from discussions.selectors import answered_sections
 
 # Two answers at least this similar count as near-duplicates. Measured on the demo
 # discussion (discussions/demo.py: no two of its 27 posts score above 0.32, though many
@@ -104,19 +105,7 @@ def sees_classmates_answers(
 
     At most one query (whether they answered in the section, for "after your own")."""
     section = question.section
-    answered: set[int] = set()
-    if (
-        section.reveal_policy == RevealPolicy.AFTER_OWN
-        and not access.sees_all_answers
-        and access.user.is_authenticated
-    ):
-        own = (
-            Comment.objects.answers()
-            .live()
-            .filter(week=access.week, question__section=section, author=access.user)
-        )
-        if own.exists():
-            answered.add(section.pk)
+    answered = answered_sections(access, [section])
     return access.can_see_answers(section, answered_section_ids=answered, now=now)
 
 

@@ -37,6 +37,21 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         """Top-level answers to a question."""
         return self.filter(question__isnull=False, parent__isnull=True)
 
+    def answered_section_ids(self, user: object, week: Week) -> set[int]:
+        """The sections of `week` in which `user` has answered: has a live (not deleted)
+        top-level answer of their own to one of its questions, hidden or not — its author
+        still sees a hidden answer. Empty for anonymous visitors. One query.
+
+        The one definition of "has answered in this section" that the reveal policy
+        ("after your own answer": core.access.WeekAccess.can_see_answers) is asked with:
+        the week page, a single comment's page, the duplicate check and the discussion
+        download all use it.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return set()
+        rows = self.answers().live().filter(week_id=week.pk, author_id=user.pk)  # type: ignore[attr-defined]
+        return set(rows.values_list("question__section_id", flat=True).distinct())
+
 
 class Comment(RenderedMarkdownModel):
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="comments")

@@ -20,7 +20,16 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 
 from core.access import WeekAccess
-from core.models import Enrollment, PostingState, Question, RevealPolicy, WeekDuty
+from core.models import (
+    Enrollment,
+    Extension,
+    PostingState,
+    Question,
+    QuestionSection,
+    RevealPolicy,
+    WeekDuty,
+)
+from core.posting import viewer_extension, window_for
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
 
@@ -142,14 +151,8 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         c.pk: comment_view(c, access, teams, staff_ids, by_id, base, flags.get(c.pk, 0))
         for c in comments
     }
-    own_sections = {
-        section_of[c.question_id].pk
-        for c in comments
-        if c.parent_id is None
-        and c.question_id in section_of
-        and c.deleted_at is None
-        and access.is_author(c)
-    }
+    own_sections = answered_sections(access, section_of.values())
+    extension = viewer_extension(access)  # once per page: every thread's window reads it
     top_level = attach_replies(comments, views)
 
     threads = {q.pk: Thread(question=q) for q in questions}
@@ -159,7 +162,7 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         if thread is not None:
             thread.comments.append(comment)
     for thread in [*threads.values(), general]:
-        finish_thread(thread, access, own_sections, locks, drafts, now)
+        finish_thread(thread, access, own_sections, locks, drafts, now, extension)
     return Discussion(
         access=access,
         threads=threads,
@@ -168,6 +171,16 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         now=now,
         open_flags=sum(flags.values()),
     )
+
+
+def answered_sections(access: WeekAccess, sections: Iterable[QuestionSection]) -> set[int]:
+    """The sections where the viewer has answered (Comment.objects.answered_section_ids),
+    asked only when the reveal policy of one of `sections` depends on it."""
+    if access.sees_all_answers or not access.user.is_authenticated:
+        return set()
+    if all(section.reveal_policy != RevealPolicy.AFTER_OWN for section in sections):
+        return set()
+    return Comment.objects.answered_section_ids(access.user, access.week)
 
 
 def open_flag_counts(access: WeekAccess) -> dict[int, int]:
@@ -419,24 +432,26 @@ def finish_thread(
     locks: set[int | None],
     drafts: dict[int | None, str],
     now: dt.datetime,
+    extension: Extension | None = None,
 ) -> None:
-    """Apply the reveal policy, and add the posting state and the form with its draft."""
+    """Apply the reveal policy, and add the posting state and the form with its draft.
+
+    The state is the viewer's posting window (core.posting, moved by their `extension`),
+    the same one the posting service enforces."""
     question = thread.question
     week = access.week
-    if question is not None:
-        section = question.section
-        if not access.can_see_answers(section, answered_section_ids=own_sections, now=now):
-            mine = [c for c in thread.comments if access.is_author(c)]
-            thread.withheld = len(thread.comments) - len(mine)
-            thread.comments = mine
-            thread.reveal_notice = REVEAL_NOTICES.get(section.reveal_policy, "")
-        deadline = section.deadline or week.deadline
-    else:
-        deadline = week.deadline
+    section = question.section if question is not None else None
+    if section is not None and not access.can_see_answers(
+        section, answered_section_ids=own_sections, now=now
+    ):
+        mine = [c for c in thread.comments if access.is_author(c)]
+        thread.withheld = len(thread.comments) - len(mine)
+        thread.comments = mine
+        thread.reveal_notice = REVEAL_NOTICES.get(section.reveal_policy, "")
     thread.count = count_tree(thread.comments)
     thread.thread_locked = (question.pk if question else None) in locks
     thread.locked = week.is_locked or thread.thread_locked
-    thread.state = week.posting_state(now=now, deadline=deadline)
+    thread.state = window_for(access, section, extension).state(now)
     may_post = access.can_post and (
         access.bypasses_posting_rules or (not thread.locked and thread.state != PostingState.CLOSED)
     )
@@ -489,15 +504,5 @@ def may_see(access: WeekAccess, comment: Comment) -> bool:
     if access.is_author(root):
         return True
     section = root.question.section
-    answered: set[int] = set()
-    if section.reveal_policy == RevealPolicy.AFTER_OWN and access.user.is_authenticated:
-        own = Comment.objects.filter(
-            week=access.week,
-            question__section=section,
-            parent__isnull=True,
-            deleted_at__isnull=True,
-            author=access.user,
-        )
-        if own.exists():
-            answered.add(section.pk)
+    answered = answered_sections(access, [section])
     return access.can_see_answers(section, answered_section_ids=answered)

@@ -20,11 +20,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import PostingState, QuestionSection, Seminar, Week
+from core.models import QuestionSection, Seminar, Week
+from core.posting import posting_window, student_deadline
 from notifications.emails import RenderedEmail, absolute, render_email
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
-from participation.status import effective_deadline, week_statuses
+from participation.status import StudentWeekStatus, week_statuses
 
 Kind = OutboxEmail.Kind
 
@@ -55,7 +56,7 @@ def group_key(week: Week, section: QuestionSection) -> tuple[str, QuestionSectio
 def owed_before_deadlines(week: Week, *, now: dt.datetime) -> list[Owed]:
     """Every (student, deadline) of the week with something still owed and not yet due."""
     statuses = week_statuses(week, now=now)
-    owing = [s for s in statuses.values() if s.state in ("not_yet", "missed")]
+    owing = [s for s in statuses.values() if s.owes]
     users = User.objects.in_bulk([s.user_id for s in owing])
     result = []
     for status in owing:
@@ -66,7 +67,7 @@ def owed_before_deadlines(week: Week, *, now: dt.datetime) -> list[Owed]:
         for section in status.owed_sections:
             key, own = group_key(week, section)
             if key not in groups:
-                deadline = effective_deadline(week, user, own)
+                deadline = student_deadline(week, own, status.extension)
                 ahead = deadline is not None and deadline > now
                 groups[key] = Owed(user=user, key=key, deadline=deadline) if ahead else None
             if (owed := groups[key]) is not None:
@@ -165,23 +166,34 @@ def absolute_week_url(week: Week) -> str:
 # --- The manual nudge ----------------------------------------------------------------------
 
 
+def may_still_post(status: StudentWeekStatus, now: dt.datetime) -> bool:
+    """Whether the student's posting window (core.posting, with their extension) still takes
+    a post in one of the sections they owe (the week's general thread when none is named)."""
+    sections: list[QuestionSection | None] = [*status.owed_sections] or [None]
+    return any(
+        posting_window(status.week, section, extension=status.extension).accepts(now)
+        for section in sections
+    )
+
+
 def send_manual_reminders(week: Week, actor: User, *, now: dt.datetime | None = None) -> int:
     """Staff's "nudge now": remind every student who still owes a post for the week.
 
     Recorded as a reminder with offset "manual-<date>" (the seminar's date), so clicking
     twice the same day emails each student once. Students who switched reminders off are
-    skipped; nobody is nudged once posting has closed. Returns how many emails are new.
+    skipped; nobody is nudged once their posting window has closed (an extension keeps it
+    open for that student). Returns how many emails are new.
     """
     now = now or timezone.now()
-    if week.posting_state(now=now) == PostingState.CLOSED:
-        return 0
     offset = f"manual-{now.astimezone(week.seminar.tz):%Y-%m-%d}"
     statuses = week_statuses(week, now=now)
-    owing = {s.user_id: s for s in statuses.values() if s.state in ("not_yet", "missed")}
+    owing = {s.user_id: s for s in statuses.values() if s.owes and may_still_post(s, now)}
+    if not owing:
+        return 0
     new_ids = []
     with transaction.atomic():
         for user in User.objects.filter(pk__in=list(owing), is_active=True, email_reminders=True):
-            deadline = effective_deadline(week, user)
+            deadline = student_deadline(week, None, owing[user.pk].extension)
             owed = Owed(
                 user=user,
                 key=f"week:{week.pk}",

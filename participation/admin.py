@@ -18,13 +18,8 @@ from core.admin import (
     UserAutocompleteMixin,
     WeekAdmin,
 )
-from participation.models import (
-    CreditDismissal,
-    Extension,
-    SeminarRule,
-    StatusOverride,
-    WeekRule,
-)
+from core.models import Extension
+from participation.models import CreditDismissal, SeminarRule, StatusOverride, WeekRule
 
 
 class OptionalInlineFormSet(BaseInlineFormSet):

@@ -4,7 +4,8 @@
   stand in for a missing answer, and the hints shown to whoever judges "substantive".
 - `WeekRule` (optional, one per week) overrides the alternatives for one week.
 - How many answers each question section needs is `QuestionSection.required_answers`.
-- `Extension`: a student's own deadline and cut-off for one week.
+- (A student's own deadline and cut-off for one week, `Extension`, is core's: the posting
+  window in core.posting reads it. Its table is still `participation_extension`.)
 - `StatusOverride`: staff set a student's status for a week by hand, with a note. Rows are
   never edited: the newest one for a (week, student) is in force, the older ones are the
   history; a row with a blank state clears the override.
@@ -17,9 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from core.models import Seminar, Week
@@ -85,41 +84,6 @@ class WeekRule(models.Model):
 
     def __str__(self) -> str:
         return f"Participation rule for {self.week}"
-
-
-class Extension(models.Model):
-    """A student's own deadline (and optional cut-off) for one week."""
-
-    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="extensions")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions"
-    )
-    deadline = models.DateTimeField(help_text="The student's own posting deadline.")
-    cutoff = models.DateTimeField(
-        null=True, blank=True, help_text="Optional: late posts accepted until then."
-    )
-    note = models.TextField(blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    granted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ("week", "user")
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=("week", "user"), name="extension_unique"),
-            models.CheckConstraint(
-                condition=Q(cutoff__isnull=True) | Q(cutoff__gt=models.F("deadline")),
-                name="extension_cutoff_after_deadline",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Extension for {self.user} in {self.week}"
-
-    def clean(self) -> None:
-        if self.cutoff and self.deadline and self.cutoff <= self.deadline:
-            raise ValidationError({"cutoff": "The cut-off must come after the deadline."})
 
 
 class StatusOverride(models.Model):

@@ -27,6 +27,7 @@ from discussions.models import Comment
 from participation import hints as hint_rules
 from participation.models import State
 from participation.status import (
+    OWING,
     StudentWeekStatus,
     seminar_rule,
     statuses_for,
@@ -83,7 +84,7 @@ class TermSummary:
 
     @property
     def owed(self) -> int:
-        return self.counts.get(State.NOT_YET, 0) + self.counts.get(State.MISSED, 0)
+        return sum(self.counts.get(state, 0) for state in OWING)
 
     @property
     def items(self) -> list[tuple[str, str, int]]:
@@ -133,7 +134,7 @@ class WeekColumn:
 
     @property
     def owing(self) -> int:
-        return self.counts[State.NOT_YET] + self.counts[State.MISSED]
+        return sum(self.counts[state] for state in OWING)
 
 
 @dataclass

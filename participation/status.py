@@ -7,7 +7,8 @@ Public API (other apps rely on it — keep the signatures):
 - `students_owing(week, *, section=None, now=None) -> list[User]`: enrolled students, not
   exempt, still owing a post (for `section`: still owing that section);
 - `effective_deadline(week, user, section=None)`: the deadline that applies to this
-  student (their extension moves it; never earlier than the class's).
+  student (their extension moves it; never earlier than the class's). The rule itself is
+  core.posting's posting window: this only loads the student's extension first.
 
 `statuses_for(weeks, ...)` computes many weeks × students in a fixed number of queries
 (about eight, whatever the number of weeks, students or comments); everything else here is
@@ -42,24 +43,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.display import number_word
-from core.models import Enrollment, QuestionSection, Seminar, Week, WeekDuty
+from core.exemption import exempt_reason
+from core.models import Enrollment, Extension, QuestionSection, Seminar, Week, WeekDuty
+from core.posting import extension_for, posting_window, student_deadline
 from discussions.models import Comment
-from participation.models import (
-    Alternatives,
-    Extension,
-    SeminarRule,
-    State,
-    StatusOverride,
-    WeekRule,
-)
+from participation.models import Alternatives, SeminarRule, State, StatusOverride, WeekRule
 
-OWING = (State.NOT_YET, State.MISSED)
-EXEMPT_REASONS = {
-    WeekDuty.Team.LEAD: "on the lead team",
-    WeekDuty.Team.BLOG: "on the blogging team",
-    Enrollment.Role.STAFF: "staff",
-    Enrollment.Role.AUDITOR: "auditing",
-}
+OWING = (State.NOT_YET, State.MISSED)  # the states of someone who still owes posts
 
 
 class Post(NamedTuple):
@@ -212,49 +202,12 @@ def short_time(when: dt.datetime, week: Week) -> str:
 # --- Deadlines ---------------------------------------------------------------------------
 
 
-def _extend(deadline: dt.datetime | None, extension: Extension | None) -> dt.datetime | None:
-    if extension is None:
-        return deadline
-    if deadline is None:
-        return extension.deadline
-    return max(deadline, extension.deadline)
-
-
-def section_deadline(
-    week: Week, section: QuestionSection | None, extension: Extension | None
-) -> dt.datetime | None:
-    own = section.deadline if section is not None and section.deadline else None
-    return _extend(own or week.deadline, extension)
-
-
-def extension_for(week: Week, user: object) -> Extension | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Extension.objects.filter(week_id=week.pk, user_id=user.pk).first()
-
-
 def effective_deadline(
     week: Week, user: User, section: QuestionSection | None = None
 ) -> dt.datetime | None:
-    """The deadline this student works to for the week (or one section of it)."""
-    return section_deadline(week, section, extension_for(week, user))
-
-
-def extended_window(
-    week: Week, user: object, deadline: dt.datetime | None
-) -> tuple[dt.datetime | None, dt.datetime | None] | None:
-    """For posting: (deadline, cut-off) for a thread whose class deadline is `deadline`,
-    when the user has an extension for the week; None when they have none."""
-    extension = extension_for(week, user)
-    if extension is None:
-        return None
-    new_deadline = _extend(deadline, extension)
-    cutoff = extension.cutoff
-    if cutoff is None and week.cutoff is not None and new_deadline is not None:
-        cutoff = max(week.cutoff, new_deadline + (week.cutoff - (week.deadline or week.cutoff)))
-    if cutoff is not None and new_deadline is not None and cutoff <= new_deadline:
-        cutoff = None
-    return new_deadline, cutoff
+    """The deadline this student works to for the week (or one section of it): core.posting's
+    window with the student's extension (one query for it)."""
+    return student_deadline(week, section, extension_for(week, user))
 
 
 # --- Loading -------------------------------------------------------------------------------
@@ -408,21 +361,22 @@ def compute(item: WeekData, user_id: int, role: str | None, now: dt.datetime) ->
     if override is not None and not override.state:
         override = None  # cleared
     posts = item.posts.get(user_id, [])
+    window = posting_window(week, extension=extension)  # the student's week deadline
     status = StudentWeekStatus(
         week=week,
         user_id=user_id,
         state=State.EXEMPT,
         computed_state=State.EXEMPT,
         posts=posts,
-        deadline=_extend(week.deadline, extension),
-        cutoff=(extension.cutoff if extension and extension.cutoff else week.cutoff),
+        deadline=window.deadline,
+        cutoff=window.cutoff,
         extension=extension,
         override=override,
         now=now,
     )
-    team = item.teams.get(user_id)
-    if team is not None or role != Enrollment.Role.STUDENT:
-        status.exempt_reason = EXEMPT_REASONS.get(team or role or "", "not a student")
+    reason = exempt_reason(role, item.teams.get(user_id))
+    if reason is not None:
+        status.exempt_reason = reason
     else:
         status.computed_state = evaluate(status, item, now)
     status.state = override.state if override is not None else status.computed_state
@@ -438,7 +392,7 @@ def evaluate(status: StudentWeekStatus, item: WeekData, now: dt.datetime) -> str
             section=section,
             index=index,
             required=section.required_answers,
-            deadline=section_deadline(week, section, extension),
+            deadline=student_deadline(week, section, extension),
         )
         counts.append(count)
         by_section[section.pk] = count

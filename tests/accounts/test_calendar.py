@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from core.models import QuestionSection, Seminar, Week, WeekDuty
+from core.models import Extension, QuestionSection, Seminar, Week, WeekDuty
 from pages.profile_services import calendar_token_reset
 from tests.conftest import enroll, make_user, make_week
 
@@ -84,12 +84,11 @@ def test_feed_has_section_deadlines_and_the_late_cutoff(student, seminar):
 
 
 def test_a_students_extension_moves_their_deadline_and_cutoff(student, other_student, seminar):
-    extension_model = pytest.importorskip("participation.models").Extension
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     week = make_week(seminar, deadline=now + dt.timedelta(days=1))
     week.cutoff = now + dt.timedelta(days=2)
     week.save()
-    extension_model.objects.create(
+    Extension.objects.create(
         week=week,
         user=student,
         deadline=now + dt.timedelta(days=4),

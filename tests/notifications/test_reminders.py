@@ -9,12 +9,11 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from core.models import QuestionSection, Week, WeekDuty
+from core.models import Extension, QuestionSection, Week, WeekDuty
 from discussions.models import Comment
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import sweep
 from notifications.reminders import reminders_send_due, send_manual_reminders
-from participation.models import Extension
 from tests.conftest import enroll, make_user, make_week
 from tests.notifications.conftest import make_class
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from participation.models import Alternatives, Extension, SeminarRule, WeekRule
+from core.models import Extension
+from participation.models import Alternatives, SeminarRule, WeekRule
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.access import week_for_user
-from core.models import LatePolicy
+from core.models import Extension, LatePolicy
 from discussions.services import post_comment
-from participation.models import Extension
 from tests.discussions.helpers import client_for, first_question
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.models import Enrollment, Question, WeekDuty
+from core.models import Enrollment, Extension, Question, WeekDuty
 from discussions.models import Comment
-from participation.models import Extension, State, StatusOverride
+from participation.models import State, StatusOverride
 from teams.models import Team, TeamMembership
 from tests.conftest import make_week
 from tests.discussions.helpers import client_for

@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core.models import Question, QuestionSection
+from core.models import Extension, Question, QuestionSection
 from participation.models import (
     Alternatives,
-    Extension,
     SeminarRule,
     State,
     StatusOverride,

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Question
+from core.models import Extension, Question
 from discussions.models import Comment, ModerationAction
-from participation.models import CreditDismissal, Extension, State, StatusOverride
+from participation.models import CreditDismissal, State, StatusOverride
 from tests.discussions.helpers import HTMX, add_comment, answer_url, client_for, first_question
 
 pytestmark = pytest.mark.django_db
