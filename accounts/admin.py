@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.contrib import admin
@@ -22,7 +22,7 @@ class UserCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("email", "display_name")
-        field_classes: dict[str, Any] = {}
+        field_classes: ClassVar[dict[str, Any]] = {}
 
     def clean_email(self) -> str:
         """Emails are stored lower-case (as the manager does) and unique whatever the case."""
@@ -36,7 +36,7 @@ class UserEditForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
-        field_classes: dict[str, Any] = {}
+        field_classes: ClassVar[dict[str, Any]] = {}
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -74,7 +74,7 @@ def _students_for_autocomplete(request: HttpRequest) -> QuerySet | None:
     object_id = _object_being_edited(request, url_name)
     if object_id:
         students = students.filter(
-            seminar_id__in=model.objects.filter(pk=object_id).values("seminar_id")
+            seminar_id__in=model._default_manager.filter(pk=object_id).values("seminar_id")
         )
     return students.values("user_id")
 

@@ -362,11 +362,7 @@ def save_entry(entry: RosterEntry) -> None:
         else None
     )
     entry.email = entry.email.strip().lower()
-    if (
-        previous is not None
-        and entry.user_id is not None
-        and entry.user.email.lower() != entry.email
-    ):
+    if previous is not None and entry.user is not None and entry.user.email.lower() != entry.email:
         entry.user = None
     if entry.user_id is None:
         entry.user = accounts_by_email([entry.email]).get(entry.email)

@@ -22,27 +22,16 @@ from django.utils.http import urlencode
 
 from accounts import roster
 from accounts.models import RosterEntry
+from core.access import admin_seminars
 from core.hooks import mailer
 from core.lib.csv_rows import decode_upload
-from core.models import Enrollment, Seminar
+from core.models import Seminar
 
 MAX_TEXT_CHARS = 1_000_000
 
 
-def managed_seminars(user: Any) -> QuerySet[Seminar]:
-    """Seminars whose roster this admin user may manage: all for superusers, else those
-    where they are enrolled as staff."""
-    if not (user.is_active and user.is_staff):
-        return Seminar.objects.none()
-    if user.is_superuser:
-        return Seminar.objects.all()
-    return Seminar.objects.filter(
-        enrollments__user_id=user.pk, enrollments__role=Enrollment.Role.STAFF
-    )
-
-
 def may_manage(user: Any, seminar: Seminar) -> bool:
-    return managed_seminars(user).filter(pk=seminar.pk).exists()
+    return admin_seminars(user).filter(pk=seminar.pk).exists()
 
 
 class RosterUploadForm(forms.Form):
@@ -104,15 +93,15 @@ class RosterEntryAdmin(admin.ModelAdmin):
     # --- scope: staff see the rosters of the seminars they teach -----------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RosterEntry]:
-        return super().get_queryset(request).filter(seminar__in=managed_seminars(request.user))
+        return super().get_queryset(request).filter(seminar__in=admin_seminars(request.user))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "seminar":
-            kwargs["queryset"] = managed_seminars(request.user)
+            kwargs["queryset"] = admin_seminars(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _allowed(self, request: HttpRequest, obj: RosterEntry | None) -> bool:
-        seminars = managed_seminars(request.user)
+        seminars = admin_seminars(request.user)
         if obj is None:
             return seminars.exists()
         return seminars.filter(pk=obj.seminar_id).exists()
@@ -196,7 +185,7 @@ class RosterEntryAdmin(admin.ModelAdmin):
         }
 
     def import_choose_view(self, request: HttpRequest) -> HttpResponse:
-        seminars = list(managed_seminars(request.user))
+        seminars = list(admin_seminars(request.user))
         if not seminars:
             raise PermissionDenied("You manage no seminar's roster.")
         if len(seminars) == 1:

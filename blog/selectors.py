@@ -118,7 +118,7 @@ def blog_home_context(access: SeminarAccess) -> dict[str, Any]:
             week.seminar = seminar
             post = getattr(week, "blog_post", None)
             home.duties.append(BlogDuty(week=week, post=post, due=due_dates(week)))
-    if access.is_staff:
+    if access.can_review_posts:
         submitted = BlogPost.objects.of_seminar(seminar.pk).filter(status=BlogPost.Status.SUBMITTED)
         home.to_review = list(submitted.select_related("week").order_by("week__number"))
         for post in home.to_review:

@@ -22,7 +22,7 @@ from accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
 from blog import selectors, services
 from blog.discussion import discussion_markdown
 from blog.feeds import feed_token
-from blog.forms import FeedbackForm, PostForm, ReviewForm
+from blog.forms import EditorActionForm, FeedbackForm, PostForm, ReviewForm, form_messages
 from blog.models import BlogPost, BlogRevision
 from core.access import WeekAccess, require, seminar_for_user, week_for_user
 from core.lib.markdown import render_markdown
@@ -180,31 +180,45 @@ def edit(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -
         form = PostForm(initial=initial, autosave_url=autosave_url(access, post))
         return render(request, "blog/post_edit.html", editor_context(access, post, form))
     form = PostForm(request.POST, autosave_url=autosave_url(access, post))
-    form.is_valid()
+    button = EditorActionForm(request.POST)
+    if not button.is_valid() or not form.is_valid():
+        for message in form_messages(button):
+            form.add_error(None, message)
+        if form.has_error("version"):  # a hidden field: said where the page shows messages
+            form.add_error(None, form.errors["version"][0])
+            keep_text_on_second_save(form, post)
+        return render(
+            request, "blog/post_edit.html", editor_context(access, post, form), status=400
+        )
     data = form.cleaned_data
-    if request.POST.get("action") == "preview":
-        preview = render_markdown(data.get("body", ""))
+    if button.previewing:
+        preview = render_markdown(data["body"])
         context = editor_context(access, post, form, preview_html=preview)
         return render(request, "blog/post_edit.html", context)
     try:
         services.post_save(
             week=access.week,
             author=request.user,
-            title=data.get("title", ""),
-            body=data.get("body", ""),
-            base_version=data.get("version"),
+            title=data["title"],
+            body=data["body"],
+            base_version=data["version"],
         )
     except ValidationError as error:
         add_errors(form, error)
         if getattr(error, "code", None) == "stale":
-            # The writer has now seen the warning: a second Save keeps their text.
-            form.data = form.data.copy()
-            form.data["version"] = str(selectors.post_of(access.week).version)
+            keep_text_on_second_save(form, selectors.post_of(access.week))
         return render(
             request, "blog/post_edit.html", editor_context(access, post, form), status=400
         )
     messages.success(request, "Post saved.")
     return redirect(selectors.editor_url(access.week))
+
+
+def keep_text_on_second_save(form: PostForm, post: BlogPost | None) -> None:
+    """The writer has now seen the warning: the page takes the post's current version, so
+    a second Save keeps their text."""
+    form.data = form.data.copy()
+    form.data["version"] = str(post.version if post else 0)
 
 
 @require_POST
@@ -216,11 +230,13 @@ def autosave(
     post = selectors.post_of(access.week)
     require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
     form = PostForm(request.POST)
-    form.is_valid()
+    valid = form.is_valid()
     data = form.cleaned_data
     title, body = data.get("title", ""), data.get("body", "")
     status, message, version = 200, "", post.version if post else 0
-    if post is None and not body.strip():
+    if not valid:  # kept on the page, not saved: Save shows the form with the message
+        status, message = 400, "Not saved: " + " ".join(form_messages(form))
+    elif post is None and not body.strip():
         message = ""
     elif post is not None and post.is_published:
         status, message = 409, "The post is published: press Save to change it."
@@ -311,13 +327,14 @@ def request_changes(
         raise Http404("No blog post yet")
     require(access.can_review_post(post), "Only staff review a submitted post.")
     form = ReviewForm(request.POST)
-    form.is_valid()
     try:
-        services.post_request_changes(
-            post=post, actor=request.user, note=form.cleaned_data.get("note", "")
-        )
+        if form.is_valid():
+            services.post_request_changes(
+                post=post, actor=request.user, note=form.cleaned_data["note"]
+            )
     except ValidationError as error:
         add_errors(form, error)
+    if form.errors:
         context = detail_context(access, post, review_form=form)
         return render(request, "blog/post_detail.html", context, status=400)
     messages.success(request, "Changes requested: the team sees your note.")
@@ -334,14 +351,13 @@ def feedback(
         raise Http404("No blog post yet")
     require(access.can_comment_post(post), "Feedback is open while the draft is shared.")
     form = FeedbackForm(request.POST)
-    form.is_valid()
-    status = 200
     try:
-        services.feedback_add(post=post, author=request.user, body=form.cleaned_data["body"])
+        if form.is_valid():
+            services.feedback_add(post=post, author=request.user, body=form.cleaned_data["body"])
     except ValidationError as error:
         add_errors(form, error)
-        status = 400
-    else:
+    status = 400 if form.errors else 200
+    if status == 200:
         form = FeedbackForm()
     if request.htmx:
         context = base_context(access, post) | {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,8 @@ from core.importer import ImportResult, WeekFileError, import_week_file, parse_w
 from core.models import Seminar, Week
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from core.admin import WeekAdmin
 
 MAX_FILE_BYTES = 1_000_000
@@ -37,11 +39,12 @@ class WeekImportForm(forms.Form):
 
     def clean_file(self) -> str:
         """The file's text, decoded; a clear error for anything that is not UTF-8 text."""
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > MAX_FILE_BYTES:
             raise ValidationError("The file is larger than 1 MB; a week page is much smaller.")
+        data: bytes = upload.read()
         try:
-            return upload.read().decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError(
                 "The file is not UTF-8 text; save it as UTF-8 and retry."
@@ -90,7 +93,9 @@ def week_import(request: HttpRequest, *, model_admin: WeekAdmin) -> HttpResponse
     else:
         form = WeekImportForm(initial={"seminar": request.GET.get("seminar")})
     if form.is_bound and form.is_valid():
-        result = _import(form, source=request.FILES["file"].name)
+        # One file under that name (MultiValueDict's [] stands for a missing one).
+        upload = cast("UploadedFile[bytes]", request.FILES["file"])
+        result = _import(form, source=upload.name or "<upload>")
         if result is not None:
             level = messages.WARNING if result.warnings else messages.SUCCESS
             messages.add_message(request, level, linebreaksbr(result.report()))
@@ -100,7 +105,12 @@ def week_import(request: HttpRequest, *, model_admin: WeekAdmin) -> HttpResponse
         "opts": Week._meta,
         "title": "Import a week file",
         "form": form,
-        "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
+        # AdminForm renders any form; django-stubs types it for ModelForms only.
+        "adminform": helpers.AdminForm(
+            form,  # type: ignore[arg-type]
+            [(None, {"fields": list(form.fields)})],
+            {},
+        ),
         "media": model_admin.media + form.media,
     }
     return TemplateResponse(request, "admin/weeks/week/import.html", context)

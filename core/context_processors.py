@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from core.access import may_use_admin
 from core.models import Enrollment
 
 
@@ -26,4 +28,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "SITE_NAME": "Seminar",
         "DEBUG": settings.DEBUG,
         "my_memberships": SimpleLazyObject(lambda: _memberships(request)),
+        "can_use_admin": may_use_admin(getattr(request, "user", AnonymousUser())),
     }

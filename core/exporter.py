@@ -76,7 +76,8 @@ def _front_matter(week: Week, sections: list[QuestionSection]) -> str:
 def _readings(readings: list[Reading]) -> list[str]:
     """Readings in position order, opening a heading whenever the kind or group changes."""
     lines = [READINGS_HEADING, ""]
-    kind, group = Reading.Kind.REQUIRED, ""
+    kind: str = Reading.Kind.REQUIRED
+    group = ""
     for reading in readings:
         if (reading.kind, reading.group) != (kind, group):
             lines += _block_heading(reading, kind, group)

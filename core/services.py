@@ -110,7 +110,7 @@ def duplicate_week(*, week: Week) -> Week:
         late_policy=week.late_policy,
         staff_run=week.staff_run,
     )
-    readings = {}
+    readings: dict[int | None, Reading] = {}  # old pk -> copy; .get(None) finds none
     for reading in Reading.objects.filter(week=week).order_by("position"):
         old_pk = reading.pk
         reading.pk = None

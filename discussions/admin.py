@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.http import AuthenticatedHttpRequest, signed_in_user
 from discussions.models import Comment, CommentRevision, Flag, ModerationAction, ThreadLock
 
 
@@ -66,7 +67,8 @@ class CommentModerationForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         from discussions import moderation
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("is_hidden") and not (data.get("hidden_reason") or "").strip():
             self.add_error("hidden_reason", moderation.REASON_REQUIRED)
         credits = data.get("credited_substantive") and not self.instance.credited_substantive
@@ -131,7 +133,7 @@ class CommentAdmin(admin.ModelAdmin):
         for field in (*MODERATION_FIELDS, "hidden_reason"):
             setattr(obj, field, getattr(before, field))
         super().save_model(request, obj, form, change)
-        actor = request.user
+        actor = signed_in_user(request)  # the admin site lets in only staff
         if wanted["is_hidden"] and (not before.is_hidden or reason != before.hidden_reason):
             moderation.hide(obj, actor=actor, reason=reason)
         elif not wanted["is_hidden"]:
@@ -169,7 +171,7 @@ class FlagAdmin(admin.ModelAdmin):
         return str(flag.comment.week)
 
     @admin.action(description="Resolve the selected flags (logged)")
-    def resolve(self, request: HttpRequest, queryset: Any) -> None:
+    def resolve(self, request: AuthenticatedHttpRequest, queryset: Any) -> None:
         from discussions import moderation
 
         flags = queryset.filter(resolved_at__isnull=True).select_related("comment__week", "user")

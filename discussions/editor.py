@@ -20,9 +20,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.access import may_use_editor
 from core.lib.markdown import render_markdown
 from core.lib.ratelimit import Rate, ratelimit
-from core.models import Enrollment
 from discussions.uploads import image_upload_store
 
 View = Callable[..., HttpResponse]
@@ -52,15 +52,6 @@ class ImageUploadForm(forms.Form):
             "invalid": "No file was received: choose an image to upload.",
         }
     )
-
-
-def may_use_editor(user: Any) -> bool:
-    """Members of any seminar, and admin staff (the admin uses the same widget)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    return Enrollment.objects.filter(user_id=user.pk).exists()
 
 
 def preview_message(message: str, status: int) -> HttpResponse:

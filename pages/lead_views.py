@@ -8,8 +8,8 @@ same page with a review form: comment, request changes, approve, publish.
 unpublished weeks with where each stands.
 
 Leads never see the draft week page itself (it is staff-only): the preview stands for it.
-Every action is a plain POST that redirects, or re-renders the page with the typed text
-and a one-line error; nothing needs JavaScript.
+Every action is a plain POST, read through a form of pages/lead_forms.py, that redirects,
+or re-renders the page with the typed text and a one-line error; nothing needs JavaScript.
 """
 
 from __future__ import annotations
@@ -24,15 +24,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.access import WeekAccess, require, seminar_for_user, week_access
+from core.access import (
+    SeminarAccess,
+    WeekAccess,
+    require,
+    seminar_for_user,
+    seminar_view,
+    week_access,
+)
 from core.lead_models import WeekReview
 from core.models import Week
 from core.weekfile import WeekFileError
 from leads import services as lead_services
+from pages.lead_forms import WeekReviewForm, WeekTextForm, form_messages
 from pages.views import week_page_context
 
 TEMPLATE = "weeks/lead/prepare.html"
-NOTE_MAX = 5000
 
 
 def _prepare_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
@@ -123,12 +130,13 @@ def prepare(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResp
     review = lead_services.review_for(week)
     if request.method != "POST":
         return _render_saved(request, wa, review, text=lead_services.current_text(week))
-    text = request.POST.get("text", "").replace("\r\n", "\n")
-    action = request.POST.get("action", "preview")
+    form = WeekTextForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(form_messages(form))
+        return _render_saved(request, wa, review, status=400, text=form.typed, error=error)
+    text, action = form.cleaned_data["text"], form.cleaned_data["action"]
     if action == "preview":
         return _render_trial(request, wa, review, text)
-    if action not in ("save", "submit"):
-        return HttpResponse("Unknown action.", status=400, content_type="text/plain")
     allowed = wa.can_edit_week_text(review) if action == "save" else wa.can_submit_week(review)
     require(allowed, "This week is waiting for staff: withdraw it from review to edit it again.")
     if action == "save" or text.strip() != lead_services.current_text(week).strip():
@@ -163,34 +171,24 @@ def withdraw(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
     return redirect(_prepare_url(wa.week))
 
 
-REVIEW_ACTIONS = ("comment", "request_changes", "approve", "publish")
-
-
 @require_POST
 def review(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     wa = _prepare_access(request, seminar_slug, week_slug)
     week = wa.week
     current = lead_services.review_for(week)
     require(wa.can_review_week(current), "Only staff review weeks.")
-    action = request.POST.get("action", "")
-    note = request.POST.get("note", "").replace("\r\n", "\n").strip()
-    if action not in REVIEW_ACTIONS:
-        return HttpResponse("Unknown action.", status=400, content_type="text/plain")
-    problem = ""
-    if len(note) > NOTE_MAX:
-        problem = f"Keep the note under {NOTE_MAX:,} characters."
-    elif action in ("comment", "request_changes") and not note:
-        problem = "Write the comment or the changes you want the lead team to make."
-    if problem:
+    form = WeekReviewForm(request.POST)
+    if not form.is_valid():
         return _render_saved(
             request,
             wa,
             current,
             status=400,
             text=lead_services.current_text(week),
-            note=note,
-            note_error=problem,
+            note=form.typed_note,
+            note_error=" ".join(form_messages(form)),
         )
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     user = request.user
     try:
         if action == "comment":
@@ -210,15 +208,14 @@ def review(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespo
             return redirect(week.get_absolute_url())
     except lead_services.ReviewStateError as exc:
         messages.error(request, str(exc))
-    if request.POST.get("next") == "queue":
+    if form.cleaned_data["next"] == "queue":
         return redirect("weeks:lead_queue", seminar_slug=week.seminar.slug)
     return redirect(_prepare_url(week))
 
 
 @require_safe
-def queue(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = seminar_for_user(request.user, seminar_slug)
-    require(access.can_review_weeks, "Only this seminar's staff review its weeks.")
+@seminar_view("can_review_weeks", "Only this seminar's staff review its weeks.")
+def queue(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     submitted = lead_services.review_queue(access.seminar)
     waiting = {r.week_id for r in submitted}
     others = [

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from blog import selectors as blog_selectors
 from core import display
-from core.access import WeekAccess, seminar_for_user, week_for_user, weeks_visible
+from core.access import SeminarAccess, WeekAccess, seminar_view, week_view, weeks_visible
 from core.display import numbered_required, optional_groups
 from core.lib.markdown import render_markdown
 from core.models import Question, QuestionSection, Week
@@ -31,9 +31,9 @@ class WeekRow:
 
 
 @require_safe
-@login_not_required
-def seminar_home(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = seminar_for_user(request.user, seminar_slug)
+@login_not_required  # public seminars are readable logged out; the decorator checks
+@seminar_view()
+def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     now = timezone.now()
     sections = QuestionSection.objects.only("id", "week_id", "deadline")
     weeks = weeks_visible(access).prefetch_related(Prefetch("sections", queryset=sections))
@@ -57,9 +57,9 @@ def seminar_home(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 
 
 @require_safe
-@login_not_required
-def week_detail(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@login_not_required  # public seminars are readable logged out; the decorator checks
+@week_view()
+def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     context = week_page_context(access)
     context.update(participation_selectors.week_page_status(access, context["sections"]))
     context.update(week_discussion_context(access))

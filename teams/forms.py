@@ -45,13 +45,21 @@ class CsvForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload:
             data["text"] = decode_upload(upload.read())
         if not (data.get("text") or "").strip():
             raise ValidationError("Choose a CSV file or paste its rows.")
         return data
+
+
+class PreviewDigestForm(forms.Form):
+    """The fingerprint of the CSV text a preview showed, sent back with Apply: the text
+    sits in an editable box, and only the previewed text may be applied."""
+
+    digest = forms.CharField(required=False, max_length=64)
 
 
 class TeamGenerateForm(forms.Form):

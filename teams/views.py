@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,11 +18,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import SeminarAccess, require, seminar_for_user
+from core.access import SeminarAccess, seminar_view
 from core.models import Week
 from teams import services
 from teams.forms import (
     CsvForm,
+    PreviewDigestForm,
     RotationForm,
     TeamGenerateForm,
     TeamMemberForm,
@@ -35,20 +35,8 @@ from teams.forms import (
 from teams.models import Team, TeamMembership
 from teams.selectors import schedule_for, students_without_team, teams_overview, week_teams
 
-StaffView = Callable[..., HttpResponse]
-
-
-def seminar_staff_required(view: StaffView) -> StaffView:
-    """Resolve the seminar from the URL and let only its staff through; the view gets the
-    SeminarAccess in place of the slug."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, seminar_slug: str, **kwargs: Any) -> HttpResponse:
-        access = seminar_for_user(request.user, seminar_slug)
-        require(access.is_staff, "Only this seminar's staff manage its teams.")
-        return view(request, access, **kwargs)
-
-    return wrapped
+# Every team page is for the seminar's staff (the schedule, below, is for every member).
+staff_only = seminar_view("can_manage_teams", "Only this seminar's staff manage its teams.")
 
 
 def _page(
@@ -71,10 +59,10 @@ def _week(access: SeminarAccess, week_slug: str) -> Week:
 # --- the schedule, for members (and visitors of a public seminar) ---------------------
 
 
-@login_not_required
+@login_not_required  # public seminars show their schedule; the decorator checks
 @require_GET
-def schedule(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = seminar_for_user(request.user, seminar_slug)
+@seminar_view()
+def schedule(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     return _page(request, access, "schedule.html", rows=schedule_for(access))
 
 
@@ -89,13 +77,13 @@ def _overview(
 
 
 @require_GET
-@seminar_staff_required
+@staff_only
 def overview(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     return _overview(request, access, TeamNameForm())
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def team_create(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     form = TeamNameForm(request.POST)
     if form.is_valid():
@@ -132,7 +120,7 @@ def _team_page(
 
 
 @require_http_methods(["GET", "POST"])
-@seminar_staff_required
+@staff_only
 def team_detail(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
     """The team's page; a POST renames it."""
     team = _team(access, team_id)
@@ -151,7 +139,7 @@ def team_detail(request: HttpRequest, access: SeminarAccess, team_id: int) -> Ht
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def team_delete(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
     team = _team(access, team_id)
     released = services.team_delete(team=team)
@@ -164,7 +152,7 @@ def team_delete(request: HttpRequest, access: SeminarAccess, team_id: int) -> Ht
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def member_add(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
     team = _team(access, team_id)
     form = TeamMemberForm(request.POST, seminar=access.seminar)
@@ -181,7 +169,7 @@ def member_add(request: HttpRequest, access: SeminarAccess, team_id: int) -> Htt
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def member_remove(request: HttpRequest, access: SeminarAccess, team_id: int) -> HttpResponse:
     team = _team(access, team_id)
     form = TeamMemberForm(request.POST, seminar=access.seminar)
@@ -193,7 +181,7 @@ def member_remove(request: HttpRequest, access: SeminarAccess, team_id: int) -> 
 
 
 @require_http_methods(["GET", "POST"])
-@seminar_staff_required
+@staff_only
 def teams_generate(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     form = TeamGenerateForm(request.POST or None)
     has_teams = TeamMembership.objects.filter(seminar=access.seminar).exists()
@@ -252,11 +240,14 @@ def _csv_preview(
 
 def _previewed_unchanged(request: HttpRequest, form: CsvForm) -> bool:
     """Whether the text to apply is the one the preview showed (it sits in an editable box)."""
-    return form.is_valid() and request.POST.get("digest") == _digest(form.cleaned_data["text"])
+    seen = PreviewDigestForm(request.POST)
+    if not (form.is_valid() and seen.is_valid()):
+        return False
+    return seen.cleaned_data["digest"] == _digest(form.cleaned_data["text"])
 
 
 @require_http_methods(["GET", "POST"])
-@seminar_staff_required
+@staff_only
 def teams_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     if request.method == "GET":
         return _page(request, access, "teams_import_upload.html", form=CsvForm())
@@ -265,7 +256,7 @@ def teams_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def teams_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     form = CsvForm(request.POST)
     if not _previewed_unchanged(request, form):
@@ -282,7 +273,7 @@ def teams_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@seminar_staff_required
+@staff_only
 def rotation_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     if request.method == "GET":
         return _page(request, access, "rotation_import_upload.html", form=CsvForm())
@@ -291,7 +282,7 @@ def rotation_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def rotation_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     form = CsvForm(request.POST)
     if not _previewed_unchanged(request, form):
@@ -319,7 +310,7 @@ def _rotation_page(
 
 
 @require_http_methods(["GET", "POST"])
-@seminar_staff_required
+@staff_only
 def rotation(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     """The current rotation and the offset form; a POST previews the plan."""
     form = RotationForm(request.POST or None)
@@ -334,7 +325,7 @@ def rotation(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def rotation_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     form = RotationForm(request.POST)
     if form.is_valid():
@@ -365,13 +356,13 @@ def _week_page(
 
 
 @require_GET
-@seminar_staff_required
+@staff_only
 def week_edit(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
     return _week_page(request, access, _week(access, week_slug))
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def week_swap(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
     week = _week(access, week_slug)
     form = WeekSwapForm(request.POST, seminar=access.seminar)
@@ -389,7 +380,7 @@ def week_swap(request: HttpRequest, access: SeminarAccess, week_slug: str) -> Ht
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def week_add(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
     week = _week(access, week_slug)
     form = WeekPersonAddForm(request.POST, seminar=access.seminar)
@@ -407,7 +398,7 @@ def week_add(request: HttpRequest, access: SeminarAccess, week_slug: str) -> Htt
 
 
 @require_POST
-@seminar_staff_required
+@staff_only
 def week_remove(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
     week = _week(access, week_slug)
     form = WeekPersonRemoveForm(request.POST, week=week)

@@ -75,6 +75,12 @@ def refused(status: int) -> bool:
     return status in (403, 404)
 
 
+def refused_page(response) -> bool:
+    """A page refused: 403/404, or (logged out) a redirect to log in first."""
+    login = response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    return login or refused(response.status_code)
+
+
 def own_comment(scene: Scene) -> Comment:
     """A comment by the acting user (anonymous has none: they try a classmate's)."""
     author = scene.user or scene.classmate
@@ -82,16 +88,16 @@ def own_comment(scene: Scene) -> Comment:
 
 
 def view_week(scene: Scene) -> bool:
-    status = scene.client.get(scene.week.get_absolute_url()).status_code
-    assert status == 200 or refused(status), status
-    return status == 200
+    response = scene.client.get(scene.week.get_absolute_url())
+    assert response.status_code == 200 or refused_page(response), response.status_code
+    return response.status_code == 200
 
 
 def view_draft_week(scene: Scene) -> bool:
     draft = make_week(scene.week.seminar, number=9, status=Week.Status.DRAFT)
-    status = scene.client.get(draft.get_absolute_url()).status_code
-    assert status == 200 or status == 404, status
-    return status == 200
+    response = scene.client.get(draft.get_absolute_url())
+    assert response.status_code in (200, 404) or refused_page(response), response.status_code
+    return response.status_code == 200
 
 
 def post(scene: Scene) -> bool:
@@ -156,7 +162,7 @@ def see_answer(policy: str) -> Callable[[Scene], bool]:
         section.save()
         add_comment(scene.week, scene.classmate, THEIRS, question=section.questions.first())
         response = scene.client.get(scene.week.get_absolute_url())
-        assert response.status_code == 200 or refused(response.status_code)
+        assert response.status_code == 200 or refused_page(response)
         return response.status_code == 200 and THEIRS in response.content.decode()
 
     return check

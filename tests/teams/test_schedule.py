@@ -87,7 +87,7 @@ def test_a_week_with_one_person_swapped_names_the_people(client, staff, seminar,
 def test_outsiders_and_visitors_get_404_unless_the_seminar_is_public(
     client, seminar, outsider, term
 ):
-    assert client.get(URL).status_code == 404
+    assert client.get(URL)["Location"].startswith("/accounts/login/?next=")
     client.force_login(outsider)
     assert client.get(URL).status_code == 404
 

@@ -1,8 +1,7 @@
-"""Who may do what: the one module that answers "may this user do X to Y".
+"""A user's standing in a seminar and a week, and the capabilities templates ask.
 
-Views, templates and the admin ask here and nowhere else. Lookups by id or slug from a
-request go through these functions: what a user may not see raises Http404 (a draft week
-looks missing), what they may see but not do raises PermissionDenied (403).
+Capabilities are named for what they allow (`can_moderate`), never for a role: the role
+and the week's duty are read here and nowhere else.
 """
 
 from __future__ import annotations
@@ -14,9 +13,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from core.exemption import is_exempt
@@ -113,6 +109,21 @@ class SeminarAccess:
     @property
     def can_review_weeks(self) -> bool:
         """See the queue of weeks their lead teams submitted, comment on them, publish."""
+        return self.is_staff
+
+    @property
+    def can_manage_teams(self) -> bool:
+        """Form the seminar's teams and set the rotation of lead and blogging duties."""
+        return self.is_staff
+
+    @property
+    def can_see_all_flags(self) -> bool:
+        """The flag queue of every week at once (leads see their own week's)."""
+        return self.is_staff
+
+    @property
+    def can_review_posts(self) -> bool:
+        """The blogging teams' posts waiting for review, on the seminar home."""
         return self.is_staff
 
     @property
@@ -341,70 +352,3 @@ class WeekAccess:
     def can_download_discussion(self) -> bool:
         """The whole discussion as one markdown file, to help the team write."""
         return self.can_blog
-
-
-def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:
-    role = None
-    if user.is_authenticated:
-        role = (
-            Enrollment.objects.filter(user_id=user.pk, seminar_id=seminar.pk)
-            .values_list("role", flat=True)
-            .first()
-        )
-    return SeminarAccess(seminar=seminar, user=user, role=role)
-
-
-def seminar_for_user(user: AnyUser, slug: str) -> SeminarAccess:
-    """The seminar with this slug as the user may see it; 404 when they may not."""
-    seminar = Seminar.objects.filter(slug=slug).first()
-    if seminar is None:
-        raise Http404("No such seminar")
-    access = seminar_access(user, seminar)
-    if not access.can_view:
-        raise Http404("No such seminar")
-    return access
-
-
-def week_access(access: SeminarAccess, week: Week) -> WeekAccess:
-    team = None
-    if access.user.is_authenticated:
-        team = (
-            WeekDuty.objects.filter(week_id=week.pk, user_id=access.user.pk)
-            .values_list("team", flat=True)
-            .first()
-        )
-    return WeekAccess(week=week, seminar_access=access, team=team)
-
-
-def week_for_user(user: AnyUser, seminar_slug: str, week_slug: str) -> WeekAccess:
-    """The week as the user may see it; 404 for drafts (to non-staff) and hidden seminars."""
-    access = seminar_for_user(user, seminar_slug)
-    week = Week.objects.filter(seminar=access.seminar, slug=week_slug).first()
-    if week is None:
-        raise Http404("No such week")
-    week.seminar = access.seminar
-    wa = week_access(access, week)
-    if not wa.can_view:
-        raise Http404("No such week")
-    return wa
-
-
-def weeks_visible(access: SeminarAccess) -> QuerySet[Week]:
-    weeks = Week.objects.filter(seminar=access.seminar)
-    return weeks if access.can_view_drafts else weeks.published()
-
-
-def seminars_for_user(user: AnyUser) -> QuerySet[Seminar]:
-    """Seminars a user may see: their own, plus public ones; every one for superusers."""
-    if user.is_authenticated and user.is_superuser:
-        return Seminar.objects.all()
-    public = Seminar.objects.filter(visibility=Seminar.Visibility.PUBLIC)
-    if not user.is_authenticated:
-        return public
-    return (public | Seminar.objects.filter(enrollments__user_id=user.pk)).distinct()
-
-
-def require(allowed: bool, message: str = "You may not do that here.") -> None:
-    """Raise 403 unless `allowed`."""
-    if not allowed:
-        raise PermissionDenied(message)

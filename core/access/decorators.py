@@ -1,0 +1,91 @@
+"""View preconditions: resolve the seminar or week from the URL, check one capability.
+
+    @week_view("can_moderate", "Only this week's leads and staff moderate it.")
+    def lock_week(request, access): ...
+
+The view receives the access object in place of the slugs. What the user may not see is
+404 (a logged-out visitor is sent to log in instead, so an emailed link works after
+login and reveals nothing); what they may see but not do is 403 with the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+from core.access.lookups import require, seminar_for_user, week_for_user
+from core.access.standing import SeminarAccess, WeekAccess
+
+P = ParamSpec("P")
+SeminarView = Callable[Concatenate[HttpRequest, SeminarAccess, P], HttpResponse]
+WeekView = Callable[Concatenate[HttpRequest, WeekAccess, P], HttpResponse]
+
+DEFAULT_MESSAGE = "You may not do that here."
+
+
+def _checked(kind: type, capability: str | None) -> str | None:
+    # A misspelt capability fails at import, not as a silent 403 in production.
+    if capability is not None and not hasattr(kind, capability):
+        raise AttributeError(f"{kind.__name__} has no capability {capability!r}")
+    return capability
+
+
+def seminar_view(
+    capability: str | None = None, message: str = DEFAULT_MESSAGE
+) -> Callable[[SeminarView[P]], Callable[..., HttpResponse]]:
+    """The view gets the SeminarAccess for `seminar_slug`; `capability` must be true."""
+    _checked(SeminarAccess, capability)
+
+    def decorator(view: SeminarView[P]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(
+            request: HttpRequest, seminar_slug: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
+            try:
+                access = seminar_for_user(request.user, seminar_slug)
+            except Http404:
+                if request.user.is_authenticated:
+                    raise
+                return redirect_to_login(request.get_full_path())
+            if capability is not None:
+                require(getattr(access, capability), message)
+            return view(request, access, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def week_view(
+    capability: str | None = None, message: str = DEFAULT_MESSAGE
+) -> Callable[[WeekView[P]], Callable[..., HttpResponse]]:
+    """The view gets the WeekAccess for `seminar_slug`/`week_slug`; `capability` must be
+    true."""
+    _checked(WeekAccess, capability)
+
+    def decorator(view: WeekView[P]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(
+            request: HttpRequest,
+            seminar_slug: str,
+            week_slug: str,
+            *args: P.args,
+            **kwargs: P.kwargs,
+        ) -> HttpResponse:
+            try:
+                access = week_for_user(request.user, seminar_slug, week_slug)
+            except Http404:
+                if request.user.is_authenticated:
+                    raise
+                return redirect_to_login(request.get_full_path())
+            if capability is not None:
+                require(getattr(access, capability), message)
+            return view(request, access, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
