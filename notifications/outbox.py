@@ -34,7 +34,7 @@ Kind = OutboxEmail.Kind
 Status = OutboxEmail.Status
 
 # The preference (unsubscribe category) each kind of email answers to.
-CATEGORY = {
+CATEGORY: dict[str, str | None] = {
     Kind.REMINDER: "reminders",
     Kind.DUTY: "reminders",
     Kind.ANNOUNCEMENT: "announcements",

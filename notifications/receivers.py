@@ -6,8 +6,9 @@ transaction, so an email is in the outbox exactly when the change it announces c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import AbstractUser
 from django.db.models import Count, Max, QuerySet
 
 from accounts.models import RosterEntry, User
@@ -51,8 +52,9 @@ class OutboxMailer:
     def write_invitations(self, entries: QuerySet[RosterEntry], *, resend: bool = False) -> int:
         return write_invitations(entries, resend=resend)
 
-    def nudge(self, week: Week, actor: User) -> int:
-        return send_manual_reminders(week, actor)
+    def nudge(self, week: Week, actor: AbstractUser) -> int:
+        # core.hooks names the user model AbstractUser; AUTH_USER_MODEL makes it a User.
+        return send_manual_reminders(week, cast(User, actor))
 
     def nudge_history(self, week_ids: list[int]) -> dict[int, dict[str, Any]]:
         keys = {f"week:{pk}": pk for pk in week_ids}
@@ -61,7 +63,7 @@ class OutboxMailer:
             .values("subject_key")
             .annotate(last=Max("created_at"), count=Count("id"))
         )
-        return {keys[r["subject_key"]]: r for r in rows}
+        return {keys[r["subject_key"]]: dict(r) for r in rows}
 
 
 def connect() -> None:

@@ -122,6 +122,7 @@ def blog_step_notify(post: BlogPost, kind: str, actor: User | None) -> int:
         reason = "you are on this week's blogging team"
     else:
         return 0
+    assert at is not None  # stamped by the service that sent the signal
     step = Step(
         kind=kind,
         week=week,
