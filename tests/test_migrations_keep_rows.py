@@ -65,6 +65,11 @@ def seed_previous_layout(apps) -> dict[str, object]:
         note="Conference travel",
         granted_by=lead,
     )
+    permission = apps.get_model("auth", "Permission").objects.get(
+        content_type__app_label="weeks", codename="add_teammember"
+    )
+    group = apps.get_model("auth", "Group").objects.create(name="Seminar staff")
+    group.permissions.add(permission)
     return {"duty": duty, "extension": extension, "week": week, "lead": lead, "student": student}
 
 
@@ -115,3 +120,8 @@ def test_migrating_from_the_previous_layout_keeps_every_row_and_value(first):
     # The model's content type moved with it (its permissions stay attached).
     moved = new_apps.get_model("contenttypes", "ContentType").objects.get(pk=old_type.pk)
     assert (moved.app_label, moved.model) == ("weeks", "extension")
+    # The staff group's permission on team members is now the one on week duties.
+    group = new_apps.get_model("auth", "Group").objects.get(name="Seminar staff")
+    assert list(group.permissions.values_list("codename", "content_type__model")) == [
+        ("add_weekduty", "weekduty")
+    ]
