@@ -253,6 +253,7 @@ class SeminarAdmin(admin.ModelAdmin[Seminar]):
         SeminarWeekInline,
         EnrollmentInline,
     )
+    actions: tuple[Any, ...] = ()  # typed here so the apps above can extend it
     fieldsets = (
         (None, {"fields": ("title", "slug", "term", "timezone", "visibility", "description")}),
         (

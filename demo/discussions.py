@@ -509,7 +509,8 @@ def seed_demo(summary: DemoSummary) -> None:
     people = {LEAD: summary.lead} | {n: s for n, s in enumerate(summary.students, start=1)}
     now = timezone.now()
     open_week = summary.weeks["open"]
-    posts = seed_posts(open_week, OPEN_WEEK, people, reference=min(now, open_week.deadline))
+    reference = min(now, open_week.deadline or now)  # the demo's weeks all have deadlines
+    posts = seed_posts(open_week, OPEN_WEEK, people, reference=reference)
     lead = summary.lead
     live = {key: post for key, post in posts.items() if post.deleted_at is None}
     if ENDORSED in live:
@@ -521,7 +522,7 @@ def seed_demo(summary: DemoSummary) -> None:
     if HIDDEN in live:
         moderation.hide(live[HIDDEN], actor=lead, reason=HIDDEN_REASON)
     closed_week = summary.weeks["closed"]
-    seed_posts(closed_week, CLOSED_WEEK, people, reference=closed_week.deadline)
+    seed_posts(closed_week, CLOSED_WEEK, people, reference=closed_week.deadline or now)
 
 
 def seed_posts(

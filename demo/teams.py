@@ -21,6 +21,7 @@ from teams.models import Team, TeamMembership
 from teams.services import rotation_generate
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from demo.weeks import DemoSummary
 
 BLOG_OFFSET = 3
@@ -35,7 +36,7 @@ DEMO_TEAMS: tuple[tuple[str, tuple[str | int, ...]], ...] = (
 
 def assign_demo_teams(summary: DemoSummary) -> list[Team]:
     seminar = summary.seminar
-    people = {"lead": summary.lead, "blogger": summary.blogger}
+    people: dict[str | int, User] = {"lead": summary.lead, "blogger": summary.blogger}
     people |= {n: student for n, student in enumerate(summary.students, start=1)}
     teams = []
     for position, (name, members) in enumerate(DEMO_TEAMS, start=1):

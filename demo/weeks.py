@@ -278,6 +278,7 @@ def import_open_week(seminar: Seminar, now: dt.datetime) -> Week:
         week.cutoff = None
         week.save()
         for section in week.sections.exclude(deadline=None):
+            assert section.deadline is not None  # excluded above
             section.deadline += shift
             section.save(update_fields=["deadline"])
     return week

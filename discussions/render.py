@@ -102,6 +102,8 @@ def slot_link(url: str, action: str, key: str, label: str) -> str:
 def moderation_controls(c: CommentView, context: Context) -> str:
     """The moderators' forms (a template: CSRF tokens, errors after an action); only this
     week's leads and staff get them, so the week page stays cheap for everyone else."""
-    template = get_template(CONTROLS).template
+    # The Django engine's own Template (rendered with the page's Context), which
+    # django-stubs' backend-neutral template type does not name.
+    template = get_template(CONTROLS).template  # type: ignore[attr-defined]
     with context.push(c=c):
         return template.render(context)

@@ -9,12 +9,13 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.lib.ratelimit import Rate, hit
 from pages import profile_services
 from pages.profile_export import export_zip
@@ -23,14 +24,14 @@ from pages.profile_forms import DeleteAccountForm, ProfileForm
 DELETE_RATE = Rate.parse("5/15m")
 
 
-def calendar_url(request: HttpRequest) -> str:
+def calendar_url(request: AuthenticatedHttpRequest) -> str:
     return request.build_absolute_uri(
         reverse("profile:calendar", args=[request.user.calendar_token])
     )
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A copy: a refused form must not leak its typed values into the header's user.name.
     form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
@@ -42,7 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
+def calendar_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile_services.calendar_token_reset(user=request.user)
     messages.success(
         request,
@@ -53,7 +54,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     body = export_zip(request.user, request.build_absolute_uri)
     filename = f"seminar-{timezone.localdate():%Y-%m-%d}.zip"
     response = HttpResponse(body, content_type="application/zip")
@@ -62,7 +63,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     # The form checks the password: a borrowed session must not be able to guess it.
     if request.method == "POST" and not hit("profile.delete", str(request.user.pk), DELETE_RATE):

@@ -121,7 +121,7 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(exc.messages)) from exc
         else:
             del fields["timezone"]
-        copied = ("description", "visibility", "late_policy")
+        copied: tuple[str, ...] = ("description", "visibility", "late_policy")
         copied += ("blog_draft_due_days", "blog_final_due_days")
         defaults = {key: source[key] for key in copied if source.get(key) is not None}
         seminar, created = Seminar.objects.get_or_create(
