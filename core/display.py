@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from core.models import LatePolicy, PostingState, QuestionSection, Reading, Week
+from core.posting import class_deadline
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 EXEMPTION = "leads and bloggers exempt"
@@ -150,7 +151,7 @@ def posting_rule(week: Week, sections: Sequence[QuestionSection], now: dt.dateti
         return PostingRule(lines=[RuleLine(lead="Answering the questions is optional this week.")])
     groups: dict[dt.datetime | None, list[tuple[int, QuestionSection]]] = {}
     for index, section in numbered:
-        groups.setdefault(section.deadline or week.deadline, []).append((index, section))
+        groups.setdefault(class_deadline(week, section), []).append((index, section))
     lines = []
     for when, members in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or now)):
         lead = "Answer " + _what_to_answer(members, len(sections))

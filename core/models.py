@@ -392,5 +392,5 @@ class WeekDuty(models.Model):
 
 # Models defined in their own modules: a student's own deadline for a week (read by the
 # posting window, core.posting), and the lead team's week preparation and staff review.
-from core.extension_models import Extension  # noqa: E402, F401
+from core.extension_models import Extension as Extension  # noqa: E402
 from core.lead_models import WeekReview, WeekReviewEvent  # noqa: E402, F401

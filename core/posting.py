@@ -19,7 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.models import Extension, PostingState, QuestionSection, Week, posting_state
+from core.extension_models import Extension
+from core.models import PostingState, QuestionSection, Week, posting_state
 
 if TYPE_CHECKING:
     from core.access import WeekAccess
