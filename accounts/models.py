@@ -25,7 +25,7 @@ class EmailUserManager(UserManager["User"]):
 
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:  # type: ignore[override]
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -100,7 +100,7 @@ class RosterEntry(models.Model):
     seminar = models.ForeignKey("weeks.Seminar", on_delete=models.CASCADE, related_name="roster")
     email = models.EmailField("email address")
     name = models.CharField(max_length=200, blank=True)
-    role = models.CharField(max_length=10, choices=RosterRole.choices, default=RosterRole.STUDENT)
+    role = models.CharField(max_length=10, choices=RosterRole, default=RosterRole.STUDENT)
     user = models.ForeignKey(
         User,
         null=True,

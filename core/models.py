@@ -72,7 +72,7 @@ class Seminar(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     late_policy = models.CharField(
         max_length=10,
-        choices=LatePolicy.choices,
+        choices=LatePolicy,
         default=LatePolicy.ACCEPT,
         help_text="What happens after a week's deadline when the week sets no cut-off.",
     )
@@ -167,7 +167,7 @@ class Week(RenderedMarkdownModel):
     )
     late_policy = models.CharField(
         max_length=10,
-        choices=LatePolicy.choices,
+        choices=LatePolicy,
         blank=True,
         help_text="After the deadline when there is no cut-off. Blank: the seminar's default.",
     )
@@ -307,7 +307,7 @@ class QuestionSection(RenderedMarkdownModel):
         null=True, blank=True, help_text="Its own deadline; blank means the week's."
     )
     reveal_policy = models.CharField(
-        max_length=16, choices=RevealPolicy.choices, default=RevealPolicy.ALWAYS
+        max_length=16, choices=RevealPolicy, default=RevealPolicy.ALWAYS
     )
 
     markdown_fields: ClassVar = {"intro": "intro_html"}

@@ -45,7 +45,7 @@ class SeminarRule(models.Model):
     )
     alternatives = models.CharField(
         max_length=8,
-        choices=Alternatives.choices,
+        choices=Alternatives,
         default=Alternatives.BOTH,
         help_text=(
             "What may stand in for a missing answer, one post per answer: a reply or a "
@@ -74,7 +74,7 @@ class WeekRule(models.Model):
     week = models.OneToOneField(Week, on_delete=models.CASCADE, related_name="participation_rule")
     alternatives = models.CharField(
         max_length=8,
-        choices=Alternatives.choices,
+        choices=Alternatives,
         blank=True,
         help_text="Blank: the seminar's participation rule.",
     )
@@ -92,7 +92,7 @@ class StatusOverride(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="status_overrides"
     )
     state = models.CharField(
-        max_length=10, choices=State.choices, blank=True, help_text="Blank: clear the override."
+        max_length=10, choices=State, blank=True, help_text="Blank: clear the override."
     )
     note = models.TextField()
     set_by = models.ForeignKey(
