@@ -151,7 +151,9 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answered by a per-process local cache while Redis
+            # is unreachable (logged), so rate limits never turn an outage into a 500.
+            "BACKEND": "core.lib.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

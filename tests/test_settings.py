@@ -145,7 +145,7 @@ def test_redis_url_is_the_cache_and_the_celery_broker(load_settings):
     assert settings["CELERY_BROKER_URL"] == "redis://redis.example.edu:6379/2"
     assert settings["CELERY_TASK_ALWAYS_EAGER"] is False
     cache = settings["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "core.lib.cache.FailoverRedisCache"  # RedisCache, failing over
     assert cache["LOCATION"] == "redis://redis.example.edu:6379/2"
 
 
