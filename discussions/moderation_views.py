@@ -24,11 +24,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import WeekAccess, require, seminar_for_user
-from core.lib.http import HtmxHttpRequest
+from core.lib.http import HtmxHttpRequest, safe_next
 from core.models import Question
 from discussions import moderation
 from discussions.forms import FlagForm, LockForm, ModerateForm, NextForm, error_messages
@@ -332,11 +331,8 @@ def resolve_flag(
         return HttpResponse(
             render_to_string("discussions/moderation/_flag_row.html", context, request)
         )
+    fallback = f"{access.week.get_absolute_url()}flags/"
     messages.success(request, "Flag resolved.")
     back = NextForm(request.POST)
     target = back.cleaned_data["next"] if back.is_valid() else ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = f"{access.week.get_absolute_url()}flags/"
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, fallback, target=target))

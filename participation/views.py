@@ -16,13 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from core.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
 from core.hooks import mailer
-from core.lib.http import HtmxHttpRequest
+from core.lib.http import HtmxHttpRequest, safe_next
 from core.models import Enrollment, Extension
 from discussions import moderation
 from discussions.models import Comment
@@ -97,10 +96,11 @@ def nudge(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespon
     wa = _week(request, seminar_slug, week_slug)
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
     form = NextForm(request.POST)
-    back = form.cleaned_data["next"] if form.is_valid() else ""
-    on_site = back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)
-    if not on_site:  # only a path on this site (not "//elsewhere")
-        back = reverse("participation:matrix", args=[seminar_slug])
+    back = safe_next(
+        request,
+        reverse("participation:matrix", args=[seminar_slug]),
+        target=form.cleaned_data["next"] if form.is_valid() else "",
+    )
     if not wa.week.is_published:
         messages.error(request, "That week is not published: nobody owes a post yet.")
         return redirect(back)
