@@ -8,6 +8,8 @@ console, Celery tasks run in-process. Production differs only by environment var
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -55,11 +57,39 @@ def envlist(name: str, default: str = "") -> list[str]:
 DEBUG = envbool("DEBUG", default=True)
 TESTING = envbool("TESTING", default=False)
 
+
+def development_secret_key(path: Path) -> str:
+    """The key of this checkout in development: random, made on the first start and kept
+    in `path` (readable by its owner only, ignored by git), so sessions and signed links
+    survive restarts and are shared by every process, yet no two checkouts share a key."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(50)
+        fd, name = tempfile.mkstemp(prefix=f"{path.name}.", dir=path.parent)  # mode 0600
+        scratch = Path(name)
+        with os.fdopen(fd, "w") as file:
+            file.write(key + "\n")
+        try:
+            os.link(scratch, path)  # atomic: another process starting now may win
+        except FileExistsError:
+            key = path.read_text().strip()
+        except OSError:  # a file system without hard links
+            os.replace(scratch, path)
+        finally:
+            scratch.unlink(missing_ok=True)
+    if not key:
+        raise ImproperlyConfigured(
+            f"{path} is empty: delete it (a new key is made) or set SECRET_KEY"
+        )
+    return key
+
+
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105
+    SECRET_KEY = development_secret_key(BASE_DIR / ".secret_key")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")

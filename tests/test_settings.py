@@ -184,3 +184,71 @@ def test_env_example_documents_every_variable_settings_read():
     )
     assert read, "no env() calls found in settings.py"
     assert read <= documented, f"missing from .env.example: {sorted(read - documented)}"
+
+
+# --- The development secret key -------------------------------------------------------------
+
+
+def fresh_checkout(root: Path) -> Path:
+    """A copy of the project's settings module in a folder of its own: BASE_DIR is `root`."""
+    (root / "seminar").mkdir(parents=True)
+    (root / "seminar" / "settings.py").write_text(SETTINGS.read_text())
+    return root
+
+
+@pytest.fixture
+def load_checkout(monkeypatch):
+    """Evaluate a fresh checkout's settings with the given environment variables."""
+
+    def load(root: Path, **env: str) -> dict[str, Any]:
+        for name in ENV_NAMES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(root / "seminar" / "settings.py"))
+
+    return load
+
+
+def test_two_fresh_checkouts_in_development_get_different_random_keys(tmp_path, load_checkout):
+    first = load_checkout(fresh_checkout(tmp_path / "a"))["SECRET_KEY"]
+    second = load_checkout(fresh_checkout(tmp_path / "b"))["SECRET_KEY"]
+    assert first != second
+    assert len(first) >= 50 and len(second) >= 50
+    assert "insecure" not in first and "insecure" not in second
+
+
+def test_the_development_key_is_kept_in_a_private_file_and_read_again(tmp_path, load_checkout):
+    root = fresh_checkout(tmp_path / "checkout")
+    key = load_checkout(root)["SECRET_KEY"]
+    key_file = root / ".secret_key"
+    assert key_file.read_text().strip() == key
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert load_checkout(root)["SECRET_KEY"] == key  # the next start reads the same key
+
+
+def test_a_set_secret_key_writes_no_key_file(tmp_path, load_checkout):
+    root = fresh_checkout(tmp_path / "checkout")
+    assert load_checkout(root, SECRET_KEY="x" * 60)["SECRET_KEY"] == "x" * 60
+    assert not (root / ".secret_key").exists()
+
+
+def test_production_without_secret_key_refuses_even_with_a_key_file(tmp_path, load_checkout):
+    root = fresh_checkout(tmp_path / "checkout")
+    load_checkout(root)  # a development run leaves .secret_key behind
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set when DEBUG is off"):
+        load_checkout(root, DEBUG="0")
+
+
+def test_an_empty_key_file_is_a_clear_error(tmp_path, load_checkout):
+    root = fresh_checkout(tmp_path / "checkout")
+    (root / ".secret_key").write_text("")
+    with pytest.raises(ImproperlyConfigured, match=r"\.secret_key is empty"):
+        load_checkout(root)
+
+
+def test_the_key_file_is_ignored_by_git():
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", ".secret_key"], cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, ".secret_key must be listed in .gitignore"
