@@ -26,9 +26,6 @@ MAX_NEST_DEPTH = 3
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):
-    def of_week(self, week: Week) -> CommentQuerySet:
-        return self.filter(week=week)
-
     def live(self) -> CommentQuerySet:
         """Not deleted by their author (hidden ones included: moderators still see them)."""
         return self.filter(deleted_at__isnull=True)

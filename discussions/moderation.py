@@ -151,11 +151,6 @@ def unendorse(comment: Comment, *, actor: User) -> Comment:
     return comment
 
 
-def can_be_credited(comment: Comment) -> bool:
-    """Replies and general comments can count as a substantive post; answers cannot."""
-    return not comment.is_answer and comment.deleted_at is None
-
-
 def credit(comment: Comment, *, actor: User) -> Comment:
     """Credit a reply or general comment as substantive (it then counts for the weekly rule)."""
     if comment.is_answer:

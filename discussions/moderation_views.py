@@ -39,7 +39,7 @@ from discussions.selectors import (
     comment_for_user,
     load_comment_view,
 )
-from discussions.views import get_access, page_base, posted_data, week_anchor
+from discussions.views import get_access, posted_data, posting_limited, too_fast, week_anchor
 
 CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."
 CANNOT_FLAG = "Only members of this seminar can flag comments."
@@ -84,7 +84,6 @@ def comment_page(
         "mod_errors": list(errors),
         "mod_reason": reason,
         "title": f"Moderate a comment by {comment.author.name}",
-        "base_template": page_base(),
         "back_url": week_anchor(access, comment.anchor),
     }
     return render(request, "discussions/moderation/comment.html", context, status=status)
@@ -170,9 +169,14 @@ def flag_comment(
         "errors": [],
         "reason": form["reason"].value() or "",  # as typed, kept after an error
         "title": f"Flag a comment by {comment.author.name}",
-        "base_template": page_base(),
     }
     if form.is_bound:
+        if (rate := posting_limited(request, "flag")) is not None:
+            context["errors"] = [too_fast(rate)]  # the reason typed stays in the form
+            template = "_flag_form.html" if request.htmx else "flag.html"
+            response = render(request, f"discussions/moderation/{template}", context, status=429)
+            response["Retry-After"] = str(rate.period)
+            return response
         if form.is_valid():
             try:
                 moderation.flag(comment, user=request.user, reason=form.cleaned_data["reason"])

@@ -23,8 +23,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import WeekAccess, require, week_for_user
 from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
-from core.lib.ratelimit import ratelimit
+from core.lib.ratelimit import Rate, allow, ratelimit
 from core.models import Question
 from discussions import duplicates, services
 from discussions.forms import CommentForm, DraftForm, DraftPlaceForm, SimilarForm, error_messages
@@ -47,6 +46,12 @@ from discussions.selectors import (
 CANNOT_POST = "You may not post in this week's discussion."
 LOGGED_OUT = "You are logged out: log in again in another tab, then post. Your text is kept here."
 View = Callable[..., HttpResponse]
+POSTING_TOO_FAST = (
+    "You are posting faster than the limit of {limit}. Wait a moment, then send it again: "
+    "your text is kept here."
+)
+# A malformed POST_RATE or FLAG_RATE stops the start, not the first post.
+Rate.parse(settings.POST_RATE), Rate.parse(settings.FLAG_RATE)
 
 
 def keep_text_when_logged_out(view: View) -> View:
@@ -80,15 +85,6 @@ def keep_text_when_logged_out(view: View) -> View:
 
 
 @functools.cache
-def page_base() -> str:
-    """The site's base template when there is one, else a bare page of our own."""
-    try:
-        get_template("base.html")
-    except TemplateDoesNotExist:
-        return "discussions/_page.html"
-    return "base.html"
-
-
 def get_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
     return week_for_user(request.user, seminar_slug, week_slug)
 
@@ -127,7 +123,7 @@ def compose_page(
     request: HttpRequest, context: dict[str, Any], *, title: str, status: int = 200
 ) -> HttpResponse:
     """The form on a page of its own (JavaScript off), with what it answers above it."""
-    context = {**context, "title": title, "base_template": page_base()}
+    context = {**context, "title": title, "compose_page": True}
     return render(request, "discussions/compose.html", context, status=status)
 
 
@@ -139,6 +135,29 @@ def form_response(
         template = context.pop("fragment", "discussions/_form.html")
         return render(request, template, context)
     return compose_page(request, context, title=title, status=status)
+
+
+def posting_limited(request: HttpRequest, kind: str = "post") -> Rate | None:
+    """Count this POST against its user's limit: "post" (answers, replies, general comments
+    and edits: POST_RATE) or "flag" (FLAG_RATE). The Rate once over it, else None."""
+    rate = Rate.parse(settings.FLAG_RATE if kind == "flag" else settings.POST_RATE)
+    return None if allow(request, group=f"discussions.{kind}", rate=rate) else rate
+
+
+def too_fast(rate: Rate) -> str:
+    return POSTING_TOO_FAST.format(limit=rate.describe())
+
+
+def limited_response(
+    request: HtmxHttpRequest, form: CommentForm, context: dict[str, Any], *, title: str, rate: Rate
+) -> HttpResponse:
+    """A post over the limit: the form again with the message and the text, status 429
+    for htmx too (static/js/discussion.js swaps it in like the 200 errors)."""
+    form.add_error(None, too_fast(rate))
+    response = form_response(request, context, title=title, status=429)
+    response.status_code = 429
+    response["Retry-After"] = str(rate.period)
+    return response
 
 
 def posted_response(
@@ -205,6 +224,8 @@ def _compose(
     context = form_context(access, form=form, key=key, action=action, draft_url=draft_url, **extra)
     if data is None:
         return form_response(request, context, title=title)
+    if (rate := posting_limited(request)) is not None:
+        return limited_response(request, form, context, title=title, rate=rate)
     if not form.is_valid():
         return form_response(request, context, title=title, status=400)
     try:
@@ -359,6 +380,8 @@ def edit(
     context = form_context(access, form=form, key=key, action=action, **extra)
     if data is None:
         return form_response(request, context, title=title)
+    if (rate := posting_limited(request)) is not None:
+        return limited_response(request, form, context, title=title, rate=rate)
     if form.is_valid():
         try:
             services.edit_comment(access, comment, form.cleaned_data["body"])
@@ -405,7 +428,6 @@ def delete(
             "c": load_comment_view(access, comment),
             "discussion": Discussion(access=access),
             "title": "Delete your comment?",
-            "base_template": page_base(),
             "cancel_url": week_anchor(access, comment.anchor),
         }
         return render(request, "discussions/confirm_delete.html", context)
@@ -432,7 +454,6 @@ def history(
         "revisions": revisions,
         "current_html": comment.body_html,
         "title": "Edit history",
-        "base_template": page_base(),
         "back_url": week_anchor(access, comment.anchor),
         "tz": access.week.seminar.tz,
     }

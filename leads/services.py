@@ -25,7 +25,7 @@ from core.exporter import export_week_file
 from core.lead_models import WeekReview, WeekReviewEvent
 from core.models import Seminar, Week
 from core.services import publish_week
-from core.weekfile import WeekFileError, parse_week_file
+from core.weekfile import WeekFileError
 from leads.events import review_step
 
 SOURCE = "week file"
@@ -109,11 +109,6 @@ def _apply(week: Week, text: str) -> SaveResult:
     except IntegrityError as exc:
         raise WeekFileError(f"{SOURCE}: the database refused the week: {exc}") from exc
     return SaveResult(week=saved, counts=importer._counts(parsed), warnings=warnings)
-
-
-def parse_only(week: Week, text: str) -> list[str]:
-    """The parser's warnings for `text`, without touching the database (raises like save)."""
-    return list(parse_week_file(text, tz=week.seminar.timezone, source=SOURCE).warnings)
 
 
 class _Rollback(Exception):

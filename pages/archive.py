@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from core.exporter import export_week_file
 from core.importer import ImportResult, WeekFileError, import_week_file
-from core.models import Enrollment, Question, Seminar, Week, WeekDuty
+from core.models import Enrollment, Seminar, Week, WeekDuty
 
 FORMAT = "seminar-archive"
 VERSION = 1
@@ -388,12 +388,3 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-
-
-def questions_of(week: Week) -> list[tuple[str, str]]:
-    """(number, body) of every question of the week in order: what a round trip keeps."""
-    return list(
-        Question.objects.filter(section__week=week)
-        .order_by("section__position", "position")
-        .values_list("number", "body")
-    )

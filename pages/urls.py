@@ -6,10 +6,7 @@ app_name = "weeks"
 urlpatterns = [
     path("<slug:seminar_slug>/", views.seminar_home, name="seminar"),
     path("<slug:seminar_slug>/w/<slug:week_slug>/", views.week_detail, name="detail"),
-    # Longer aliases of the two names above, so either spelling reverses.
-    path("<slug:seminar_slug>/", views.seminar_home, name="seminar_home"),
-    path("<slug:seminar_slug>/w/<slug:week_slug>/", views.week_detail, name="week_detail"),
-    # The lead team prepares its draft week; staff review it (weeks/lead_views.py).
+    # The lead team prepares its draft week; staff review it (pages/lead_views.py).
     path(
         "<slug:seminar_slug>/w/<slug:week_slug>/prepare/",
         lead_views.prepare,
@@ -26,7 +23,7 @@ urlpatterns = [
         name="lead_review",
     ),
     path("<slug:seminar_slug>/weeks/review/", lead_views.queue, name="lead_queue"),
-    # The whole seminar as one zip (weeks/archive.py).
+    # The whole seminar as one zip (pages/archive.py).
     path("<slug:seminar_slug>/archive/", archive_views.archive_page, name="archive"),
     path(
         "<slug:seminar_slug>/archive/download/",

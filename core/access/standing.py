@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -139,7 +139,6 @@ class WeekAccess:
     week: Week
     seminar_access: SeminarAccess
     team: str | None = None  # WeekDuty.Team value for this user this week
-    extra: dict[str, bool] = field(default_factory=dict)
 
     @property
     def user(self) -> AnyUser:
