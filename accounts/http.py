@@ -8,11 +8,14 @@ documented pattern); at run time the request is the ordinary HttpRequest.
 
 Where a method's signature is Django's (ModelAdmin.save_model) or a view lets anonymous
 visitors in and refuses them in its own access check, `signed_in_user(request)` gives
-the user, checked.
+the user, checked; `account(user)` does the same for the user of a core.access object,
+which the core layer (below accounts) can only call an AbstractUser.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -33,6 +36,12 @@ class AuthenticatedHtmxHttpRequest(HtmxHttpRequest):
 def signed_in_user(request: HttpRequest) -> User:
     """The signed-in user of a request only a signed-in user gets this far with;
     PermissionDenied (403) for an anonymous visitor, who never should."""
-    if not request.user.is_authenticated:
+    return account(request.user)
+
+
+def account(user: AbstractBaseUser | AnonymousUser) -> User:
+    """`user` as the accounts.User it is once an access check has let it through;
+    PermissionDenied (403) for an anonymous visitor, who never should get this far."""
+    if not isinstance(user, User):
         raise PermissionDenied
-    return request.user
+    return user

@@ -21,8 +21,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
 
 from accounts import roster
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RosterEntry
 from core.access import admin_seminars
+from core.access.admin import SeminarScopedAdmin
 from core.hooks import mailer
 from core.lib.csv_rows import decode_upload
 from core.models import Seminar
@@ -49,7 +51,8 @@ class RosterUploadForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("csv_file")
         if upload:
             if upload.size and upload.size > MAX_TEXT_CHARS:
@@ -78,7 +81,8 @@ class RosterEntryForm(forms.ModelForm):
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(admin.ModelAdmin):
+class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "seminar"
     form = RosterEntryForm
     list_display = ("email", "name", "role", "seminar", "has_account", "invited_at")
     list_filter = ("seminar", "role", ("user", admin.EmptyFieldListFilter), "invited_at")
@@ -90,36 +94,8 @@ class RosterEntryAdmin(admin.ModelAdmin):
     actions = ("resend_invitations",)
     change_list_template = "admin/accounts/rosterentry/change_list.html"
 
-    # --- scope: staff see the rosters of the seminars they teach -----------------------
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[RosterEntry]:
-        return super().get_queryset(request).filter(seminar__in=admin_seminars(request.user))
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "seminar":
-            kwargs["queryset"] = admin_seminars(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _allowed(self, request: HttpRequest, obj: RosterEntry | None) -> bool:
-        seminars = admin_seminars(request.user)
-        if obj is None:
-            return seminars.exists()
-        return seminars.filter(pk=obj.seminar_id).exists()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request, None)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request, None)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
+    # Scope (SeminarScopedAdmin): staff see the rosters of the seminars they teach, and
+    # pick only those seminars for a new entry.
 
     # --- single entries keep their Enrollment in step ---------------------------------
 
@@ -195,7 +171,7 @@ class RosterEntryAdmin(admin.ModelAdmin):
         context = self._context(request, "Import a roster: choose the seminar", seminars=seminars)
         return TemplateResponse(request, "admin/accounts/roster_import_choose.html", context)
 
-    def import_view(self, request: HttpRequest, seminar_id: int) -> HttpResponse:
+    def import_view(self, request: AuthenticatedHttpRequest, seminar_id: int) -> HttpResponse:
         seminar = get_object_or_404(Seminar, pk=seminar_id)
         if not may_manage(request.user, seminar):
             raise PermissionDenied("You do not manage this seminar's roster.")
@@ -213,7 +189,7 @@ class RosterEntryAdmin(admin.ModelAdmin):
 
     def _render(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         seminar: Seminar,
         form: RosterUploadForm,
         plan: roster.RosterPlan | None,
@@ -244,7 +220,7 @@ class RosterEntryAdmin(admin.ModelAdmin):
             + urlencode({"seminar__id__exact": seminar.pk})
         )
 
-    def _apply(self, request: HttpRequest, seminar: Seminar) -> HttpResponse:
+    def _apply(self, request: AuthenticatedHttpRequest, seminar: Seminar) -> HttpResponse:
         apply_form = RosterApplyForm(request.POST)
         if not apply_form.is_valid():
             messages.error(request, "The preview was incomplete; upload the file again.")

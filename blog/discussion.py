@@ -8,6 +8,7 @@ so instead. Three queries whatever the size of the discussion.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Prefetch
@@ -24,7 +25,7 @@ def _quote(text: str, depth: int) -> str:
     return "\n".join(f"{prefix}{line}".rstrip() for line in text.strip().splitlines())
 
 
-def _comment_block(comment: Comment, base_url: str, tz: object, depth: int) -> list[str]:
+def _comment_block(comment: Comment, base_url: str, tz: dt.tzinfo, depth: int) -> list[str]:
     when = timezone.localtime(comment.created_at, tz).strftime("%Y-%m-%d %H:%M")
     link = f"{base_url}#{comment.anchor}"
     kind = "Reply" if comment.parent_id else "Answer"
@@ -33,7 +34,7 @@ def _comment_block(comment: Comment, base_url: str, tz: object, depth: int) -> l
     return [_quote(head, depth), _quote(comment.body, depth) if depth else comment.body, ""]
 
 
-def _tree(comment: Comment, children: dict, base_url: str, tz: object, depth: int) -> list[str]:
+def _tree(comment: Comment, children: dict, base_url: str, tz: dt.tzinfo, depth: int) -> list[str]:
     lines = _comment_block(comment, base_url, tz, depth)
     for child in children.get(comment.pk, []):
         lines += _tree(child, children, base_url, tz, depth + 1)

@@ -380,7 +380,12 @@ class WeekAdmin(
     ordering = ("seminar", "number")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("published_at",)
-    inlines = (ReadingInline, SectionInline, WeekDutyInline)
+    # participation adds its inlines here (its admin.py).
+    inlines: ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]] = (
+        ReadingInline,
+        SectionInline,
+        WeekDutyInline,
+    )
     actions = ("publish_action", "unpublish_action", "duplicate_action")
     fieldsets = (
         (None, {"fields": ("seminar", "number", "title", "slug", "class_date")}),

@@ -322,7 +322,8 @@ class QuestionSection(RenderedMarkdownModel):
         return self.title
 
     def clean(self) -> None:
-        if self.reading_id and self.week_id and self.reading.week_id != self.week_id:
+        reading = self.reading if self.reading_id and self.week_id else None
+        if reading is not None and reading.week_id != self.week_id:
             raise ValidationError({"reading": "Pick a reading of the same week."})
 
     @property

@@ -126,7 +126,7 @@ def visible_answers(
     if not sees_classmates_answers(access, question, now=now):
         if not access.user.is_authenticated:
             return answers.none()
-        answers = answers.filter(author=access.user)
+        answers = answers.filter(author_id=access.user.pk)
     return answers
 
 

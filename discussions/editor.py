@@ -104,7 +104,7 @@ def markdownify(request: HttpRequest) -> HttpResponse:
     """Render the editor's text with the one sanitising renderer."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        return preview_message(" ".join(form.errors["content"]), 400)
+        return preview_message(" ".join(map(str, form.errors["content"])), 400)
     return HttpResponse(render_markdown(form.cleaned_data["content"]))
 
 
@@ -115,7 +115,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     """Store a verified, re-encoded image and answer with its markdown."""
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return upload_message(" ".join(form.errors["image"]), 400)
+        return upload_message(" ".join(map(str, form.errors["image"])), 400)
     try:
         stored = image_upload_store(upload=form.cleaned_data["image"])
     except ValidationError as exc:

@@ -9,12 +9,14 @@ tells the writer what to do. Callers keep the writer's text.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.http import account
 from core.access import WeekAccess, require
 from core.models import PostingState, Question
 from core.posting import viewer_extension, window_for
@@ -110,7 +112,7 @@ def post_comment(
         week=access.week,
         question=question,
         parent=parent,
-        author=access.user,
+        author=account(access.user),  # can_post: a signed-in member
         body=body,
         depth=(parent.depth + 1) if parent is not None else 0,
         is_late=state == PostingState.LATE,
@@ -129,7 +131,9 @@ def edit_comment(access: WeekAccess, comment: Comment, body: str) -> Comment:
     if body == comment.body:
         return comment
     with transaction.atomic():
-        CommentRevision.objects.create(comment=comment, body=comment.body, edited_by=access.user)
+        CommentRevision.objects.create(
+            comment=comment, body=comment.body, edited_by=account(access.user)
+        )
         comment.body = body
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at", "updated_at"])
@@ -149,8 +153,8 @@ def delete_comment(access: WeekAccess, comment: Comment) -> Comment:
 
 def _draft_filter(
     access: WeekAccess, question: Question | None, parent: Comment | None
-) -> dict[str, object]:
-    where: dict[str, object] = {"user": access.user, "week": access.week}
+) -> dict[str, Any]:
+    where: dict[str, Any] = {"user": access.user, "week": access.week}
     if parent is not None:
         where["parent"] = parent
     else:

@@ -86,10 +86,14 @@ def next_deadline(week: Week, now: dt.datetime) -> dt.datetime | None:
     """The earliest deadline of the week still ahead (its own, a section's, an extension's)."""
     candidates = [week.deadline] if week.deadline and week.deadline > now else []
     candidates += [
-        d for d in week.sections.filter(deadline__gt=now).values_list("deadline", flat=True)
+        d
+        for d in week.sections.filter(deadline__gt=now).values_list("deadline", flat=True)
+        if d is not None
     ]
     candidates += [
-        d for d in week.extensions.filter(deadline__gt=now).values_list("deadline", flat=True)
+        d
+        for d in week.extensions.filter(deadline__gt=now).values_list("deadline", flat=True)
+        if d is not None
     ]
     return min(candidates, default=None)
 
@@ -110,7 +114,8 @@ def week_reminders_send(week: Week, *, now: dt.datetime | None = None) -> int:
     new_ids = []
     with transaction.atomic():
         for owed in owed_before_deadlines(week, now=now):
-            hours = offset_due(owed.deadline, offsets, now)
+            # owed_before_deadlines only lists deadlines still ahead
+            hours = offset_due(owed.deadline, offsets, now) if owed.deadline else None
             if hours is None:
                 continue
             email = reminder_email(week, owed, now=now)

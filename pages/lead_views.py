@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.access import (
     SeminarAccess,
     WeekAccess,
@@ -124,7 +125,7 @@ def _render_trial(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def prepare(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def prepare(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     wa = _prepare_access(request, seminar_slug, week_slug)
     week = wa.week
     review = lead_services.review_for(week)
@@ -158,7 +159,7 @@ def prepare(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResp
 
 
 @require_POST
-def withdraw(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     wa = _prepare_access(request, seminar_slug, week_slug)
     review = lead_services.review_for(wa.week)
     require(wa.can_withdraw_week(review), "Only a week waiting for review can be withdrawn.")
@@ -172,7 +173,7 @@ def withdraw(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
 
 
 @require_POST
-def review(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     wa = _prepare_access(request, seminar_slug, week_slug)
     week = wa.week
     current = lead_services.review_for(week)
@@ -230,7 +231,10 @@ def queue(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
         item.seminar = access.seminar
     for week in others:
         review = getattr(week, "review", None) if hasattr(week, "review") else None
-        week.review_state = review.get_state_display() if review else WeekReview.State.DRAFT.label
+        # Read by the queue's template.
+        week.review_state = (  # type: ignore[attr-defined]
+            review.get_state_display() if review else WeekReview.State.DRAFT.label
+        )
     context = {
         "access": access,
         "seminar": access.seminar,

@@ -79,7 +79,7 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
     )
     for section in sections:
         section.week = week  # effective deadlines read the week without a query
-        section.own_deadline = (
+        section.own_deadline = (  # type: ignore[attr-defined]  # read by the template
             display.deadline_for(week, section.deadline, now)
             if section.deadline and section.deadline != week.deadline
             else None

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from accounts.http import signed_in_user
 from core.admin import (
     KnownUserForm,
     LocalTimesMixin,
@@ -83,7 +84,7 @@ class StatusOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: StatusOverride, form, change: bool) -> None:
         if not obj.set_by_id:
-            obj.set_by = request.user
+            obj.set_by = signed_in_user(request)  # the admin site lets in only staff
         super().save_model(request, obj, form, change)
 
 
@@ -98,7 +99,7 @@ class ExtensionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Extension, form, change: bool) -> None:
         if not obj.granted_by_id:
-            obj.granted_by = request.user
+            obj.granted_by = signed_in_user(request)
         super().save_model(request, obj, form, change)
 
 

@@ -44,7 +44,8 @@ class ExtensionForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         deadline, cutoff = data.get("deadline"), data.get("cutoff")
         if deadline and cutoff and cutoff <= deadline:
             self.add_error("cutoff", "The cut-off must come after the student's deadline.")

@@ -103,8 +103,9 @@ def term_summary(
     if weeks is None:
         weeks = published_weeks(access.seminar)
     weeks = [w for w in weeks if w.is_published]
-    user_id = access.user.pk
-    statuses = statuses_for(weeks, user_ids=[user_id], now=now, roles={user_id: access.role})
+    user_id, role = access.user.pk, access.role
+    assert role is not None  # has_participation: an enrolled student
+    statuses = statuses_for(weeks, user_ids=[user_id], now=now, roles={user_id: role})
     rows = [statuses[(w.pk, user_id)] for w in weeks if (w.pk, user_id) in statuses]
     counts = Counter(s.state for s in rows)
     return {"participation_summary": TermSummary(rows=rows, counts=dict(counts))}
@@ -194,7 +195,7 @@ def matrix(
         .order_by("user__last_name", "user__first_name", "user__email")
     )
     students = [e.user for e in enrollments]
-    roles = {u.pk: Enrollment.Role.STUDENT for u in students}
+    roles: dict[int, str] = {u.pk: Enrollment.Role.STUDENT for u in students}
     statuses = statuses_for(weeks, now=now, roles=roles) if students else {}
     teams, team_of = fixed_teams(seminar)
     state = state if state in State.values else ""
@@ -299,13 +300,13 @@ def week_list(access: WeekAccess, *, now: dt.datetime | None = None) -> list[Wee
         .order_by("user__last_name", "user__first_name", "user__email")
     )
     students = [e.user for e in enrollments]
-    roles = {u.pk: Enrollment.Role.STUDENT for u in students}
+    roles: dict[int, str] = {u.pk: Enrollment.Role.STUDENT for u in students}
     statuses = statuses_for([week], now=now, roles=roles) if students else {}
     base = week.get_absolute_url()
     rows = []
     for user in students:
         status = statuses[(week.pk, user.pk)]
-        section_index = {c.section.pk: c.index for c in status.sections}
+        section_index: dict[int | None, int] = {c.section.pk: c.index for c in status.sections}
         links = []
         for post in status.posts:
             if post.is_answer:
@@ -354,7 +355,7 @@ def credit_queue(access: WeekAccess) -> list[Candidate]:
     readings = list(week.readings.all())
     result = []
     for comment in candidates_queryset(week):
-        parent_body = comment.parent.body if comment.parent_id else None
+        parent_body = comment.parent.body if comment.parent is not None else None
         hints = hint_rules.hints_for(
             comment.body, rule=rule, readings=readings, parent_body=parent_body
         )
@@ -365,7 +366,7 @@ def credit_queue(access: WeekAccess) -> list[Candidate]:
 def candidate(week: Week, comment: Comment) -> Candidate:
     rule = seminar_rule(week.seminar)
     readings = list(week.readings.all())
-    parent_body = comment.parent.body if comment.parent_id else None
+    parent_body = comment.parent.body if comment.parent is not None else None
     return Candidate(
         comment=comment,
         hints=hint_rules.hints_for(

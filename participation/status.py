@@ -234,7 +234,7 @@ def load_weeks(
     weeks: Sequence[Week],
     *,
     user_ids: Iterable[int] | None = None,
-    sections: Sequence[QuestionSection] | None = None,
+    sections: Iterable[QuestionSection] | None = None,
     teams: dict[int, dict[int, str]] | None = None,
 ) -> dict[int, WeekData]:
     """Everything the rule needs for these weeks (of one seminar), in at most 7 queries.
@@ -271,19 +271,19 @@ def load_weeks(
             has_extension=Exists(Extension.objects.filter(week=OuterRef("pk"), user_id=uid)),
             has_override=Exists(StatusOverride.objects.filter(week=OuterRef("pk"), user_id=uid)),
         )
-        rows = list(probe.values_list("pk", "my_team", "has_extension", "has_override"))
-        for week_id, team, _, _ in rows:
+        probed = list(probe.values_list("pk", "my_team", "has_extension", "has_override"))
+        for week_id, team, _, _ in probed:
             if team and teams is None:
                 data[week_id].teams[uid] = team
-        has_extensions = any(row[2] for row in rows)
-        has_overrides = any(row[3] for row in rows)
+        has_extensions = any(row[2] for row in probed)
+        has_overrides = any(row[3] for row in probed)
     elif teams is None:
         members = only_users(WeekDuty.objects.filter(week_id__in=ids))
         for week_id, user_id, team in members.values_list("week_id", "user_id", "team"):
             data[week_id].teams[user_id] = team
     if teams is not None:
-        for week_id, members in teams.items():
-            data[week_id].teams.update(members)
+        for week_id, week_teams in teams.items():
+            data[week_id].teams.update(week_teams)
 
     if has_extensions:
         for extension in only_users(Extension.objects.filter(week_id__in=ids)):
