@@ -24,6 +24,7 @@ from accounts import roster
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RosterEntry
 from core.access import admin_seminars
+from core.access.admin import SeminarScopedAdmin
 from core.hooks import mailer
 from core.lib.csv_rows import decode_upload
 from core.models import Seminar
@@ -80,7 +81,8 @@ class RosterEntryForm(forms.ModelForm):
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(admin.ModelAdmin):
+class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "seminar"
     form = RosterEntryForm
     list_display = ("email", "name", "role", "seminar", "has_account", "invited_at")
     list_filter = ("seminar", "role", ("user", admin.EmptyFieldListFilter), "invited_at")
@@ -92,36 +94,8 @@ class RosterEntryAdmin(admin.ModelAdmin):
     actions = ("resend_invitations",)
     change_list_template = "admin/accounts/rosterentry/change_list.html"
 
-    # --- scope: staff see the rosters of the seminars they teach -----------------------
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[RosterEntry]:
-        return super().get_queryset(request).filter(seminar__in=admin_seminars(request.user))
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "seminar":
-            kwargs["queryset"] = admin_seminars(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _allowed(self, request: HttpRequest, obj: RosterEntry | None) -> bool:
-        seminars = admin_seminars(request.user)
-        if obj is None:
-            return seminars.exists()
-        return seminars.filter(pk=obj.seminar_id).exists()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request, None)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request, None)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
+    # Scope (SeminarScopedAdmin): staff see the rosters of the seminars they teach, and
+    # pick only those seminars for a new entry.
 
     # --- single entries keep their Enrollment in step ---------------------------------
 
