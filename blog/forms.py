@@ -80,9 +80,9 @@ class EditorActionForm(forms.Form):
 
 def form_messages(form: forms.Form) -> list[str]:
     """Every message on a bound form: those about the whole form, then each field's."""
-    messages = list(form.non_field_errors())
+    messages = [str(message) for message in form.non_field_errors()]
     for name in form.fields:
-        messages.extend(form.errors.get(name, ()))
+        messages.extend(str(message) for message in form.errors.get(name, ()))
     return messages
 
 

@@ -217,8 +217,7 @@ def edit(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -
 def keep_text_on_second_save(form: PostForm, post: BlogPost | None) -> None:
     """The writer has now seen the warning: the page takes the post's current version, so
     a second Save keeps their text."""
-    form.data = form.data.copy()
-    form.data["version"] = str(post.version if post else 0)
+    form.data = {**form.data, "version": str(post.version if post else 0)}
 
 
 @require_POST

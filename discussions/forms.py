@@ -21,9 +21,9 @@ def error_messages(form: forms.Form) -> list[str]:
     """Every message on a bound form, those about the whole form first, then each field's."""
     if not form.is_bound:
         return []
-    messages = list(form.non_field_errors())
+    messages = [str(message) for message in form.non_field_errors()]
     for name in form.fields:
-        messages.extend(form.errors.get(name, ()))
+        messages.extend(str(message) for message in form.errors.get(name, ()))
     return messages
 
 
@@ -142,7 +142,8 @@ class ModerateForm(forms.Form):
     reason = reason_field()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == "hide" and not data.get("reason") and "reason" not in self.errors:
             self.add_error("reason", REASON_REQUIRED)
         return data

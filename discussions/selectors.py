@@ -221,7 +221,9 @@ class CommentView:
     url: str  # the comment's base URL: its endpoints (edit/, reply/, ...) hang below it
     question_id: int | None  # the thread it belongs to (None: the general thread)
     container_id: int | None  # the comment whose reply list shows it (None: top level)
+    week_id: int  # with author_id and deleted_at, what core.access's rules read of a comment
     author_id: int
+    deleted_at: dt.datetime | None
     author_name: str
     author_pronouns: str
     time_iso: str
@@ -236,7 +238,6 @@ class CommentView:
     is_pinned: bool
     is_endorsed: bool
     is_hidden: bool
-    is_deleted: bool
     credited_substantive: bool
     can_credit: bool  # replies and general comments; answers count for their section
     open_flags: int  # unresolved flags (counted for moderators only)
@@ -246,6 +247,10 @@ class CommentView:
     viewer_can_flag: bool
     viewer_can_moderate: bool
     children: list[CommentView] = field(default_factory=list)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def has_actions(self) -> bool:
@@ -304,7 +309,9 @@ def comment_view(
         url=f"{base}c/{comment.pk}/",
         question_id=comment.question_id,
         container_id=container_id,
+        week_id=comment.week_id,
         author_id=comment.author_id,
+        deleted_at=comment.deleted_at,
         author_name=author.name,
         author_pronouns=author.pronouns or "",
         time_iso=local.isoformat(timespec="seconds"),
@@ -321,7 +328,6 @@ def comment_view(
         is_pinned=comment.is_pinned,
         is_endorsed=comment.is_endorsed,
         is_hidden=comment.is_hidden,
-        is_deleted=deleted,
         credited_substantive=comment.credited_substantive,
         can_credit=not comment.is_answer,
         open_flags=open_flags,
@@ -357,13 +363,10 @@ def load_comment_view(
         ).values_list("user_id", flat=True)
     )
     by_id = {comment.pk: comment}
-    if comment.parent_id:
-        parent = comment.parent
-        by_id[parent.pk] = parent
-        ancestor = parent
-        while ancestor.parent_id and ancestor.depth >= 1:
-            ancestor = ancestor.parent
-            by_id[ancestor.pk] = ancestor
+    ancestor = comment.parent if comment.parent_id else None
+    while ancestor is not None:  # up to the top, or to the deepest nested level
+        by_id[ancestor.pk] = ancestor
+        ancestor = ancestor.parent if ancestor.parent_id and ancestor.depth >= 1 else None
     open_flags = 0
     if with_flags and access.can_moderate and comment.deleted_at is None:
         open_flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).count()

@@ -21,9 +21,9 @@ def lf(text: str) -> str:
 
 def form_messages(form: forms.Form) -> list[str]:
     """Every message on a bound form: those about the whole form, then each field's."""
-    messages = list(form.non_field_errors())
+    messages = [str(message) for message in form.non_field_errors()]
     for name in form.fields:
-        messages.extend(form.errors.get(name, ()))
+        messages.extend(str(message) for message in form.errors.get(name, ()))
     return messages
 
 
@@ -67,7 +67,8 @@ class WeekReviewForm(forms.Form):
         return note
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         needs_note = data.get("action") in ("comment", "request_changes")
         if needs_note and not data.get("note") and "note" not in self.errors:
             self.add_error("note", NOTE_REQUIRED)

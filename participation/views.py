@@ -198,7 +198,7 @@ def student(request: HttpRequest, seminar_slug: str, week_slug: str, user_id: in
                 messages.success(request, f"Extension for {person.name} removed.")
                 return redirect(here)
             else:
-                messages.error(request, " ".join(chosen.errors["action"]))
+                messages.error(request, " ".join(str(e) for e in chosen.errors["action"]))
                 return redirect(here)
         status = statuses_for([week], user_ids=[person.pk], roles={person.pk: "student"})[
             (week.pk, person.pk)
