@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from accounts.models import User
 from blog.models import BlogPost
+from blog.selectors import published_posts
 from core.access import AnyUser, SeminarAccess, seminar_access
 from core.models import Seminar, WeekDuty
 
@@ -94,7 +95,6 @@ class SeminarBlogFeed(Feed):
 
     def items(self, obj: FeedSource) -> list[BlogPost]:
         bloggers = WeekDuty.objects.filter(team=WeekDuty.Team.BLOG).select_related("user")
-        from blog.selectors import published_posts
 
         posts = list(
             published_posts(obj.access).prefetch_related(

@@ -99,7 +99,7 @@ class BlogPost(RenderedMarkdownModel):
     def get_absolute_url(self) -> str:
         return reverse("blog:post", args=[self.week.seminar.slug, self.week.slug])
 
-    # Which statuses allow what (seminar.access asks these with the user's role).
+    # Which statuses allow what (core.access asks these with the user's role).
     TEAM_EDITABLE: ClassVar = {Status.DRAFT, Status.SHARED, Status.CHANGES_REQUESTED}
     SHAREABLE: ClassVar = {Status.DRAFT, Status.CHANGES_REQUESTED}
     SUBMITTABLE: ClassVar = {Status.DRAFT, Status.SHARED, Status.CHANGES_REQUESTED}

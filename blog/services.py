@@ -1,7 +1,7 @@
 """Writing the week's post and moving it through review.
 
 Each function validates before writing and raises ValidationError with a message the
-view shows on its form; none checks permissions (views ask seminar.access first). All
+view shows on its form; none checks permissions (views ask core.access first). All
 are atomic and lock the post row, so two teammates saving at once serialise.
 """
 

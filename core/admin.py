@@ -26,6 +26,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from core import services
+from core.access.admin import SeminarScopedAdmin, is_superuser
 from core.events import week_published
 from core.models import (
     Enrollment,
@@ -213,8 +214,9 @@ class ReorderableInlinesMixin(_ModelAdminBase):
 # --- Seminar ---------------------------------------------------------------------------
 
 
-class SeminarWeekInline(admin.TabularInline[Week, Seminar]):
+class SeminarWeekInline(SeminarScopedAdmin, admin.TabularInline[Week, Seminar]):
     model = Week
+    seminar_path = "seminar"
     fields = ("number", "title", "slug", "class_date", "status", "deadline_local")
     readonly_fields = ("status", "deadline_local")
     extra = 0
@@ -229,8 +231,11 @@ class SeminarWeekInline(admin.TabularInline[Week, Seminar]):
         return local_datetime(week.deadline, week.seminar) if week.pk else "—"
 
 
-class EnrollmentInline(UserAutocompleteMixin, admin.TabularInline[Enrollment, Seminar]):
+class EnrollmentInline(
+    SeminarScopedAdmin, UserAutocompleteMixin, admin.TabularInline[Enrollment, Seminar]
+):
     model = Enrollment
+    seminar_path = "seminar"
     form = KnownUserForm
     fields = ("user", "role")
     autocomplete_fields = ("user",)
@@ -242,7 +247,8 @@ class EnrollmentInline(UserAutocompleteMixin, admin.TabularInline[Enrollment, Se
 
 
 @admin.register(Seminar)
-class SeminarAdmin(admin.ModelAdmin[Seminar]):
+class SeminarAdmin(SeminarScopedAdmin, admin.ModelAdmin[Seminar]):
+    seminar_path = "pk"
     list_display = ("title", "slug", "term", "visibility", "week_count")
     list_filter = ("visibility", "term")
     search_fields = ("title", "slug", "term")
@@ -262,6 +268,11 @@ class SeminarAdmin(admin.ModelAdmin[Seminar]):
         ),
     )
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Opening a seminar is the site's (a superuser's) to do: its creator would not
+        be its staff, and the admin shows staff only the seminars they are staff of."""
+        return is_superuser(request)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Seminar]:
         return super().get_queryset(request).annotate(week_count=Count("weeks", distinct=True))
 
@@ -273,8 +284,9 @@ class SeminarAdmin(admin.ModelAdmin[Seminar]):
 # --- Week ------------------------------------------------------------------------------
 
 
-class ReadingInline(admin.TabularInline[Reading, Week]):
+class ReadingInline(SeminarScopedAdmin, admin.TabularInline[Reading, Week]):
     model = Reading
+    seminar_path = "week__seminar"
     fields = ("position", "kind", "number", "title", "url", "group", "note", "citation", "abstract")
     extra = 0
     formfield_overrides = SMALL_TEXTAREA
@@ -288,8 +300,11 @@ class ReadingInline(admin.TabularInline[Reading, Week]):
         return super().get_queryset(request).order_by(required_first, "position")
 
 
-class SectionInline(LocalTimesMixin, admin.TabularInline[QuestionSection, Week]):
+class SectionInline(
+    SeminarScopedAdmin, LocalTimesMixin, admin.TabularInline[QuestionSection, Week]
+):
     model = QuestionSection
+    seminar_path = "week__seminar"
     fields = (
         "position",
         "title",
@@ -345,8 +360,11 @@ class WeekDutyFormSet(forms.BaseInlineFormSet[WeekDuty, Week, forms.ModelForm[We
                 form.add_error("user", "Teams are made of students enrolled in this seminar.")
 
 
-class WeekDutyInline(UserAutocompleteMixin, admin.TabularInline[WeekDuty, Week]):
+class WeekDutyInline(
+    SeminarScopedAdmin, UserAutocompleteMixin, admin.TabularInline[WeekDuty, Week]
+):
     model = WeekDuty
+    seminar_path = "week__seminar"
     form = KnownUserForm
     formset = WeekDutyFormSet
     fields = ("team", "user")
@@ -362,8 +380,13 @@ class WeekDutyInline(UserAutocompleteMixin, admin.TabularInline[WeekDuty, Week])
 
 @admin.register(Week)
 class WeekAdmin(
-    SeminarTimezoneMixin, LocalTimesMixin, ReorderableInlinesMixin, admin.ModelAdmin[Week]
+    SeminarScopedAdmin,
+    SeminarTimezoneMixin,
+    LocalTimesMixin,
+    ReorderableInlinesMixin,
+    admin.ModelAdmin[Week],
 ):
+    seminar_path = "seminar"
     list_display = (
         "title",
         "seminar",
@@ -439,7 +462,7 @@ class WeekAdmin(
         return local_datetime(week.deadline, week.seminar)
 
     def get_urls(self) -> list[URLPattern]:
-        from core.admin_views import week_import
+        from core.admin_views import week_import  # admin_views imports WeekAdmin from here
 
         view = self.admin_site.admin_view(lambda request: week_import(request, model_admin=self))
         return [path("import/", view, name="weeks_week_import"), *super().get_urls()]
@@ -496,8 +519,9 @@ class WeekAdmin(
 # --- Question section ------------------------------------------------------------------
 
 
-class QuestionInline(admin.TabularInline[Question, QuestionSection]):
+class QuestionInline(SeminarScopedAdmin, admin.TabularInline[Question, QuestionSection]):
     model = Question
+    seminar_path = "section__week__seminar"
     fields = ("position", "number", "body")
     ordering = ("position",)
     extra = 1
@@ -508,11 +532,13 @@ class QuestionInline(admin.TabularInline[Question, QuestionSection]):
 
 @admin.register(QuestionSection)
 class QuestionSectionAdmin(
+    SeminarScopedAdmin,
     SeminarTimezoneMixin,
     LocalTimesMixin,
     ReorderableInlinesMixin,
     admin.ModelAdmin[QuestionSection],
 ):
+    seminar_path = "week__seminar"
     list_display = ("title", "week", "position", "day_label", "question_count")
     list_filter = ("week__seminar",)
     list_select_related = ("week",)

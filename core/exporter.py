@@ -1,4 +1,4 @@
-"""Week → week file, in the format `weeks.importer` reads (export then import round-trips).
+"""Week → week file, in the format `core.importer` reads (export then import round-trips).
 
 The body is the course page as people write it; the front matter also carries what the
 page cannot say unambiguously: the week number, the exact deadline and, per question

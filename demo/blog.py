@@ -1,4 +1,4 @@
-"""The blog's part of `seed_demo` (called by weeks.demo.build_demo): a published post on
+"""The blog's part of `seed_demo` (called by demo.weeks.build_demo): a published post on
 the closed week, by its blogging team, and blogger@'s draft on the open week.
 
 The text is real course material (data/, from the project's seed course summary).

@@ -1,6 +1,6 @@
 """The demo discussion: what the class has written by the time someone logs in.
 
-`seed_demo(summary)` is called by weeks.demo.build_demo (see its docstring) inside its
+`seed_demo(summary)` is called by demo.weeks.build_demo (see its docstring) inside its
 transaction. It fills the open week (week 2, the imported seed week) with answers by
 student1 … student12 to every question, replies and a reply to a reply, two general
 comments (one by the lead, pinned), one answer endorsed by the lead, one reply credited as

@@ -1,4 +1,4 @@
-"""Participation's part of `seed_demo` (called by weeks.demo.build_demo).
+"""Participation's part of `seed_demo` (called by demo.weeks.build_demo).
 
 - the demo seminar's participation rule (the seed's: credited replies and comments on the
   readings may stand in for an answer), and admin access to participation for the
@@ -22,7 +22,7 @@ from participation.models import SeminarRule, State, StatusOverride
 OVERRIDE_NOTE = "Excused: presented the week's reading in class instead (demo)."
 
 
-def seed_demo(summary) -> None:  # summary: weeks.demo.DemoSummary
+def seed_demo(summary) -> None:  # summary: demo.weeks.DemoSummary
     SeminarRule.objects.get_or_create(seminar=summary.seminar)
     group = Group.objects.filter(name="Seminar staff").first()
     if group is not None:

@@ -1,4 +1,4 @@
-"""The demo seminar's fixed teams and their rotation (called by weeks.demo.build_demo).
+"""The demo seminar's fixed teams and their rotation (called by demo.weeks.build_demo).
 
 Four named teams take turns: team i leads the i-th week and team i + 3 (mod 4) blogs it,
 as the rotation service writes it. They are chosen so the demo's stories hold:

@@ -422,6 +422,7 @@ def set_team(week: Week, team: str, users: Iterable[User]) -> None:
 def run_app_steps(summary: DemoSummary) -> None:
     """Each feature's part of the demo, in an order where later steps see earlier ones."""
     # Imported here: those modules import this one for DemoSummary (one cycle inside demo/).
+    # Those modules import this one for DemoSummary: import them when they run.
     from demo import blog, discussions, participation
 
     for module in (discussions, participation, blog):

@@ -13,10 +13,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.http import AuthenticatedHttpRequest, signed_in_user
+from core.access.admin import SeminarScopedAdmin
+from discussions import moderation
 from discussions.models import Comment, CommentRevision, Flag, ModerationAction, ThreadLock
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(SeminarScopedAdmin, admin.TabularInline):
+    seminar_path = "comment__week__seminar"
     extra = 0
     can_delete = False
 
@@ -65,7 +68,6 @@ class CommentModerationForm(forms.ModelForm):
         fields = ("hidden_reason", *MODERATION_FIELDS)
 
     def clean(self) -> dict[str, Any]:
-        from discussions import moderation
 
         super().clean()
         data = self.cleaned_data
@@ -78,7 +80,8 @@ class CommentModerationForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "week__seminar"
     list_display = (
         "id",
         "week",
@@ -125,7 +128,6 @@ class CommentAdmin(admin.ModelAdmin):
         """Moderation done here goes through discussions.moderation: timestamps set, logged."""
         if not change:
             return super().save_model(request, obj, form, change)
-        from discussions import moderation
 
         before = Comment.objects.get(pk=obj.pk)
         wanted = {field: getattr(obj, field) for field in MODERATION_FIELDS}
@@ -154,7 +156,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "comment__week__seminar"
     list_display = ("comment", "week", "user", "reason", "created_at", "resolved_at", "resolved_by")
     list_filter = (OpenFlagFilter, "comment__week__seminar")
     search_fields = ("reason", "user__email")
@@ -172,7 +175,6 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resolve the selected flags (logged)")
     def resolve(self, request: AuthenticatedHttpRequest, queryset: Any) -> None:
-        from discussions import moderation
 
         flags = queryset.filter(resolved_at__isnull=True).select_related("comment__week", "user")
         count = 0
@@ -183,8 +185,10 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(SeminarScopedAdmin, admin.ModelAdmin):
     """The moderation log: visible to staff, never edited."""
+
+    seminar_path = "week__seminar"
 
     list_display = ("created_at", "week", "action", "actor", "comment", "question", "reason")
     list_filter = ("action", "week__seminar")
@@ -203,6 +207,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThreadLock)
-class ThreadLockAdmin(admin.ModelAdmin):
+class ThreadLockAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "week__seminar"
     list_display = ("week", "question", "locked_by", "created_at")
     raw_id_fields = ("question", "locked_by")

@@ -2,7 +2,7 @@
 
 Each function changes one thing and writes it to the moderation log (ModerationAction:
 who, what, when, why) in the same transaction. Nothing here asks who may do it: views ask
-seminar.access (WeekAccess.can_moderate, can_flag) first. What may not be done to the
+core.access (WeekAccess.can_moderate, can_flag) first. What may not be done to the
 object itself (crediting an answer, hiding without a reason, a question of another week)
 raises ValidationError with a message meant for the person who tried.
 

@@ -5,7 +5,7 @@ own steps, but the week keeps what the lead team does not own: its slug, number,
 publish time, teams, lock and late policy. `trial_save` does the same inside a transaction
 it rolls back, so a preview shows the week exactly as saving would make it.
 
-No permission checks here: views ask `seminar.access.WeekAccess` first. Each step's emails
+No permission checks here: views ask `core.access.WeekAccess` first. Each step's emails
 (staff hear of a submission, the lead team of comments, requested changes and approval)
 are written in the step's transaction by `notifications.review`.
 """
@@ -26,6 +26,7 @@ from core.lead_models import WeekReview, WeekReviewEvent
 from core.models import Seminar, Week
 from core.services import publish_week
 from core.weekfile import WeekFileError
+from discussions.models import Comment
 from leads.events import review_step
 
 SOURCE = "week file"
@@ -76,7 +77,6 @@ def _check(week: Week, text: str) -> None:
         raise WeekFileError(f"{SOURCE}: it is empty; paste or write the week page first")
     if len(text) > MAX_TEXT:
         raise WeekFileError(f"{SOURCE}: it is longer than {MAX_TEXT:,} characters")
-    from discussions.models import Comment
 
     if Comment.objects.filter(week=week).exists():
         raise WeekFileError(
@@ -224,7 +224,7 @@ def approve(week: Week, *, user: User, note: str = "") -> WeekReview:
 
 @transaction.atomic
 def publish(week: Week, *, user: User) -> bool:
-    """Publish the week now (weeks.services.publish_week) and mark its review approved.
+    """Publish the week now (core.services.publish_week) and mark its review approved.
     False when it was already published."""
     if not publish_week(week=week):
         return False

@@ -1,5 +1,5 @@
-"""Staff see the outbox (read-only, with a resend of failed rows) and set each seminar's
-reminder timing in an inline on the seminar page."""
+"""Superusers see the outbox (read-only, with a resend of failed rows); staff set each
+seminar's reminder timing in an inline on the seminar page."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.access.admin import SeminarScopedAdmin, SuperuserOnlyAdmin
 from core.admin import SeminarAdmin
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import send_after_commit
 
 
-class NotificationSettingsInline(admin.StackedInline):
-    """On the seminar's admin page (weeks/admin.py SeminarAdmin.inlines)."""
+class NotificationSettingsInline(SeminarScopedAdmin, admin.StackedInline):
+    """On the seminar's admin page (added to core/admin.py's SeminarAdmin.inlines below)."""
 
     model = NotificationSettings
+    seminar_path = "seminar"
     can_delete = False
     max_num = 1
     extra = 1
@@ -25,7 +27,10 @@ class NotificationSettingsInline(admin.StackedInline):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Superusers only: an email is to a person, not a seminar (a reminder for one
+    seminar, a digest of several), so no seminar's staff may read the whole outbox."""
+
     list_display = ("created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("to_email", "subject", "subject_key")

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from blog.models import BlogPost
 from core.models import Week, WeekDuty
 from notifications.emails import absolute, render_email
 from notifications.models import OutboxEmail
@@ -122,7 +123,6 @@ def week_duties_send(week: Week, *, now: dt.datetime) -> int:
 
 
 def blog_published(week: Week) -> bool:
-    from blog.models import BlogPost
 
     return BlogPost.objects.filter(week=week, status=BlogPost.Status.PUBLISHED).exists()
 

@@ -62,6 +62,7 @@ def reply_posted(comment: Comment) -> ReplyNotice | None:
 
 def schedule_notices(recipient_id: int) -> None:
     """Send the recipient's due batch now; a broker outage leaves it to the periodic job."""
+    # tasks.py imports this module for the service it runs: import the task here.
     from notifications.tasks import notices_send_due as notices_send_due_task
 
     try:

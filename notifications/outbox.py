@@ -148,6 +148,7 @@ def send_after_commit(ids: Iterable[int]) -> None:
 def schedule_send(ids: list[int]) -> None:
     """Hand the rows to a worker. Never raises for a broker outage: the rows stay pending
     and the periodic sweep sends them."""
+    # tasks.py imports this module for the service it runs: import the task here.
     from notifications.tasks import outbox_send as outbox_send_task
 
     try:

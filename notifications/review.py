@@ -1,5 +1,5 @@
 """Emails along the two reviews in the product: the lead team's draft week
-(weeks.lead_services) and the blogging team's post (blog.services).
+(leads.services) and the blogging team's post (blog.services).
 
 A week: the lead team submits it and every staff member of the seminar hears of it;
 staff comment, request changes or approve and the week's lead team hears of it, with the

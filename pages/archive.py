@@ -4,7 +4,7 @@ The archive holds:
 
 - `manifest.json` — the format and version, the seminar's settings, and one entry per
   week (number, slug, file, status and the settings a week file does not carry);
-- `weeks/NN-<slug>.md` — every week in the import format (`weeks.exporter`);
+- `weeks/NN-<slug>.md` — every week in the import format (`core.exporter`);
 - `discussions.json` — every comment with its author, question and parent (the thread
   structure), moderation flags and times; deleted comments keep their place, not their text;
 - `blog.json` — the weeks' summary posts (only when the blog app is installed);
@@ -29,9 +29,12 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import RosterEntry
 from core.exporter import export_week_file
 from core.importer import ImportResult, WeekFileError, import_week_file
 from core.models import Enrollment, Seminar, Week, WeekDuty
+from discussions.models import Comment
+from teams.models import Team
 
 FORMAT = "seminar-archive"
 VERSION = 1
@@ -94,7 +97,6 @@ def week_entry(week: Week) -> dict[str, Any]:
 
 def discussions_data(seminar: Seminar) -> list[dict[str, Any]]:
     """Every comment of the seminar, oldest first, with what places it in its thread."""
-    from discussions.models import Comment
 
     comments = (
         Comment.objects.filter(week__seminar=seminar)
@@ -152,7 +154,6 @@ def blog_data(seminar: Seminar) -> list[dict[str, Any]] | None:
 
 
 def teams_data(seminar: Seminar) -> dict[str, Any]:
-    from teams.models import Team
 
     teams = Team.objects.filter(seminar=seminar).order_by("position", "name").with_members()
     duties = (
@@ -174,7 +175,6 @@ def teams_data(seminar: Seminar) -> dict[str, Any]:
 
 
 def roster_data(seminar: Seminar) -> dict[str, Any]:
-    from accounts.models import RosterEntry
 
     entries = RosterEntry.objects.filter(seminar=seminar).select_related("user").order_by("email")
     enrollments = (

@@ -1,7 +1,7 @@
 """A seminar's fixed teams of students, which take turns leading and blogging weeks.
 
 Teams are the roster of the rotation only: who leads or blogs a given week is recorded
-per week in `weeks.models.WeekDuty`, which the rotation services write.
+per week in `core.models.WeekDuty`, which the rotation services write.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The cache-based fixed-window rate limiter (seminar/lib/ratelimit.py)."""
+"""The cache-based fixed-window rate limiter (core/lib/ratelimit.py)."""
 
 from __future__ import annotations
 

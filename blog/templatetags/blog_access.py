@@ -1,6 +1,6 @@
 """Capability questions templates ask about a post: `{% if access|can_edit:post %}`.
 
-Each filter calls the WeekAccess method of the same name (seminar/access.py), so the
+Each filter calls the WeekAccess method of the same name (core/access/), so the
 rules stay in one place; templates never look at roles or statuses to decide.
 """
 

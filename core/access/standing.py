@@ -264,7 +264,7 @@ class WeekAccess:
             return deadline is None or (now or timezone.now()) >= deadline
         return True
 
-    # --- The lead team prepares its week (weeks.lead_models.WeekReview) ----------------
+    # --- The lead team prepares its week (core.lead_models.WeekReview) ----------------
     # `review` is None before anyone opened the editor (the same as a fresh draft). Leads
     # never see the draft week page itself: they work on the editor's preview of it.
 

@@ -1,5 +1,5 @@
 """Week files: the markdown course pages with TOML front matter that weeks are imported
-from and exported to. `parse_week_file` is pure; `weeks.importer` writes to the database.
+from and exported to. `parse_week_file` is pure; `core.importer` writes to the database.
 
 The format is the course's own page (see tests/fixtures/weekfiles/week2-alignment.md):
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.models import Enrollment, Question, QuestionSection, Seminar, Week, WeekDuty
+from discussions.models import Comment
 
 STUDENTS = 40
 # An unusable password (no hashing): the benchmark logs in with force_login.
@@ -52,10 +53,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, comments: int, runs: int, **options: Any) -> None:
         if comments < 0 or runs < 1:
             raise CommandError("--comments must be 0 or more and --runs at least 1.")
-        try:
-            from discussions.models import Comment  # noqa: F401
-        except ImportError:
-            raise CommandError("bench_week needs discussions.models.Comment.") from None
         with transaction.atomic():
             result = self._bench(comments=comments, runs=runs)
             transaction.set_rollback(True)
@@ -144,7 +141,6 @@ def build_discussion(*, week: Week, students: list[User], count: int) -> int:
     Bulk-created (one INSERT for the answers, one for the replies) with their HTML rendered
     as a save would, so the page reads exactly what posting through the site would store.
     """
-    from discussions.models import Comment
 
     questions = list(Question.objects.filter(section__week=week).order_by("section", "position"))
     if count == 0 or not questions:

@@ -1,6 +1,6 @@
 """python manage.py export_seminar SLUG [--out FILE.zip]
 
-The whole seminar as one zip (weeks/archive.py): its weeks as week files, discussions,
+The whole seminar as one zip (pages/archive.py): its weeks as week files, discussions,
 blog posts, teams and roster as JSON. `import_seminar FILE.zip --seminar NEW` restores
 the weeks into a new term.
 """

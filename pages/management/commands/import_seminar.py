@@ -2,7 +2,7 @@
 
 Every *.md file in DIR, in natural order (week2 before week10), in one transaction.
 
-DIR may also be a zip made by `export_seminar` (weeks/archive.py): its weeks are restored
+DIR may also be a zip made by `export_seminar` (pages/archive.py): its weeks are restored
 as drafts into the seminar (a new term: teams, comments and people stay behind), with the
 seminar's settings from the archive unless given. --shift-days N or --first-class-date
 YYYY-MM-DD move every class date and deadline (for a directory too).
