@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
@@ -130,19 +131,21 @@ def visible_answers(
     return answers
 
 
-def _label(access: WeekAccess, comments: list[Comment]) -> list[Comment]:
-    """Give each comment what the duplicate templates read: link, local time, author."""
+def _label(access: WeekAccess, comments: Sequence[Comment]) -> list[Comment]:
+    """Give each comment what the duplicate templates read: link, local time, author.
+    (Attributes for the templates only, so not declared on the model: type: ignore.)"""
     base = access.week.get_absolute_url()
     tz = access.week.seminar.tz
     for comment in comments:
-        comment.link = f"{base}#{comment.anchor}"
+        comment.link = f"{base}#{comment.anchor}"  # type: ignore[attr-defined]
         local = timezone.localtime(comment.created_at, tz)
-        comment.time_text = f"{local:%a %b} {local.day}, {local:%-I:%M %p}"
-        comment.author_name = comment.author.name
-        comment.viewer_is_author = access.is_author(comment)
-        if hasattr(comment, "similarity"):
-            comment.percent = round(comment.similarity * 100)
-    return comments
+        comment.time_text = f"{local:%a %b} {local.day}, {local:%-I:%M %p}"  # type: ignore[attr-defined]
+        comment.author_name = comment.author.name  # type: ignore[attr-defined]
+        comment.viewer_is_author = access.is_author(comment)  # type: ignore[attr-defined]
+        similarity = getattr(comment, "similarity", None)
+        if similarity is not None:
+            comment.percent = round(similarity * 100)  # type: ignore[attr-defined]
+    return list(comments)
 
 
 def existing_answers(
@@ -171,6 +174,7 @@ def similar_answers(
     if not worth_checking(text):
         return []
     answers = visible_answers(access, question, now=now)
+    found: Sequence[Comment]
     if connections[answers.db].vendor == "postgresql":
         found = list(
             answers.annotate(similarity=TrigramSimilarity("body", text))
@@ -184,13 +188,15 @@ def similar_answers(
 
 def _similar_in_python(answers: QuerySet[Comment], text: str, limit: int) -> list[Comment]:
     grams = trigrams(text)
-    found = []
+    found: list[tuple[float, Comment]] = []
     for comment in answers.defer("body_html"):
-        comment.similarity = set_similarity(grams, trigrams(comment.body))
-        if comment.similarity >= THRESHOLD:
-            found.append(comment)
-    found.sort(key=lambda c: -c.similarity)  # stable: newest first among equals
-    return found[:limit]
+        similarity = set_similarity(grams, trigrams(comment.body))
+        if similarity >= THRESHOLD:
+            # What PostgreSQL's query annotates (read by _label).
+            comment.similarity = similarity  # type: ignore[attr-defined]
+            found.append((similarity, comment))
+    found.sort(key=lambda pair: -pair[0])  # stable: newest first among equals
+    return [comment for _, comment in found[:limit]]
 
 
 def refuse_near_duplicate(
