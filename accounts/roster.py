@@ -1,10 +1,10 @@
 """A seminar's roster: who may join it, imported from an `email,name,role` CSV.
 
 The import runs in two steps that share one pure function: `plan_import` reads the file
-and compares it with the roster (adds, role changes, name changes, removals, invalid
-rows) without writing anything; `apply_import` recomputes that plan inside a transaction,
-refuses to go on if it no longer matches what staff previewed, and writes it. Applying the
-same file twice changes nothing the second time.
+(accounts.roster_csv) and compares it with the roster (adds, role changes, name changes,
+removals, invalid rows) without writing anything; `apply_import` recomputes that plan
+inside a transaction, refuses to go on if it no longer matches what staff previewed, and
+writes it. Applying the same file twice changes nothing the second time.
 
 People are attached to a seminar through their roster entry: an account whose address is
 verified (or that staff created) gets an Enrollment with the entry's role — at import time
@@ -19,33 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
 from accounts.models import RosterEntry, RosterRole, User
+from accounts.roster_csv import ROLE_LABELS, InvalidRow, RosterRow, parse_roster
 from core.hooks import mailer
-from core.lib.csv_rows import CsvRow, read_rows
 from core.models import Enrollment, Seminar
-
-ROSTER_CSV_HEADER = ("email", "name", "role")
-NAME_MAX = RosterEntry._meta.get_field("name").max_length or 200
-EMAIL_MAX = RosterEntry._meta.get_field("email").max_length or 254
-
-# What staff may write in the role column (any case); a blank role means student.
-ROLE_WORDS: dict[str, str] = {
-    "": RosterRole.STUDENT,
-    "student": RosterRole.STUDENT,
-    "staff": RosterRole.STAFF,
-    "instructor": RosterRole.STAFF,
-    "ta": RosterRole.STAFF,
-    "teaching assistant": RosterRole.STAFF,
-    "auditor": RosterRole.AUDITOR,
-    "audit": RosterRole.AUDITOR,
-}
-ROLE_LABELS = dict(RosterRole.choices)
 
 
 class StalePreview(Exception):  # noqa: N818 — it is a condition, not a failure
@@ -54,27 +35,6 @@ class StalePreview(Exception):  # noqa: N818 — it is a condition, not a failur
     def __init__(self, plan: RosterPlan) -> None:
         super().__init__("The roster changed since the preview; review the new preview.")
         self.plan = plan
-
-
-@dataclass(frozen=True)
-class InvalidRow:
-    line: int
-    raw: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """A valid row of the file."""
-
-    line: int
-    email: str
-    name: str
-    role: str
-
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
 
 
 @dataclass(frozen=True)
@@ -151,58 +111,6 @@ class RosterPlan:
 
 def _pk(user: User | None) -> str:
     return str(user.pk) if user is not None else "-"
-
-
-# --- Reading the file -------------------------------------------------------------------
-
-
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return len(value) <= EMAIL_MAX
-
-
-def _check_row(row: CsvRow) -> RosterRow | str:
-    """The row as a RosterRow, or the reason it cannot be used."""
-    if len(row.values) > len(ROSTER_CSV_HEADER):
-        return "expected three columns: email,name,role"
-    email, name, role_word = row.values
-    if not email:
-        return "the email is missing"
-    if not _is_email(email):
-        return f"{email!r} is not a valid email address"
-    if len(name) > NAME_MAX:
-        return f"the name is longer than {NAME_MAX} characters"
-    role = ROLE_WORDS.get(" ".join(role_word.lower().split()))
-    if role is None:
-        return f"unknown role {role_word!r} (use student, staff or auditor)"
-    return RosterRow(line=row.line, email=email.lower(), name=name, role=role)
-
-
-def parse_roster(text: str) -> tuple[list[RosterRow], list[InvalidRow], set[str]]:
-    """The valid rows of a roster CSV, the invalid ones with their reason, and every
-    well-formed email the file mentions (valid row or not: a row with a bad role still
-    means its person stays on the roster). Raises ValidationError for text that is not CSV.
-    """
-    rows: list[RosterRow] = []
-    invalid: list[InvalidRow] = []
-    mentioned: set[str] = set()
-    first_line: dict[str, int] = {}
-    for csv_row in read_rows(text, header=ROSTER_CSV_HEADER):
-        checked = _check_row(csv_row)
-        email = csv_row.values[0].lower()
-        if _is_email(email):
-            mentioned.add(email)
-        if isinstance(checked, RosterRow) and email in first_line:
-            checked = f"duplicate: {email} is already on line {first_line[email]}"
-        if isinstance(checked, str):
-            invalid.append(InvalidRow(line=csv_row.line, raw=csv_row.raw, reason=checked))
-            continue
-        first_line[email] = csv_row.line
-        rows.append(checked)
-    return rows, invalid, mentioned
 
 
 # --- Accounts ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import roster
 from accounts.models import RosterEntry, RosterRole, User
+from accounts.roster_csv import parse_roster
 from core.models import Enrollment
 from tests.accounts.conftest import class_of, roster_csv
 from tests.conftest import enroll, make_user
@@ -30,7 +31,7 @@ def test_parse_names_each_bad_row_with_its_line_and_reason() -> None:
             ("dee@example.edu", "Dee", "student,extra"),
         ]
     )
-    rows, invalid, mentioned = roster.parse_roster(text)
+    rows, invalid, mentioned = parse_roster(text)
     assert [row.email for row in rows] == ["ann@example.edu"]
     reasons = {row.line: row.reason for row in invalid}
     assert "not a valid email" in reasons[3]
@@ -46,14 +47,14 @@ def test_role_words_are_forgiving_and_blank_means_student() -> None:
     text = roster_csv(
         [("a@example.edu", "", ""), ("b@example.edu", "", "TA"), ("c@example.edu", "", "Audit")]
     )
-    rows, invalid, _ = roster.parse_roster(text)
+    rows, invalid, _ = parse_roster(text)
     assert not invalid
     assert [row.role for row in rows] == ["student", "staff", "auditor"]
 
 
 def test_text_that_is_not_csv_is_refused_whole() -> None:
     with pytest.raises(ValidationError):
-        roster.parse_roster('a@example.edu,"unclosed,student\n')
+        parse_roster('a@example.edu,"unclosed,student\n')
 
 
 def test_forty_students_three_bad_rows_preview_then_apply_then_nothing(
