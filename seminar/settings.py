@@ -335,6 +335,10 @@ PREVIEW_RATE = env("PREVIEW_RATE", "60/m")
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 20_000_000
 UPLOAD_RATE = env("UPLOAD_RATE", "20/h")
+# Posting per user: answers, replies, general comments and edits share POST_RATE; flags
+# have FLAG_RATE. Over the limit the form comes back with a message and the text (429).
+POST_RATE = env("POST_RATE", "20/m")
+FLAG_RATE = env("FLAG_RATE", "10/m")
 
 # Production hardening: on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -163,3 +163,13 @@ def test_other_redis_errors_still_raise(redis_down):
         pytest.raises(ResponseError),
     ):
         cache.get("k")
+
+
+@pytest.mark.django_db
+def test_posting_an_answer_answers_while_redis_is_down(redis_down, week, student):
+    from tests.discussions.helpers import answer_url, client_for, first_question
+
+    client = client_for(student)
+    response = client.post(answer_url(week, first_question(week)), {"body": "An answer."})
+    assert response.status_code == 302
+    assert warned(redis_down)

@@ -74,6 +74,13 @@ def request_key(request: HttpRequest, key: str) -> str:
     raise ValueError(f"Unknown rate-limit key {key!r}: use 'user' or 'ip'")
 
 
+def allow(request: HttpRequest, *, group: str, rate: Rate, key: str = "user") -> bool:
+    """Count one request of this user (or IP, see `request_key`) in `group`; False once
+    over `rate`. For views that answer a limited request themselves (the posting forms
+    show their text again); others use the `ratelimit` decorator."""
+    return hit(group, request_key(request, key), rate)
+
+
 def too_many_requests(request: HttpRequest, rate: Rate) -> HttpResponse:
     """Default answer once over the limit: 429 with a plain message and Retry-After."""
     return HttpResponse(
@@ -105,7 +112,7 @@ def ratelimit(
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             counted = request.method in methods
-            if counted and not hit(view_group, request_key(request, key), parsed):
+            if counted and not allow(request, group=view_group, rate=parsed, key=key):
                 response = on_limited(request, parsed)
                 response.headers.setdefault("Retry-After", str(parsed.period))
                 return response

@@ -3,6 +3,8 @@
  * - "Cancel" on a reply form removes the form.
  * - Drafts: htmx saves them while typing (see discussions/forms.py); on leaving the page,
  *   any text typed since the last save is sent with navigator.sendBeacon.
+ * - A post refused for coming too fast (429) is the form again, with its message and the
+ *   text: swapped in like the other refusals (htmx leaves 4xx answers unswapped).
  */
 (function () {
   "use strict";
@@ -40,6 +42,16 @@
     var el = event.detail && event.detail.elt;
     if (el && el.matches && el.matches("textarea[name=body]") && event.detail.successful) {
       el.setAttribute("data-saved", el.value);
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var source = (detail.requestConfig && detail.requestConfig.elt) || detail.elt;
+    if (detail.xhr && detail.xhr.status === 429 && source && source.matches &&
+        source.matches("form.compose")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
     }
   });
 
