@@ -7,7 +7,7 @@ The archive holds:
 - `weeks/NN-<slug>.md` — every week in the import format (`core.exporter`);
 - `discussions.json` — every comment with its author, question and parent (the thread
   structure), moderation flags and times; deleted comments keep their place, not their text;
-- `blog.json` — the weeks' summary posts (only when the blog app is installed);
+- `blog.json` — the weeks' summary posts;
 - `teams.json` — the fixed teams with their members and each week's lead and blogging team;
 - `roster.json` — the roster entries and the enrollments.
 
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RosterEntry
+from blog.models import BlogPost
 from core.exporter import export_week_file
 from core.importer import ImportResult, WeekFileError, import_week_file
 from core.models import Enrollment, Seminar, Week, WeekDuty
@@ -129,32 +129,25 @@ def discussions_data(seminar: Seminar) -> list[dict[str, Any]]:
     return rows
 
 
-def blog_data(seminar: Seminar) -> list[dict[str, Any]] | None:
-    """The weeks' blog posts, read defensively (the blog app may change or be absent)."""
-    if not apps.is_installed("blog"):
-        return None
-    try:
-        post_model = apps.get_model("blog", "BlogPost")
-    except LookupError:
-        return None
+def blog_data(seminar: Seminar) -> list[dict[str, Any]]:
+    """The weeks' blog posts."""
     rows = []
-    for post in post_model.objects.filter(week__seminar=seminar).select_related("week"):
+    for post in BlogPost.objects.filter(week__seminar=seminar).select_related("week"):
         rows.append(
             {
                 "week": post.week.slug,
-                "title": getattr(post, "title", ""),
-                "body": getattr(post, "body", ""),
-                "status": getattr(post, "status", ""),
-                "published_at": _iso(getattr(post, "published_at", None)),
-                "created_at": _iso(getattr(post, "created_at", None)),
-                "updated_at": _iso(getattr(post, "updated_at", None)),
+                "title": post.title,
+                "body": post.body,
+                "status": post.status,
+                "published_at": _iso(post.published_at),
+                "created_at": _iso(post.created_at),
+                "updated_at": _iso(post.updated_at),
             }
         )
     return rows
 
 
 def teams_data(seminar: Seminar) -> dict[str, Any]:
-
     teams = Team.objects.filter(seminar=seminar).order_by("position", "name").with_members()
     duties = (
         WeekDuty.objects.filter(week__seminar=seminar)
@@ -212,11 +205,8 @@ def write_archive(seminar: Seminar, out: IO[bytes]) -> dict[str, Any]:
         "exported_at": _iso(timezone.now()),
         "seminar": seminar_data(seminar),
         "weeks": [week_entry(week) for week in weeks],
-        "files": ["discussions.json", "teams.json", "roster.json"],
+        "files": ["discussions.json", "teams.json", "roster.json", "blog.json"],
     }
-    blog = blog_data(seminar)
-    if blog is not None:
-        manifest["files"].append("blog.json")
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, _json(manifest))
         for week in weeks:
@@ -224,8 +214,7 @@ def write_archive(seminar: Seminar, out: IO[bytes]) -> dict[str, Any]:
         archive.writestr("discussions.json", _json(discussions_data(seminar)))
         archive.writestr("teams.json", _json(teams_data(seminar)))
         archive.writestr("roster.json", _json(roster_data(seminar)))
-        if blog is not None:
-            archive.writestr("blog.json", _json(blog))
+        archive.writestr("blog.json", _json(blog_data(seminar)))
     return manifest
 
 

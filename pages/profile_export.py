@@ -15,13 +15,12 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from accounts.models import User
+from blog.models import BlogFeedback, BlogPost, BlogRevision
 from core.models import Enrollment
 from discussions.models import Comment, CommentRevision
 
@@ -77,37 +76,28 @@ def user_comments(user: User) -> list[Comment]:
 
 def _blog_data(user: User, absolute_url: AbsoluteUrl) -> dict[str, list[dict[str, Any]]]:
     """Blog posts the user started or edited (with their own revisions), and their feedback
-    on classmates' drafts. Empty when the blog app is not installed."""
-    if not apps.is_installed("blog"):
-        return {"posts": [], "feedback": []}
-    try:
-        post_model = apps.get_model("blog", "BlogPost")
-        feedback_model = apps.get_model("blog", "BlogFeedback")
-        revision_model = apps.get_model("blog", "BlogRevision")
-        mine = revision_model.objects.filter(author=user).order_by("created_at", "id")
-        posts = (
-            post_model.objects.filter(Q(created_by=user) | Q(revisions__author=user))
-            .distinct()
-            .select_related("week__seminar")
-            .prefetch_related(Prefetch("revisions", queryset=mine, to_attr="mine"))
-            .order_by("created_at")
-        )
-        feedback = feedback_model.objects.filter(author=user).select_related("post__week__seminar")
-        return {
-            "posts": [_post_data(post, absolute_url) for post in posts],
-            "feedback": [
-                {
-                    "post": item.post.title,
-                    "week": {"number": item.post.week.number, "title": item.post.week.title},
-                    "created_at": _iso(item.created_at),
-                    "body": item.body,
-                }
-                for item in feedback.order_by("created_at")
-            ],
-        }
-    except (LookupError, FieldError, AttributeError):
-        # The blog app is young: an export without it beats no export at all.
-        return {"posts": [], "feedback": []}
+    on classmates' drafts."""
+    mine = BlogRevision.objects.filter(author=user).order_by("created_at", "id")
+    posts = (
+        BlogPost.objects.filter(Q(created_by=user) | Q(revisions__author=user))
+        .distinct()
+        .select_related("week__seminar")
+        .prefetch_related(Prefetch("revisions", queryset=mine, to_attr="mine"))
+        .order_by("created_at")
+    )
+    feedback = BlogFeedback.objects.filter(author=user).select_related("post__week__seminar")
+    return {
+        "posts": [_post_data(post, absolute_url) for post in posts],
+        "feedback": [
+            {
+                "post": item.post.title,
+                "week": {"number": item.post.week.number, "title": item.post.week.title},
+                "created_at": _iso(item.created_at),
+                "body": item.body,
+            }
+            for item in feedback.order_by("created_at")
+        ],
+    }
 
 
 def _post_data(post: Any, absolute_url: AbsoluteUrl) -> dict[str, Any]:

@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from blog.feeds import feed_token
+from blog.models import BlogPost
 from core.models import Enrollment, Question, QuestionSection, Seminar, Week, WeekDuty
 from discussions.models import Comment, CommentRevision, Flag
 from teams.models import Team, TeamMembership
@@ -114,18 +115,10 @@ def world(db) -> World:
         "student_id": str(student_b.pk),
         "verdict": "credit",
     }
-    if apps.is_installed("blog"):
-        from blog.models import BlogPost
-
-        post = BlogPost.objects.create(week=b_week, title="Bravo hidden week summary")
-        values["post_id"] = str(post.pk)
-        try:
-            from blog.feeds import feed_token
-        except ImportError:
-            pass
-        else:
-            # A well-formed personal feed token of the A student, minted for B: still no.
-            values["token"] = feed_token(student_a, b)
+    post = BlogPost.objects.create(week=b_week, title="Bravo hidden week summary")
+    values["post_id"] = str(post.pk)
+    # A well-formed personal feed token of the A student, minted for B: still no.
+    values["token"] = feed_token(student_a, b)
     return World(a=a, b=b, a_week=a_week, b_week=b_week, student_a=student_a, b_values=values)
 
 
