@@ -84,7 +84,7 @@ def index(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 def post_detail(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
-    if not access.can_see_post(post):
+    if post is None or not access.can_see_post(post):
         raise Http404("No blog post here yet")
     return render(request, "blog/post_detail.html", detail_context(access, post))
 
@@ -274,7 +274,7 @@ def restore(
     post = selectors.post_of(access.week)
     require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
     revision = post.revisions.filter(pk=revision_id).first() if post else None
-    if revision is None:
+    if post is None or revision is None:
         raise Http404("No such revision")
     revision.post = post
     try:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.utils import timezone
@@ -36,13 +36,23 @@ class Comment(Protocol):
 
 
 class BlogPost(Protocol):
-    """What the rules read of a week's summary post (blog.models.BlogPost)."""
+    """What the rules read of a week's summary post (blog.models.BlogPost). Read-only
+    members (properties), so the model's set of Status values is a Collection[str]."""
 
-    status: str
-    TEAM_EDITABLE: ClassVar[Collection[str]]
-    SHAREABLE: ClassVar[Collection[str]]
-    SUBMITTABLE: ClassVar[Collection[str]]
-    WITHDRAWABLE: ClassVar[Collection[str]]
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def TEAM_EDITABLE(self) -> Collection[str]: ...
+
+    @property
+    def SHAREABLE(self) -> Collection[str]: ...
+
+    @property
+    def SUBMITTABLE(self) -> Collection[str]: ...
+
+    @property
+    def WITHDRAWABLE(self) -> Collection[str]: ...
 
     @property
     def is_published(self) -> bool: ...
