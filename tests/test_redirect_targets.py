@@ -4,13 +4,17 @@ own fallback, never to another host or a script."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
 
 from core.lib.http import safe_next
 from discussions import moderation
+from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, client_for, first_question
 
 OFFSITE = [
@@ -109,3 +113,15 @@ def test_the_admin_login_never_passes_on_a_next_off_the_site(client, target):
     response = client.get(reverse("admin:login"), {"next": target})
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", OFFSITE)
+def test_the_site_login_never_redirects_off_the_site(client, student, target):
+    """allauth checks its own next (its adapter's is_safe_url); checked here all the same."""
+    response = client.post(
+        f"{reverse('account_login')}?{urlencode({'next': target})}",
+        {"login": student.email, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
