@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from teams import views
+from teams import rotation_views, views
 
 app_name = "teams"
 
@@ -18,16 +18,16 @@ urlpatterns = [
     path(f"{manage}<int:team_id>/delete/", views.team_delete, name="team_delete"),
     path(f"{manage}<int:team_id>/add/", views.member_add, name="member_add"),
     path(f"{manage}<int:team_id>/remove/", views.member_remove, name="member_remove"),
-    path(f"{manage}rotation/", views.rotation, name="rotation"),
-    path(f"{manage}rotation/apply/", views.rotation_apply, name="rotation_apply"),
-    path(f"{manage}rotation/import/", views.rotation_import, name="rotation_import"),
+    path(f"{manage}rotation/", rotation_views.rotation, name="rotation"),
+    path(f"{manage}rotation/apply/", rotation_views.rotation_apply, name="rotation_apply"),
+    path(f"{manage}rotation/import/", rotation_views.rotation_import, name="rotation_import"),
     path(
         f"{manage}rotation/import/apply/",
-        views.rotation_import_apply,
+        rotation_views.rotation_import_apply,
         name="rotation_import_apply",
     ),
-    path(f"{manage}weeks/<slug:week_slug>/", views.week_edit, name="week"),
-    path(f"{manage}weeks/<slug:week_slug>/swap/", views.week_swap, name="week_swap"),
-    path(f"{manage}weeks/<slug:week_slug>/add/", views.week_add, name="week_add"),
-    path(f"{manage}weeks/<slug:week_slug>/remove/", views.week_remove, name="week_remove"),
+    path(f"{manage}weeks/<slug:week_slug>/", rotation_views.week_edit, name="week"),
+    path(f"{manage}weeks/<slug:week_slug>/swap/", rotation_views.week_swap, name="week_swap"),
+    path(f"{manage}weeks/<slug:week_slug>/add/", rotation_views.week_add, name="week_add"),
+    path(f"{manage}weeks/<slug:week_slug>/remove/", rotation_views.week_remove, name="week_remove"),
 ]

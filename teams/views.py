@@ -1,8 +1,10 @@
-"""The seminar's schedule, and the staff pages that form teams and write the rotation.
+"""The seminar's schedule, and the staff pages that form teams.
 
-Staff pages live at /s/<seminar>/teams/manage/…: staff of that seminar only (others get a
-404 when they may not see the seminar, a 403 when they may). Every change is a POST that
-redirects with a message; a refused change re-renders its page with the typed input kept.
+The rotation's pages are in teams.rotation_views, using `staff_only`, `render_page` and
+the CSV preview helpers below. Staff pages live at /s/<seminar>/teams/manage/…: staff of
+that seminar only (others get a 404 when they may not see the seminar, a 403 when they
+may). Every change is a POST that redirects with a message; a refused change re-renders
+its page with the typed input kept.
 """
 
 from __future__ import annotations
@@ -19,27 +21,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import SeminarAccess, seminar_view
-from core.models import Week
 from teams import services
 from teams.forms import (
     CsvForm,
     PreviewDigestForm,
-    RotationForm,
     TeamGenerateForm,
     TeamMemberForm,
     TeamNameForm,
-    WeekPersonAddForm,
-    WeekPersonRemoveForm,
-    WeekSwapForm,
 )
 from teams.models import Team, TeamMembership
-from teams.selectors import schedule_for, students_without_team, teams_overview, week_teams
+from teams.selectors import schedule_for, students_without_team, teams_overview
 
 # Every team page is for the seminar's staff (the schedule, below, is for every member).
 staff_only = seminar_view("can_manage_teams", "Only this seminar's staff manage its teams.")
 
 
-def _page(
+def render_page(
     request: HttpRequest, access: SeminarAccess, template: str, **context: Any
 ) -> HttpResponse:
     context |= {"access": access, "seminar": access.seminar, "current_seminar": access.seminar}
@@ -50,12 +47,6 @@ def _team(access: SeminarAccess, team_id: int) -> Team:
     return get_object_or_404(Team, pk=team_id, seminar=access.seminar)
 
 
-def _week(access: SeminarAccess, week_slug: str) -> Week:
-    week = get_object_or_404(Week, seminar=access.seminar, slug=week_slug)
-    week.seminar = access.seminar
-    return week
-
-
 # --- the schedule, for members (and visitors of a public seminar) ---------------------
 
 
@@ -63,7 +54,7 @@ def _week(access: SeminarAccess, week_slug: str) -> Week:
 @require_GET
 @seminar_view()
 def schedule(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    return _page(request, access, "schedule.html", rows=schedule_for(access))
+    return render_page(request, access, "schedule.html", rows=schedule_for(access))
 
 
 # --- forming teams by hand ------------------------------------------------------------
@@ -73,7 +64,9 @@ def _overview(
     request: HttpRequest, access: SeminarAccess, create_form: TeamNameForm
 ) -> HttpResponse:
     overview = teams_overview(access.seminar)
-    return _page(request, access, "teams_overview.html", overview=overview, create_form=create_form)
+    return render_page(
+        request, access, "teams_overview.html", overview=overview, create_form=create_form
+    )
 
 
 @require_GET
@@ -108,7 +101,7 @@ def _team_page(
     # Offer only students in no team; a stale choice still gets the service's message.
     add_form.fields["user"].queryset = students_without_team(access.seminar)  # type: ignore[attr-defined]
     members = TeamMembership.objects.filter(team=team).select_related("user")
-    return _page(
+    return render_page(
         request,
         access,
         "team_detail.html",
@@ -199,7 +192,7 @@ def teams_generate(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
             else:
                 messages.success(request, f"Dealt the class at random into {len(teams)} teams.")
                 return redirect("teams:overview", access.seminar.slug)
-    return _page(request, access, "teams_generate.html", form=form, has_teams=has_teams)
+    return render_page(request, access, "teams_generate.html", form=form, has_teams=has_teams)
 
 
 # --- CSV imports: preview, then apply -------------------------------------------------
@@ -209,7 +202,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _csv_preview(
+def csv_preview(
     request: HttpRequest,
     access: SeminarAccess,
     form: CsvForm,
@@ -226,7 +219,7 @@ def _csv_preview(
             form.add_error(None, exc)
         else:
             apply_form = CsvForm(initial={"text": text})
-            return _page(
+            return render_page(
                 request,
                 access,
                 f"{kind}_preview.html",
@@ -235,10 +228,10 @@ def _csv_preview(
                 digest=_digest(text),
                 warning=warning,
             )
-    return _page(request, access, f"{kind}_upload.html", form=form)
+    return render_page(request, access, f"{kind}_upload.html", form=form)
 
 
-def _previewed_unchanged(request: HttpRequest, form: CsvForm) -> bool:
+def previewed_unchanged(request: HttpRequest, form: CsvForm) -> bool:
     """Whether the text to apply is the one the preview showed (it sits in an editable box)."""
     seen = PreviewDigestForm(request.POST)
     if not (form.is_valid() and seen.is_valid()):
@@ -250,19 +243,19 @@ def _previewed_unchanged(request: HttpRequest, form: CsvForm) -> bool:
 @staff_only
 def teams_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     if request.method == "GET":
-        return _page(request, access, "teams_import_upload.html", form=CsvForm())
+        return render_page(request, access, "teams_import_upload.html", form=CsvForm())
     form = CsvForm(request.POST, request.FILES)
-    return _csv_preview(request, access, form, "teams_import", services.teams_from_csv_preview)
+    return csv_preview(request, access, form, "teams_import", services.teams_from_csv_preview)
 
 
 @require_POST
 @staff_only
 def teams_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     form = CsvForm(request.POST)
-    if not _previewed_unchanged(request, form):
+    if not previewed_unchanged(request, form):
         warning = "The CSV changed since the preview: check this preview, then apply."
         preview_of = services.teams_from_csv_preview
-        return _csv_preview(request, access, form, "teams_import", preview_of, warning)
+        return csv_preview(request, access, form, "teams_import", preview_of, warning)
     result = services.teams_from_csv_apply(seminar=access.seminar, text=form.cleaned_data["text"])
     messages.success(
         request,
@@ -270,140 +263,3 @@ def teams_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpRespo
         f"{len(result.unchanged)} unchanged, {len(result.invalid)} invalid row(s) skipped.",
     )
     return redirect("teams:overview", access.seminar.slug)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_only
-def rotation_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    if request.method == "GET":
-        return _page(request, access, "rotation_import_upload.html", form=CsvForm())
-    form = CsvForm(request.POST, request.FILES)
-    return _csv_preview(request, access, form, "rotation_import", services.rotation_preview_csv)
-
-
-@require_POST
-@staff_only
-def rotation_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    form = CsvForm(request.POST)
-    if not _previewed_unchanged(request, form):
-        warning = "The CSV changed since the preview: check this preview, then apply."
-        preview_of = services.rotation_preview_csv
-        return _csv_preview(request, access, form, "rotation_import", preview_of, warning)
-    result = services.rotation_apply_csv(seminar=access.seminar, text=form.cleaned_data["text"])
-    messages.success(
-        request,
-        f"Rotation imported: {len(result.changed)} week(s) changed, "
-        f"{len(result.rows) - len(result.changed)} unchanged, "
-        f"{len(result.invalid)} invalid row(s) skipped.",
-    )
-    return redirect("teams:rotation", access.seminar.slug)
-
-
-# --- generating the rotation ----------------------------------------------------------
-
-
-def _rotation_page(
-    request: HttpRequest, access: SeminarAccess, form: RotationForm, plan: Any = None
-) -> HttpResponse:
-    rows = None if plan else schedule_for(access)
-    return _page(request, access, "rotation.html", form=form, plan=plan, rows=rows)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_only
-def rotation(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    """The current rotation and the offset form; a POST previews the plan."""
-    form = RotationForm(request.POST or None)
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        offset = form.cleaned_data["blog_offset"]
-        try:
-            plan = services.rotation_plan(seminar=access.seminar, blog_offset=offset)
-        except ValidationError as exc:
-            form.add_error("blog_offset", exc)
-    return _rotation_page(request, access, form, plan)
-
-
-@require_POST
-@staff_only
-def rotation_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    form = RotationForm(request.POST)
-    if form.is_valid():
-        offset = form.cleaned_data["blog_offset"]
-        try:
-            summary = services.rotation_generate(seminar=access.seminar, blog_offset=offset)
-        except ValidationError as exc:
-            form.add_error("blog_offset", exc)
-        else:
-            messages.success(
-                request,
-                f"Rotation written: {summary.weeks_assigned} week(s) assigned, "
-                f"{summary.weeks_skipped} staff-run week(s) skipped.",
-            )
-            return redirect("teams:rotation", access.seminar.slug)
-    return _rotation_page(request, access, form)
-
-
-# --- one week's teams -----------------------------------------------------------------
-
-
-def _week_page(
-    request: HttpRequest, access: SeminarAccess, week: Week, **forms: Any
-) -> HttpResponse:
-    forms.setdefault("swap_form", WeekSwapForm(seminar=access.seminar))
-    forms.setdefault("add_form", WeekPersonAddForm(seminar=access.seminar))
-    return _page(request, access, "week_teams.html", week=week, teams=week_teams(week), **forms)
-
-
-@require_GET
-@staff_only
-def week_edit(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
-    return _week_page(request, access, _week(access, week_slug))
-
-
-@require_POST
-@staff_only
-def week_swap(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
-    week = _week(access, week_slug)
-    form = WeekSwapForm(request.POST, seminar=access.seminar)
-    if form.is_valid():
-        kind, team = form.cleaned_data["team_kind"], form.cleaned_data["team"]
-        try:
-            services.week_team_swap(week=week, team_kind=kind, team=team)
-        except ValidationError as exc:
-            form.add_error("team", exc)
-        else:
-            duty = "leads" if kind == "lead" else "blogs"
-            messages.success(request, f"{team.name} now {duty} {week.title}.")
-            return redirect("teams:week", access.seminar.slug, week.slug)
-    return _week_page(request, access, week, swap_form=form)
-
-
-@require_POST
-@staff_only
-def week_add(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
-    week = _week(access, week_slug)
-    form = WeekPersonAddForm(request.POST, seminar=access.seminar)
-    if form.is_valid():
-        user, kind = form.cleaned_data["user"], form.cleaned_data["team_kind"]
-        try:
-            services.week_team_add(week=week, user=user, team_kind=kind)
-        except ValidationError as exc:
-            form.add_error("user", exc)
-        else:
-            duty = "lead" if kind == "lead" else "blogging"
-            messages.success(request, f"Added {user.name} to the {duty} team of {week.title}.")
-            return redirect("teams:week", access.seminar.slug, week.slug)
-    return _week_page(request, access, week, add_form=form)
-
-
-@require_POST
-@staff_only
-def week_remove(request: HttpRequest, access: SeminarAccess, week_slug: str) -> HttpResponse:
-    week = _week(access, week_slug)
-    form = WeekPersonRemoveForm(request.POST, week=week)
-    if form.is_valid() and services.week_team_remove(week=week, user=form.cleaned_data["user"]):
-        messages.success(request, f"Removed {form.cleaned_data['user'].name} from {week.title}.")
-    else:
-        messages.error(request, f"That person has no duty in {week.title}; nothing changed.")
-    return redirect("teams:week", access.seminar.slug, week.slug)
