@@ -13,14 +13,15 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: help install demo serve migrate seed test test-fast e2e screenshots lint fmt worker beat clean-venv
+.PHONY: help install demo serve migrate seed test test-fast e2e screenshots lint typecheck fmt worker beat clean-venv
 
 help:
 	@echo "make demo     install, migrate, seed the demo seminar and serve it on 127.0.0.1:8000"
 	@echo "make test     install and run every test (needs /usr/bin/chromium for the e2e tests)"
 	@echo "make e2e      only the browser tests (pytest -m e2e)"
 	@echo "make screenshots  refresh docs/screenshots/ (the README's pictures) from the demo"
-	@echo "make lint     ruff check + ruff format --check"
+	@echo "make lint     ruff check + format --check, lint-imports (layers), mypy, djLint"
+	@echo "make typecheck  mypy alone (mypy.ini: the app packages, core strict)"
 	@echo "make fmt      ruff format + ruff check --fix"
 	@echo "make worker   Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat (needs REDIS_URL)"
@@ -60,6 +61,12 @@ screenshots: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint --lint templates
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -7,9 +7,8 @@ two question sections of two questions each; `lead` leads it and `blogger` blogs
 from __future__ import annotations
 
 import datetime as dt
-import os
+import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.utils import timezone
@@ -29,24 +28,38 @@ def _celery_tasks_run_in_process() -> None:
     app.conf.task_eager_propagates = True
 
 
+def _clear_own_keys(self) -> None:
+    """RedisCache.clear for tests: delete this cache's keys only, never FLUSHDB (the Redis
+    server and its databases are shared with whatever else runs on this machine)."""
+    client = self._cache.get_client(None, write=True)
+    for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+        client.delete(key)
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _own_cache_per_test_worker() -> Iterator[None]:
-    """Parallel test processes (pytest-xdist) each use their own Redis database, so one
-    worker's rate-limit counters and cache clears never reach another's tests."""
+def _own_cache_namespace() -> Iterator[None]:
+    """With Redis (CI), every test process keeps its keys under a prefix of its own, and
+    clearing the cache deletes only those keys: parallel workers, a second run and any
+    other user of the same Redis never see or lose each other's keys."""
+    from unittest import mock
+
     from django.conf import settings
+    from django.core.cache.backends.redis import RedisCache
     from django.test import override_settings
 
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     cache = settings.CACHES["default"]
-    if not worker.startswith("gw") or "redis" not in cache["BACKEND"].lower():
+    if "redis" not in cache["BACKEND"].lower():
         yield
         return
-    url = urlsplit(cache["LOCATION"])
-    base = int(url.path.strip("/") or 0)
-    number = (base + 1 + int(worker.removeprefix("gw"))) % 16
-    location = urlunsplit(url._replace(path=f"/{number}"))
-    with override_settings(CACHES={"default": {**cache, "LOCATION": location}}):
+    prefix = f"seminar-test-{uuid.uuid4().hex}"
+    with (
+        override_settings(CACHES={"default": {**cache, "KEY_PREFIX": prefix}}),
+        mock.patch.object(RedisCache, "clear", _clear_own_keys),
+    ):
         yield
+        from django.core.cache import cache as current
+
+        current.clear()
 
 
 @pytest.fixture(scope="session")
