@@ -10,7 +10,7 @@ replies, badges, what the viewer may do), so rendering never queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 
+from accounts.http import account
 from core.access import WeekAccess
 from core.models import (
     Enrollment,
@@ -43,7 +44,7 @@ DEFERRED_AUTHOR_FIELDS = (
 )
 HIDDEN_NOTICE = "Hidden by a moderator."
 DELETED_NOTICE = "Deleted by author."
-REVEAL_NOTICES = {
+REVEAL_NOTICES: dict[str, str] = {
     RevealPolicy.AFTER_OWN: "Classmates' answers in this section show once you post your own.",
     RevealPolicy.AFTER_DEADLINE: "Classmates' answers in this section show after the deadline.",
 }
@@ -199,9 +200,9 @@ def load_drafts(access: WeekAccess) -> dict[int | None, str]:
     if not access.can_post:
         return {}
     return dict(
-        Draft.objects.filter(user=access.user, week=access.week, parent__isnull=True).values_list(
-            "question_id", "body"
-        )
+        Draft.objects.filter(
+            user=account(access.user), week=access.week, parent__isnull=True
+        ).values_list("question_id", "body")
     )
 
 
@@ -432,7 +433,7 @@ def finish_thread(
     thread: Thread,
     access: WeekAccess,
     own_sections: set[int],
-    locks: set[int | None],
+    locks: Collection[int | None],
     drafts: dict[int | None, str],
     now: dt.datetime,
     extension: Extension | None = None,
@@ -506,6 +507,7 @@ def may_see(access: WeekAccess, comment: Comment) -> bool:
         root = Comment.objects.select_related("question__section").get(pk=root.parent_id)
     if access.is_author(root):
         return True
+    assert root.question is not None  # the root of a thread with a question
     section = root.question.section
     answered = answered_sections(access, [section])
     return access.can_see_answers(section, answered_section_ids=answered)
