@@ -1,0 +1,121 @@
+"""The permissions module as a matrix: every role × every capability it answers.
+
+One table says who may do what; the views, templates and the admin ask these same
+capabilities, so a change to a rule shows here first. "Staff of another seminar" is a
+role of its own: staff rights never reach beyond the staff's own seminars.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from core.access import SeminarAccess, WeekAccess, seminar_access, week_access
+from core.models import Enrollment, Seminar
+from tests.conftest import enroll, make_user
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "staff_of_another_seminar",
+    "student",
+    "auditor",
+    "lead",
+    "other_week_lead",
+    "blogger",
+    "staff",
+    "superuser",
+]
+STAFF = {"staff", "superuser"}
+STUDENTS = {"student", "lead", "other_week_lead", "blogger"}
+MEMBERS = STUDENTS | {"auditor"} | STAFF
+
+SEMINAR_CAPABILITIES: dict[str, set[str]] = {
+    "can_view": MEMBERS,
+    "can_view_drafts": STAFF,
+    "can_review_weeks": STAFF,
+    "can_export_archive": STAFF,
+    "can_manage_teams": STAFF,
+    "can_see_all_flags": STAFF,
+    "can_review_posts": STAFF,
+    "can_see_participation_matrix": STAFF,
+    "can_manage_participation": STAFF,
+    "has_participation": STUDENTS,
+}
+WEEK_CAPABILITIES: dict[str, set[str]] = {
+    "can_view": MEMBERS,
+    "can_post": STUDENTS | STAFF,
+    "can_reply": STUDENTS | STAFF,
+    "can_moderate": {"lead"} | STAFF,
+    "can_credit": {"lead"} | STAFF,
+    "can_see_week_participation": {"lead"} | STAFF,
+    "can_blog": {"blogger"} | STAFF,
+    "can_download_discussion": {"blogger"} | STAFF,
+    "sees_all_answers": {"lead", "blogger"} | STAFF,
+    "can_see_history": STAFF,
+    "can_flag": MEMBERS,
+    "bypasses_posting_rules": STAFF,
+    # Owing no posts this week: the week's teams, and everyone who is not a student.
+    "is_exempt": (set(ROLES) - STUDENTS) | {"lead", "blogger"},
+}
+
+
+@pytest.fixture
+def people(seminar, week, lead, blogger, other_week_lead, student, auditor, staff, outsider):
+    other = Seminar.objects.create(title="Other", slug="other", timezone="UTC")
+    return {
+        "anonymous": AnonymousUser(),
+        "outsider": outsider,
+        "staff_of_another_seminar": enroll(
+            make_user("elsewhere@example.edu", is_staff=True), other, Enrollment.Role.STAFF
+        ),
+        "student": student,
+        "auditor": auditor,
+        "lead": lead,
+        "other_week_lead": other_week_lead,
+        "blogger": blogger,
+        "staff": staff,
+        "superuser": make_user("root@example.edu", is_staff=True, is_superuser=True),
+    }
+
+
+def accesses(people, seminar, week) -> dict[str, tuple[SeminarAccess, WeekAccess]]:
+    result = {}
+    for role, user in people.items():
+        sa = seminar_access(user, seminar)
+        result[role] = (sa, week_access(sa, week))
+    return result
+
+
+def test_the_matrix_names_every_role():
+    for allowed in (*SEMINAR_CAPABILITIES.values(), *WEEK_CAPABILITIES.values()):
+        assert allowed <= set(ROLES)
+
+
+def test_seminar_capabilities_by_role(people, seminar, week):
+    table = accesses(people, seminar, week)
+    wrong = [
+        f"{role}.{capability}"
+        for capability, allowed in SEMINAR_CAPABILITIES.items()
+        for role in ROLES
+        if getattr(table[role][0], capability) != (role in allowed)
+    ]
+    assert wrong == []
+
+
+def test_week_capabilities_by_role(people, seminar, week):
+    table = accesses(people, seminar, week)
+    wrong = [
+        f"{role}.{capability}"
+        for capability, allowed in WEEK_CAPABILITIES.items()
+        for role in ROLES
+        if getattr(table[role][1], capability) != (role in allowed)
+    ]
+    assert wrong == []
+
+
+def test_staff_of_another_seminar_has_no_staff_right_here(people, seminar, week):
+    sa, wa = accesses(people, seminar, week)["staff_of_another_seminar"]
+    assert not sa.is_staff and not sa.is_member
+    assert not any(getattr(sa, c) for c in SEMINAR_CAPABILITIES)
+    assert not wa.can_view and not wa.can_moderate
