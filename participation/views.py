@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
 from accounts.models import User
 from core.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
 from core.hooks import mailer
-from core.lib.http import HtmxHttpRequest, safe_next
+from core.lib.http import safe_next
 from core.models import Enrollment, Extension
 from discussions import moderation
 from discussions.models import Comment
@@ -92,7 +93,7 @@ def matrix_csv(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 
 
 @require_POST
-def nudge(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def nudge(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
     wa = _week(request, seminar_slug, week_slug)
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
     form = NextForm(request.POST)
@@ -153,7 +154,9 @@ def _student(wa: WeekAccess, user_id: int) -> User:
 
 
 @require_http_methods(["GET", "POST"])
-def student(request: HttpRequest, seminar_slug: str, week_slug: str, user_id: int) -> HttpResponse:
+def student(
+    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str, user_id: int
+) -> HttpResponse:
     """Staff: one student's week — status, posts, override (with history), extension."""
     wa = _week(request, seminar_slug, week_slug)
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
@@ -240,7 +243,11 @@ def queue(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespon
 
 @require_POST
 def judge(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int, verdict: str
+    request: AuthenticatedHtmxHttpRequest,
+    seminar_slug: str,
+    week_slug: str,
+    comment_id: int,
+    verdict: str,
 ) -> HttpResponse:
     """Credit as substantive, or dismiss: one click; htmx swaps the item."""
     wa = _week(request, seminar_slug, week_slug)
