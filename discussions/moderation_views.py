@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import signed_in_user
 from core.access import WeekAccess, require, seminar_for_user
 from core.lib.http import HtmxHttpRequest, safe_next
 from core.models import Question
@@ -125,13 +126,14 @@ def moderate_comment(
     done = ""
     if form.is_valid():
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        actor = signed_in_user(request)  # can_moderate: a signed-in lead or staff
         try:
             if action == "hide":
-                moderation.hide(comment, actor=request.user, reason=reason)
+                moderation.hide(comment, actor=actor, reason=reason)
                 done = HIDDEN_DONE
             else:
                 service, done = COMMENT_ACTIONS[action]
-                service(comment, actor=request.user)
+                service(comment, actor=actor)
         except ValidationError as error:  # e.g. crediting an answer
             form.add_error(None, error)
     if form.errors:
@@ -159,7 +161,7 @@ def flag_comment(
     if not c.show_body or c.is_deleted:
         raise Http404("No such comment")  # nothing left to flag for this viewer
     form = FlagForm(posted_data(request))
-    context = {
+    context: dict[str, Any] = {
         "access": access,
         "week": access.week,
         "c": c,
@@ -179,7 +181,9 @@ def flag_comment(
             return response
         if form.is_valid():
             try:
-                moderation.flag(comment, user=request.user, reason=form.cleaned_data["reason"])
+                moderation.flag(
+                    comment, user=signed_in_user(request), reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
                 form.add_error(None, error)
         if form.errors:
@@ -217,7 +221,7 @@ def lock(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpRes
     scope=week, the whole week."""
     access = get_access(request, seminar_slug, week_slug)
     require(access.can_moderate, CANNOT_MODERATE)
-    week, user = access.week, request.user
+    week, user = access.week, signed_in_user(request)  # can_moderate: signed in
     form = LockForm(request.POST)
     if not form.is_valid():  # not a form a page offers: a message, no page to go back to
         message = " ".join(error_messages(form))
@@ -329,7 +333,7 @@ def resolve_flag(
     )
     if flag is None:
         raise Http404("No such flag")
-    moderation.resolve_flag(flag, actor=request.user)
+    moderation.resolve_flag(flag, actor=signed_in_user(request))
     if request.htmx:
         context = {"flag": flag, "tz": access.week.seminar.tz, "show_week": False}
         return HttpResponse(
