@@ -15,8 +15,10 @@ of the demo seminar removed, and the rotation rewritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from core.models import Week, WeekDuty
 from teams.models import Team, TeamMembership
 from teams.services import rotation_generate
 
@@ -60,3 +62,23 @@ def assign_demo_teams(summary: DemoSummary) -> list[Team]:
             f"week {draft.number} and prepare it from their home (Prepare week {draft.number})."
         )
     return teams
+
+
+# --- Single weeks' teams, set before the rotation above is written -------------------------
+
+
+def assign_teams(summary: DemoSummary) -> None:
+    """lead@ leads and blogger@ blogs the open week; classmates took the closed week."""
+    students = summary.students
+    set_team(summary.weeks["open"], WeekDuty.Team.LEAD, [summary.lead])
+    set_team(summary.weeks["open"], WeekDuty.Team.BLOG, [summary.blogger])
+    set_team(summary.weeks["closed"], WeekDuty.Team.LEAD, students[2:4])
+    set_team(summary.weeks["closed"], WeekDuty.Team.BLOG, students[4:6])
+
+
+def set_team(week: Week, team: str, users: Iterable[User]) -> None:
+    """Make exactly `users` the week's `team` (one role per person per week)."""
+    users = list(users)
+    for user in users:
+        WeekDuty.objects.update_or_create(week=week, user=user, defaults={"team": team})
+    week.week_duties.filter(team=team).exclude(user__in=users).delete()
