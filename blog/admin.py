@@ -12,10 +12,12 @@ from django.http import HttpRequest
 from accounts.http import signed_in_user
 from blog import services
 from blog.models import BlogFeedback, BlogPost, BlogRevision
+from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
 
 
-class BlogRevisionInline(admin.TabularInline):
+class BlogRevisionInline(SeminarScopedInline, admin.TabularInline):
     model = BlogRevision
+    seminar_path = "post__week__seminar"
     fields = ("version", "kind", "author", "created_at", "updated_at")
     readonly_fields = fields
     extra = 0
@@ -26,15 +28,17 @@ class BlogRevisionInline(admin.TabularInline):
         return False
 
 
-class BlogFeedbackInline(admin.TabularInline):
+class BlogFeedbackInline(SeminarScopedInline, admin.TabularInline):
     model = BlogFeedback
+    seminar_path = "post__week__seminar"
     fields = ("author", "body", "created_at")
     readonly_fields = ("author", "created_at")
     extra = 0
 
 
 @admin.register(BlogPost)
-class BlogPostAdmin(admin.ModelAdmin):
+class BlogPostAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "week__seminar"
     list_display = ("title", "week", "status", "published_at", "updated_at")
     list_filter = ("status", "week__seminar")
     list_select_related = ("week", "week__seminar")

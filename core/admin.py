@@ -26,7 +26,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from core import services
-from core.access.admin import SeminarScopedAdmin, is_superuser
+from core.access.admin import SeminarScopedAdmin, SeminarScopedInline, is_superuser
 from core.events import week_published
 from core.models import (
     Enrollment,
@@ -214,7 +214,7 @@ class ReorderableInlinesMixin(_ModelAdminBase):
 # --- Seminar ---------------------------------------------------------------------------
 
 
-class SeminarWeekInline(SeminarScopedAdmin, admin.TabularInline[Week, Seminar]):
+class SeminarWeekInline(SeminarScopedInline, admin.TabularInline[Week, Seminar]):
     model = Week
     seminar_path = "seminar"
     fields = ("number", "title", "slug", "class_date", "status", "deadline_local")
@@ -232,7 +232,7 @@ class SeminarWeekInline(SeminarScopedAdmin, admin.TabularInline[Week, Seminar]):
 
 
 class EnrollmentInline(
-    SeminarScopedAdmin, UserAutocompleteMixin, admin.TabularInline[Enrollment, Seminar]
+    SeminarScopedInline, UserAutocompleteMixin, admin.TabularInline[Enrollment, Seminar]
 ):
     model = Enrollment
     seminar_path = "seminar"
@@ -268,13 +268,14 @@ class SeminarAdmin(SeminarScopedAdmin, admin.ModelAdmin[Seminar]):
         ),
     )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         """Opening a seminar is the site's (a superuser's) to do: its creator would not
         be its staff, and the admin shows staff only the seminars they are staff of."""
         return is_superuser(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Seminar]:
-        return super().get_queryset(request).annotate(week_count=Count("weeks", distinct=True))
+        seminars: QuerySet[Seminar] = super().get_queryset(request)
+        return seminars.annotate(week_count=Count("weeks", distinct=True))
 
     @admin.display(description="Weeks", ordering="week_count")
     def week_count(self, seminar: WithAnnotations[Seminar, WeekCount]) -> int:
@@ -284,7 +285,7 @@ class SeminarAdmin(SeminarScopedAdmin, admin.ModelAdmin[Seminar]):
 # --- Week ------------------------------------------------------------------------------
 
 
-class ReadingInline(SeminarScopedAdmin, admin.TabularInline[Reading, Week]):
+class ReadingInline(SeminarScopedInline, admin.TabularInline[Reading, Week]):
     model = Reading
     seminar_path = "week__seminar"
     fields = ("position", "kind", "number", "title", "url", "group", "note", "citation", "abstract")
@@ -301,7 +302,7 @@ class ReadingInline(SeminarScopedAdmin, admin.TabularInline[Reading, Week]):
 
 
 class SectionInline(
-    SeminarScopedAdmin, LocalTimesMixin, admin.TabularInline[QuestionSection, Week]
+    SeminarScopedInline, LocalTimesMixin, admin.TabularInline[QuestionSection, Week]
 ):
     model = QuestionSection
     seminar_path = "week__seminar"
@@ -361,7 +362,7 @@ class WeekDutyFormSet(forms.BaseInlineFormSet[WeekDuty, Week, forms.ModelForm[We
 
 
 class WeekDutyInline(
-    SeminarScopedAdmin, UserAutocompleteMixin, admin.TabularInline[WeekDuty, Week]
+    SeminarScopedInline, UserAutocompleteMixin, admin.TabularInline[WeekDuty, Week]
 ):
     model = WeekDuty
     seminar_path = "week__seminar"
@@ -519,7 +520,7 @@ class WeekAdmin(
 # --- Question section ------------------------------------------------------------------
 
 
-class QuestionInline(SeminarScopedAdmin, admin.TabularInline[Question, QuestionSection]):
+class QuestionInline(SeminarScopedInline, admin.TabularInline[Question, QuestionSection]):
     model = Question
     seminar_path = "section__week__seminar"
     fields = ("position", "number", "body")

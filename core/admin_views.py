@@ -14,6 +14,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from core.access.lookups import admin_seminars
 from core.importer import ImportResult, WeekFileError, import_week_file, parse_week_file
 from core.models import Seminar, Week
 
@@ -92,6 +93,9 @@ def week_import(request: HttpRequest, *, model_admin: WeekAdmin) -> HttpResponse
         form = WeekImportForm(request.POST, request.FILES)
     else:
         form = WeekImportForm(initial={"seminar": request.GET.get("seminar")})
+    # Only the seminars this user manages (every one for a superuser).
+    seminar_field = cast("forms.ModelChoiceField[Seminar]", form.fields["seminar"])
+    seminar_field.queryset = admin_seminars(request.user).order_by("title")
     if form.is_bound and form.is_valid():
         # One file under that name (MultiValueDict's [] stands for a missing one).
         upload = cast("UploadedFile[bytes]", request.FILES["file"])

@@ -13,12 +13,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.http import AuthenticatedHttpRequest, signed_in_user
-from core.access.admin import SeminarScopedAdmin
+from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
 from discussions import moderation
 from discussions.models import Comment, CommentRevision, Flag, ModerationAction, ThreadLock
 
 
-class ReadOnlyInline(SeminarScopedAdmin, admin.TabularInline):
+class ReadOnlyInline(SeminarScopedInline, admin.TabularInline):
     seminar_path = "comment__week__seminar"
     extra = 0
     can_delete = False

@@ -7,13 +7,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.access.admin import SeminarScopedAdmin, SuperuserOnlyAdmin
+from core.access.admin import SeminarScopedInline, SuperuserOnlyAdmin
 from core.admin import SeminarAdmin
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import send_after_commit
 
 
-class NotificationSettingsInline(SeminarScopedAdmin, admin.StackedInline):
+class NotificationSettingsInline(SeminarScopedInline, admin.StackedInline):
     """On the seminar's admin page (added to core/admin.py's SeminarAdmin.inlines below)."""
 
     model = NotificationSettings

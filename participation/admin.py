@@ -12,6 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from accounts.http import signed_in_user
+from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
 from core.admin import (
     KnownUserForm,
     LocalTimesMixin,
@@ -37,8 +38,9 @@ class OptionalInlineFormSet(BaseInlineFormSet):
         super().__init__(data, *args, **kwargs)
 
 
-class SeminarRuleInline(admin.StackedInline):
+class SeminarRuleInline(SeminarScopedInline, admin.StackedInline):
     model = SeminarRule
+    seminar_path = "seminar"
     formset = OptionalInlineFormSet
     can_delete = False
     verbose_name = "participation rule"
@@ -47,15 +49,19 @@ class SeminarRuleInline(admin.StackedInline):
     )
 
 
-class WeekRuleInline(admin.StackedInline):
+class WeekRuleInline(SeminarScopedInline, admin.StackedInline):
     model = WeekRule
+    seminar_path = "week__seminar"
     formset = OptionalInlineFormSet
     can_delete = True
     verbose_name_plural = "Participation rule for this week (blank: the seminar's)"
 
 
-class ExtensionInline(UserAutocompleteMixin, LocalTimesMixin, admin.TabularInline):
+class ExtensionInline(
+    SeminarScopedInline, UserAutocompleteMixin, LocalTimesMixin, admin.TabularInline
+):
     model = Extension
+    seminar_path = "week__seminar"
     form = KnownUserForm
     formset = OptionalInlineFormSet
     fields = ("user", "deadline", "cutoff", "note")
@@ -73,7 +79,8 @@ WeekAdmin.inlines = (*WeekAdmin.inlines, WeekRuleInline, ExtensionInline)
 
 
 @admin.register(StatusOverride)
-class StatusOverrideAdmin(admin.ModelAdmin):
+class StatusOverrideAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "week__seminar"
     list_display = ("user", "week", "state", "set_by", "set_at")
     list_filter = ("state", "week__seminar")
     list_select_related = ("user", "week", "set_by")
@@ -89,7 +96,8 @@ class StatusOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "week__seminar"
     list_display = ("user", "week", "deadline", "cutoff", "granted_by")
     list_filter = ("week__seminar",)
     list_select_related = ("user", "week", "granted_by")
@@ -104,7 +112,8 @@ class ExtensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditDismissal)
-class CreditDismissalAdmin(admin.ModelAdmin):
+class CreditDismissalAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "comment__week__seminar"
     list_display = ("comment", "dismissed_by", "dismissed_at")
     list_select_related = ("comment", "dismissed_by")
     raw_id_fields = ("comment",)

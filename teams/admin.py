@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from accounts.admin import STUDENT_AUTOCOMPLETES
+from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
 from core.admin import KnownUserForm, UserAutocompleteMixin
 from teams.models import Team, TeamMembership
 
@@ -14,11 +15,12 @@ from teams.models import Team, TeamMembership
 STUDENT_AUTOCOMPLETES[("teams", "teammembership")] = (Team, "teams_team_change")
 
 
-class TeamMembershipInline(UserAutocompleteMixin, admin.TabularInline):
+class TeamMembershipInline(SeminarScopedInline, UserAutocompleteMixin, admin.TabularInline):
     """Members are enrolled students of the team's seminar, in one team per seminar;
     `TeamMembership.clean` says so on the row when they are not."""
 
     model = TeamMembership
+    seminar_path = "team__seminar"
     form = KnownUserForm
     fields = ("user",)
     autocomplete_fields = ("user",)
@@ -29,7 +31,8 @@ class TeamMembershipInline(UserAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SeminarScopedAdmin, admin.ModelAdmin):
+    seminar_path = "seminar"
     list_display = ("name", "seminar", "position", "member_count")
     list_filter = ("seminar",)
     list_select_related = ("seminar",)

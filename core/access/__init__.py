@@ -9,6 +9,12 @@
 No view, template or admin class reads roles, duties or `is_staff` by itself.
 """
 
+from core.access.admin import (
+    SeminarScopedAdmin,
+    SeminarScopedInline,
+    SuperuserOnlyAdmin,
+    superuser_only,
+)
 from core.access.decorators import seminar_view, week_view
 from core.access.lookups import (
     admin_seminars,
@@ -33,6 +39,9 @@ __all__ = [
     "BlogPost",
     "Comment",
     "SeminarAccess",
+    "SeminarScopedAdmin",
+    "SeminarScopedInline",
+    "SuperuserOnlyAdmin",
     "WeekAccess",
     "require",
     "seminar_access",
@@ -40,6 +49,7 @@ __all__ = [
     "seminar_view",
     "seminars_for_user",
     "staff_seminars",
+    "superuser_only",
     "week_access",
     "week_for_user",
     "week_view",

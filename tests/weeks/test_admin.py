@@ -152,9 +152,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, week, settings):
     assert response["Location"].startswith(reverse(settings.LOGIN_URL))
 
 
-def test_staff_without_permissions_cannot_run_actions_or_import(client, staff, week):
-    client.force_login(staff)
+def test_admin_staff_who_are_staff_of_no_seminar_cannot_run_actions_or_import(
+    client, seminar, week
+):
+    """is_staff lets one into the admin; only a staff enrolment gives rights there."""
+    helper = enroll(make_user("helper@example.edu", is_staff=True), seminar)  # a student
+    client.force_login(helper)
     assert client.get(reverse("admin:weeks_week_import")).status_code == 403
+    assert client.get(reverse("admin:weeks_week_changelist")).status_code == 403
     response = client.post(
         reverse("admin:weeks_week_changelist"),
         {"action": "unpublish_action", "_selected_action": [week.pk]},
@@ -163,14 +168,22 @@ def test_staff_without_permissions_cannot_run_actions_or_import(client, staff, w
     assert Week.objects.get(pk=week.pk).status == Week.Status.PUBLISHED
 
 
-def test_staff_with_the_week_permissions_build_and_publish_weeks(client, staff, seminar):
-    """Seminar staff need not be superusers: the weeks and teams permissions suffice."""
-    from django.contrib.auth.models import Permission
+def test_staff_of_another_seminar_cannot_unpublish_this_seminars_weeks(client, week):
+    other = Seminar.objects.create(title="Other", slug="other")
+    teacher = enroll(make_user("teacher@example.edu", is_staff=True), other, "staff")
+    client.force_login(teacher)
+    run_action(client, "unpublish_action", week)
+    assert Week.objects.get(pk=week.pk).status == Week.Status.PUBLISHED
+    page = client.get(reverse("admin:weeks_week_change", args=[week.pk]))
+    assert page.status_code == 302 and page["Location"] == reverse("admin:index")
 
-    staff.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=("weeks", "teams"))
-        | Permission.objects.filter(codename="view_user")
-    )
+
+def test_seminar_staff_build_and_publish_weeks_without_any_django_permission(
+    client, staff, seminar
+):
+    """Seminar staff need not be superusers, nor hold Django permissions: being staff
+    of the seminar gives them its weeks, teams and people in the admin."""
+    assert not staff.user_permissions.exists() and not staff.groups.exists()
     client.force_login(staff)
     draft = make_week(seminar, status=Week.Status.DRAFT)
     for url in (

@@ -160,11 +160,43 @@ def test_missing_seminar_or_file_are_form_errors(admin_client, seminar):
     assert set(response.context["form"].errors) == {"seminar", "file"}
 
 
-def test_import_page_is_for_staff_only(client, student, staff, seminar):
+def test_import_page_is_for_staff_only(client, student, seminar):
     client.force_login(student)
     response = post(client, seminar, WEEK_FILE)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
-    client.force_login(staff)  # staff without the permission to add weeks
+    assert not Week.objects.exists()
+
+
+def test_admin_staff_who_are_staff_of_no_seminar_cannot_open_the_import(client, seminar):
+    """Django permissions to add weeks do not make one staff of a seminar."""
+    from django.contrib.auth.models import Permission
+
+    helper = make_user("helper@example.edu", is_staff=True)
+    helper.user_permissions.set(Permission.objects.filter(content_type__app_label="weeks"))
+    client.force_login(helper)
     assert post(client, seminar, WEEK_FILE).status_code == 403
+    assert not Week.objects.exists()
+
+
+def test_seminar_staff_import_into_their_seminar_without_any_django_permission(
+    client, staff, seminar
+):
+    """Rights in the admin come from the seminar role (staff of the seminar)."""
+    assert not staff.user_permissions.exists() and not staff.groups.exists()
+    client.force_login(staff)
+    assert post(client, seminar, WEEK_FILE).status_code == 302
+    assert Week.objects.filter(seminar=seminar, slug="week2").exists()
+
+
+def test_staff_of_another_seminar_cannot_import_into_this_one(client, seminar):
+    from tests.conftest import enroll
+
+    other = Seminar.objects.create(title="Other", slug="other")
+    teacher = enroll(make_user("teacher@example.edu", is_staff=True), other, "staff")
+    client.force_login(teacher)
+    response = post(client, seminar, WEEK_FILE)
+    assert response.status_code == 200
+    assert "seminar" in response.context["form"].errors
+    assert list(response.context["form"].fields["seminar"].queryset) == [other]
     assert not Week.objects.exists()
