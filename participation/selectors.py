@@ -1,8 +1,8 @@
 """Reads for the participation pages, each in a fixed number of queries.
 
 The matrix of a whole term (students × weeks) costs the same queries for 10 students and
-1 week as for 60 students and 14 weeks: everything is loaded in bulk (status.load_weeks)
-and computed in Python.
+1 week as for 60 students and 14 weeks: everything is loaded in bulk
+(participation.loading.load_weeks) and computed in Python.
 """
 
 from __future__ import annotations
@@ -25,13 +25,9 @@ from core.access import SeminarAccess, WeekAccess
 from core.models import Enrollment, QuestionSection, Seminar, Week
 from discussions.models import Comment
 from participation import hints as hint_rules
+from participation.loading import seminar_rule
 from participation.models import State
-from participation.status import (
-    OWING,
-    StudentWeekStatus,
-    seminar_rule,
-    statuses_for,
-)
+from participation.status import OWING, StudentWeekStatus, statuses_for
 from teams.models import Team, TeamMembership
 
 STATE_ORDER = (State.MET, State.MET_LATE, State.NOT_YET, State.MISSED, State.EXEMPT)

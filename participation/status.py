@@ -33,35 +33,20 @@ Staff may override the state (the newest `StatusOverride` wins).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 from core.display import number_word
 from core.exemption import exempt_reason
-from core.models import Enrollment, Extension, QuestionSection, Seminar, Week, WeekDuty
+from core.models import Enrollment, Extension, QuestionSection, Seminar, Week
 from core.posting import extension_for, posting_window, student_deadline
-from discussions.models import Comment
-from participation.models import Alternatives, SeminarRule, State, StatusOverride, WeekRule
+from participation.loading import Post, WeekData, load_weeks
+from participation.models import Alternatives, State, StatusOverride
 
 OWING = (State.NOT_YET, State.MISSED)  # the states of someone who still owes posts
-
-
-class Post(NamedTuple):
-    """One live, visible comment, as the rule sees it."""
-
-    id: int
-    author_id: int
-    section_id: int | None  # the answered question's section (answers and replies)
-    is_answer: bool
-    is_reply: bool
-    credited: bool
-    created_at: dt.datetime
 
 
 @dataclass
@@ -208,131 +193,6 @@ def effective_deadline(
     """The deadline this student works to for the week (or one section of it): core.posting's
     window with the student's extension (one query for it)."""
     return student_deadline(week, section, extension_for(week, user))
-
-
-# --- Loading -------------------------------------------------------------------------------
-
-
-@dataclass
-class WeekData:
-    week: Week
-    sections: list[QuestionSection] = field(default_factory=list)
-    alternatives: str = Alternatives.BOTH
-    teams: dict[int, str] = field(default_factory=dict)
-    extensions: dict[int, Extension] = field(default_factory=dict)
-    overrides: dict[int, StatusOverride] = field(default_factory=dict)
-    posts: dict[int, list[Post]] = field(default_factory=lambda: defaultdict(list))
-
-
-def seminar_rule(seminar: Seminar) -> SeminarRule:
-    """The seminar's rule (an unsaved default when staff never set one)."""
-    rule = SeminarRule.objects.filter(seminar_id=seminar.pk).first()
-    return rule or SeminarRule(seminar=seminar)
-
-
-def load_weeks(
-    weeks: Sequence[Week],
-    *,
-    user_ids: Iterable[int] | None = None,
-    sections: Iterable[QuestionSection] | None = None,
-    teams: dict[int, dict[int, str]] | None = None,
-) -> dict[int, WeekData]:
-    """Everything the rule needs for these weeks (of one seminar), in at most 7 queries.
-
-    `sections` (already loaded, of these weeks) and `teams` ({week_id: {user_id: team}})
-    save their queries when the caller has them. For a few users (`user_ids`), one probe
-    says whether any extension or override exists before loading them; the rules are only
-    read when a credited reply or comment is among the posts.
-    """
-    data = {w.pk: WeekData(week=w) for w in weeks}
-    if not data:
-        return data
-    ids = list(data)
-    users = None if user_ids is None else list(user_ids)
-
-    def only_users(qs: QuerySet, column: str = "user_id") -> QuerySet:
-        return qs if users is None else qs.filter(**{f"{column}__in": users})
-
-    if sections is None:
-        sections = QuestionSection.objects.filter(week_id__in=ids).order_by("week_id", "position")
-    for section in sections:
-        section.week = data[section.week_id].week
-        data[section.week_id].sections.append(section)
-
-    has_extensions = has_overrides = True
-    if users is not None and len(users) == 1:
-        # One student: their team, and whether they have an extension or an override, for
-        # every week in one query (the common case is neither).
-        uid = users[0]
-        probe = Week.objects.filter(pk__in=ids).annotate(
-            my_team=Subquery(
-                WeekDuty.objects.filter(week=OuterRef("pk"), user_id=uid).values("team")[:1]
-            ),
-            has_extension=Exists(Extension.objects.filter(week=OuterRef("pk"), user_id=uid)),
-            has_override=Exists(StatusOverride.objects.filter(week=OuterRef("pk"), user_id=uid)),
-        )
-        probed = list(probe.values_list("pk", "my_team", "has_extension", "has_override"))
-        for week_id, team, _, _ in probed:
-            if team and teams is None:
-                data[week_id].teams[uid] = team
-        has_extensions = any(row[2] for row in probed)
-        has_overrides = any(row[3] for row in probed)
-    elif teams is None:
-        members = only_users(WeekDuty.objects.filter(week_id__in=ids))
-        for week_id, user_id, team in members.values_list("week_id", "user_id", "team"):
-            data[week_id].teams[user_id] = team
-    if teams is not None:
-        for week_id, week_teams in teams.items():
-            data[week_id].teams.update(week_teams)
-
-    if has_extensions:
-        for extension in only_users(Extension.objects.filter(week_id__in=ids)):
-            data[extension.week_id].extensions[extension.user_id] = extension
-    if has_overrides:
-        overrides = only_users(StatusOverride.objects.filter(week_id__in=ids))
-        for override in overrides.select_related("set_by").order_by("set_at", "id"):
-            data[override.week_id].overrides[override.user_id] = override  # newest wins
-
-    comments = only_users(
-        Comment.objects.filter(week_id__in=ids, deleted_at__isnull=True, is_hidden=False),
-        "author_id",
-    ).order_by("created_at", "id")
-    rows = comments.values_list(
-        "id",
-        "week_id",
-        "author_id",
-        "question__section_id",
-        "question_id",
-        "parent_id",
-        "credited_substantive",
-        "created_at",
-    )
-    any_credited = False
-    for pk, week_id, author_id, section_id, question_id, parent_id, credited, created in rows:
-        is_answer = question_id is not None and parent_id is None
-        any_credited = any_credited or (credited and not is_answer)
-        data[week_id].posts[author_id].append(
-            Post(
-                id=pk,
-                author_id=author_id,
-                section_id=section_id,
-                is_answer=is_answer,
-                is_reply=parent_id is not None,
-                credited=credited,
-                created_at=created,
-            )
-        )
-
-    if any_credited:  # only then does the rule's choice of alternatives matter
-        default = seminar_rule(weeks[0].seminar).alternatives
-        week_rules = dict(
-            WeekRule.objects.filter(week_id__in=ids)
-            .exclude(alternatives="")
-            .values_list("week_id", "alternatives")
-        )
-        for week_id, item in data.items():
-            item.alternatives = week_rules.get(week_id, default)
-    return data
 
 
 def enrolled_roles(seminar: Seminar, user_ids: Iterable[int] | None = None) -> dict[int, str]:
