@@ -1,8 +1,8 @@
 """Participation's part of `seed_demo` (called by demo.weeks.build_demo).
 
 - the demo seminar's participation rule (the seed's: credited replies and comments on the
-  readings may stand in for an answer), and admin access to participation for the
-  "Seminar staff" group;
+  readings may stand in for an answer), which the demo's staff edit in the admin as
+  staff of the seminar;
 - an extension for the last demo student in the open week, and a staff override (with a
   note) for the second-to-last in the closed week, so the matrix shows both.
 
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import Group, Permission
-
 from core.models import Extension
 from participation.models import SeminarRule, State, StatusOverride
 
@@ -24,9 +22,6 @@ OVERRIDE_NOTE = "Excused: presented the week's reading in class instead (demo)."
 
 def seed_demo(summary) -> None:  # summary: demo.weeks.DemoSummary
     SeminarRule.objects.get_or_create(seminar=summary.seminar)
-    group = Group.objects.filter(name="Seminar staff").first()
-    if group is not None:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="participation"))
     students = summary.students
     open_week = summary.weeks.get("open")
     if open_week is not None and open_week.deadline and len(students) >= 3:

@@ -3,8 +3,8 @@
 `build_demo(password)` creates or refreshes, in one transaction:
 
 - the enrolled-only seminar `demo`;
-- its people: `staff@example.edu` (seminar staff, admin access through the
-  "Seminar staff" group), `lead@example.edu`, `blogger@example.edu` and
+- its people: `staff@example.edu` (staff of the seminar, which is what gives them its
+  admin: core.access.admin), `lead@example.edu`, `blogger@example.edu` and
   `student1@` … `student12@example.edu`, all enrolled with verified email addresses;
 - week 2, the open week: `data/week2-alignment.md` imported through the importer,
   with its dates moved so the deadline falls a few days from now;
@@ -30,9 +30,8 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -59,16 +58,9 @@ writes up the week.
 *This is demo content built by `python manage.py seed_demo`.*
 """
 DEFAULT_PASSWORD = "seminar-demo"  # noqa: S105 - documented demo password
+# A group naming the demo's staff accounts. It grants no permission: Django permissions
+# hold on every seminar, while the admin gives staff the seminars they are staff of.
 STAFF_GROUP = "Seminar staff"
-# Apps whose every model seminar staff may manage in the admin (missing apps are skipped).
-STAFF_APPS = ("weeks", "teams", "discussions", "blog", "participation", "notifications")
-# Plus these, so staff can find people and their addresses when enrolling them.
-STAFF_EXTRA_PERMISSIONS = (
-    ("accounts", "view_user"),
-    ("accounts", "add_user"),
-    ("accounts", "change_user"),
-    ("account", "view_emailaddress"),
-)
 
 STAFF_EMAIL = "staff@example.edu"
 LEAD_EMAIL = "lead@example.edu"
@@ -208,14 +200,11 @@ def enroll(user: User, seminar: Seminar, role: str) -> Enrollment:
 
 
 def ensure_staff_group() -> Group:
-    """A group with the admin permissions seminar staff need, without being superusers."""
+    """The "Seminar staff" group, holding no permission (an older demo gave it global
+    ones: they are taken away). Admin rights come from the staff enrolment instead, so
+    the demo's staff manage their seminar in the admin and no other."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    extra = Q()
-    for app_label, codename in STAFF_EXTRA_PERMISSIONS:
-        extra |= Q(content_type__app_label=app_label, codename=codename)
-    group.permissions.set(
-        Permission.objects.filter(Q(content_type__app_label__in=STAFF_APPS) | extra)
-    )
+    group.permissions.clear()
     return group
 
 

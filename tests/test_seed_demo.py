@@ -118,10 +118,11 @@ def test_every_demo_account_is_enrolled_with_a_verified_primary_address(demo):
         assert user.check_password(DEFAULT_PASSWORD)
 
 
-def test_staff_is_admin_staff_but_not_superuser_and_can_manage_weeks(demo, client):
+def test_staff_is_admin_staff_but_not_superuser_and_manages_the_demo_seminars_weeks(demo, client):
+    """Their rights come from being staff of the seminar, not from global permissions."""
     staff = User.objects.get(email="staff@example.edu")
     assert staff.is_staff and not staff.is_superuser
-    assert staff.has_perms(["weeks.add_week", "weeks.change_week", "weeks.change_question"])
+    assert not staff.get_all_permissions()
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/weeks/week/").status_code == 200
@@ -350,3 +351,26 @@ def test_some_demo_people_give_pronouns_and_the_week_page_shows_them(demo, clien
     client.force_login(demo.staff)
     page = client.get(demo.weeks["open"].get_absolute_url()).content.decode()
     assert '<span class="pronouns">(they/them)</span>' in page
+
+
+def test_demo_staff_see_only_the_demo_seminar_in_the_admin(demo, client):
+    other = Seminar.objects.create(title="Another department's seminar", slug="elsewhere")
+    hidden = Week.objects.create(seminar=other, number=1, slug="w1", title="Hidden week")
+    client.force_login(User.objects.get(email="staff@example.edu"))
+    weeks = client.get("/admin/weeks/week/").content.decode()
+    assert demo.weeks["draft"].title in weeks
+    assert "Hidden week" not in weeks and "Another department" not in weeks
+    assert client.get(f"/admin/weeks/week/{hidden.pk}/change/").status_code == 302
+    assert client.get(f"/admin/weeks/seminar/{other.pk}/change/").status_code == 302
+
+
+def test_reseeding_takes_global_permissions_from_the_old_staff_group(demo):
+    from django.contrib.auth.models import Group, Permission
+
+    from demo.weeks import STAFF_GROUP
+
+    group = Group.objects.get(name=STAFF_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="weeks"))
+    build_demo()
+    assert not group.permissions.exists()
+    assert not User.objects.get(email="staff@example.edu").get_all_permissions()
