@@ -162,47 +162,22 @@ def student(
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
     person = _student(wa, user_id)
     week = wa.week
-    tz = week.seminar.tz
-    override_form = OverrideForm(prefix="override")
     extension = Extension.objects.filter(week=week, user=person).first()
-    with timezone.override(tz):
-        initial = (
-            {"deadline": week.deadline}
-            if extension is None
-            else {
-                "deadline": extension.deadline,
-                "cutoff": extension.cutoff,
-                "note": extension.note,
-            }
+    with timezone.override(week.seminar.tz):
+        # Bound to the POST data or nothing: the form that was sent shows its errors.
+        chosen = StudentActionForm(request.POST if request.method == "POST" else None)
+        action = chosen.cleaned_data["action"] if chosen.is_valid() else ""
+        override_form = OverrideForm(
+            request.POST if action == "override" else None, prefix="override"
         )
-        extension_form = ExtensionForm(prefix="extension", initial=initial)
-        if request.method == "POST":
-            chosen = StudentActionForm(request.POST)
-            action = chosen.cleaned_data["action"] if chosen.is_valid() else ""
-            here = request.path
-            if action == "override":
-                override_form = OverrideForm(request.POST, prefix="override")
-                if override_form.is_valid():
-                    services.set_override(
-                        week, person, actor=request.user, **override_form.cleaned_data
-                    )
-                    messages.success(request, f"Status for {person.name} saved with your note.")
-                    return redirect(here)
-            elif action == "extension":
-                extension_form = ExtensionForm(request.POST, prefix="extension")
-                if extension_form.is_valid():
-                    services.grant_extension(
-                        week, person, actor=request.user, **extension_form.cleaned_data
-                    )
-                    messages.success(request, f"Extension for {person.name} saved.")
-                    return redirect(here)
-            elif action == "remove_extension":
-                services.remove_extension(week, person)
-                messages.success(request, f"Extension for {person.name} removed.")
-                return redirect(here)
-            else:
-                messages.error(request, " ".join(str(e) for e in chosen.errors["action"]))
-                return redirect(here)
+        extension_form = ExtensionForm(
+            request.POST if action == "extension" else None,
+            prefix="extension",
+            initial=_extension_initial(week.deadline, extension),
+        )
+        done = _student_action(request, person, week, chosen, override_form, extension_form)
+        if done is not None:
+            return done
         status = statuses_for([week], user_ids=[person.pk], roles={person.pk: "student"})[
             (week.pk, person.pk)
         ]
@@ -221,6 +196,41 @@ def student(
             extension_form=extension_form,
             base=week.get_absolute_url(),
         )
+
+
+def _extension_initial(deadline: Any, extension: Extension | None) -> dict[str, Any]:
+    if extension is None:
+        return {"deadline": deadline}
+    return {"deadline": extension.deadline, "cutoff": extension.cutoff, "note": extension.note}
+
+
+def _student_action(
+    request: AuthenticatedHttpRequest,
+    person: User,
+    week: Any,
+    chosen: StudentActionForm,
+    override_form: OverrideForm,
+    extension_form: ExtensionForm,
+) -> HttpResponse | None:
+    """Do what the sent form asks and redirect back; None shows the page (a GET, or the
+    sent form with its errors)."""
+    if not chosen.is_bound:
+        return None
+    action = chosen.cleaned_data["action"] if chosen.is_valid() else ""
+    if not action:
+        messages.error(request, " ".join(str(e) for e in chosen.errors["action"]))
+    elif action == "remove_extension":
+        services.remove_extension(week, person)
+        messages.success(request, f"Extension for {person.name} removed.")
+    elif action == "override" and override_form.is_valid():
+        services.set_override(week, person, actor=request.user, **override_form.cleaned_data)
+        messages.success(request, f"Status for {person.name} saved with your note.")
+    elif action == "extension" and extension_form.is_valid():
+        services.grant_extension(week, person, actor=request.user, **extension_form.cleaned_data)
+        messages.success(request, f"Extension for {person.name} saved.")
+    else:
+        return None
+    return redirect(request.path)
 
 
 # --- The credit queue ------------------------------------------------------------------------
