@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets Django's generic classes be subscripted at run time as django-stubs types them
@@ -131,6 +132,8 @@ INSTALLED_APPS += [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files included (see below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -352,6 +355,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp 4) on every response, the admin's too; README explains.
+# Scripts: files under /static/ only (no inline code, no eval: htmx's allowEval is off in
+# base.html); an inline script that must stay takes nonce="{{ request.csp_nonce }}". Styles:
+# files only. KaTeX needs no 'unsafe-inline': katex.render sets styles through the CSSOM,
+# which CSP allows; htmx's indicator <style> is off. img-src https: for markdown images from
+# other sites (core/lib/markdown.py allows them). form-action only without social log-in:
+# browsers apply it to the redirect to the provider, too.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+if not SOCIALACCOUNT_PROVIDER_APPS:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF]
 
 LOGGING = {
     "version": 1,
