@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from core.access import may_use_editor
@@ -83,6 +84,35 @@ def editor_member_required(refuse: Callable[[str, int], HttpResponse]) -> Callab
     return decorator
 
 
+# Room for the multipart envelope around the file: boundaries, part headers, the CSRF token.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+
+
+def upload_body_capped(view: View) -> View:
+    """Refuse (413) a request body over the upload limit before anything reads it.
+
+    Django never reads past Content-Length, so checking it bounds the bytes read. The
+    check must come before CsrfViewMiddleware, which reads request.POST (parsing the
+    whole body, spooling files to disk): the view is csrf_exempt on the outside and
+    csrf_protect on the inside, after this check (Django's documented order for work that
+    must precede reading the body)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.UPLOAD_MAX_BYTES + UPLOAD_ENVELOPE_BYTES:
+            max_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+            return upload_message(
+                f"This file is too big: images may be at most {max_mb:g} MB.", 413
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _preview_limited(request: HttpRequest, rate: Rate) -> HttpResponse:
     return preview_message(
         f"Preview paused: too many previews (limit: {rate.describe()}). It resumes "
@@ -108,8 +138,11 @@ def markdownify(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(form.cleaned_data["content"]))
 
 
+@csrf_exempt  # checked by csrf_protect below, once the body is known to be small enough
 @editor_member_required(upload_message)
 @require_POST
+@upload_body_capped
+@csrf_protect
 @ratelimit(key="user", rate=settings.UPLOAD_RATE, on_limited=_upload_limited)
 def upload(request: HttpRequest) -> HttpResponse:
     """Store a verified, re-encoded image and answer with its markdown."""

@@ -336,7 +336,13 @@ MARKDOWNX_SERVER_CALL_LATENCY = 750
 PREVIEW_RATE = env("PREVIEW_RATE", "60/m")
 # Image uploads: verified and re-encoded with Pillow, stored under random names.
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-UPLOAD_MAX_PIXELS = 20_000_000
+UPLOAD_MAX_PIXELS = 20_000_000  # width × height of one frame
+UPLOAD_MAX_TOTAL_PIXELS = 40_000_000  # over every frame of an animation, read from the header
+# Django's own caps (its defaults, stated): a request body without files over 2.5 MB is
+# refused, an uploaded file over 2.5 MB streams to a temporary file instead of memory. The
+# editor's upload view refuses a body over UPLOAD_MAX_BYTES before reading any of it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_RATE = env("UPLOAD_RATE", "20/h")
 # Posting per user: answers, replies, general comments and edits share POST_RATE; flags
 # have FLAG_RATE. Over the limit the form comes back with a message and the text (429).
