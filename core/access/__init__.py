@@ -4,7 +4,8 @@
   (`can_view`, `can_post`, `can_moderate`, ...) as templates ask them;
 - `lookups`: the seminar or week from a URL as the user may see it (404 / 403);
 - `decorators`: view preconditions that resolve the access object and check a capability;
-- `admin`: the mixin that keeps staff inside the seminars they are staff of.
+- `admin`: the mixins that keep staff inside the seminars they are staff of, and
+  `admin_scope`: the seminars an admin request may reach and each model's path to one.
 
 No view, template or admin class reads roles, duties or `is_staff` by itself.
 """
