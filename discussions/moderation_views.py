@@ -31,15 +31,10 @@ from core.access import WeekAccess, require, seminar_for_user
 from core.lib.http import HtmxHttpRequest, safe_next
 from core.models import Question
 from discussions import moderation
+from discussions.comment_view import CommentView, load_comment_view
 from discussions.forms import FlagForm, LockForm, ModerateForm, NextForm, error_messages
 from discussions.models import Comment, Flag
-from discussions.selectors import (
-    CommentView,
-    Discussion,
-    build_discussion,
-    comment_for_user,
-    load_comment_view,
-)
+from discussions.selectors import Discussion, build_discussion, comment_for_user
 from discussions.views import get_access, posted_data, posting_limited, too_fast, week_anchor
 
 CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."

@@ -2,8 +2,8 @@
 
 The week page shows hundreds of comments; rendering each through two template includes
 cost most of the page's time (about 60 of 90 ms for 300 comments). Everything a comment
-shows was computed once into a `discussions.selectors.CommentView` (strings, badges, what
-the viewer may do), so here it is only put together, escaped with the standard library.
+shows was computed once into a `discussions.comment_view.CommentView` (strings, badges,
+what the viewer may do), so here it is only put together, escaped with the standard library.
 
 Templates reach this through `{% comment_tree c %}` and `{% comment_main c %}`
 (discussions/templatetags/discussion_tags.py): the week page's threads, the fragments
@@ -22,7 +22,7 @@ from django.template import Context
 from django.template.loader import get_template
 
 if TYPE_CHECKING:
-    from discussions.selectors import CommentView
+    from discussions.comment_view import CommentView
 
 CONTROLS = "discussions/moderation/_controls.html"
 DELETE_CONFIRM = "Delete this comment? Its replies stay."

@@ -34,14 +34,10 @@ from core.lib.markdown import render_markdown
 from core.lib.ratelimit import Rate, allow, ratelimit
 from core.models import Question
 from discussions import duplicates, services
+from discussions.comment_view import load_comment_view
 from discussions.forms import CommentForm, DraftForm, DraftPlaceForm, SimilarForm, error_messages
 from discussions.models import Comment
-from discussions.selectors import (
-    Discussion,
-    answer_label,
-    comment_for_user,
-    load_comment_view,
-)
+from discussions.selectors import Discussion, answer_label, comment_for_user
 
 CANNOT_POST = "You may not post in this week's discussion."
 LOGGED_OUT = "You are logged out: log in again in another tab, then post. Your text is kept here."
