@@ -3,14 +3,17 @@ seminar's reminder timing in an inline on the seminar page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from core.access.admin import SeminarScopedInline, SuperuserOnlyAdmin
 from core.admin import SeminarAdmin
 from notifications.models import NotificationSettings, OutboxEmail
 from notifications.outbox import send_after_commit
+from notifications.status import delivery_status
 
 
 class NotificationSettingsInline(SeminarScopedInline, admin.StackedInline):
@@ -31,7 +34,17 @@ class OutboxEmailAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Superusers only: an email is to a person, not a seminar (a reminder for one
     seminar, a digest of several), so no seminar's staff may read the whole outbox."""
 
-    list_display = ("created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "kind",
+        "to_email",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    )
     list_filter = ("status", "kind")
     search_fields = ("to_email", "subject", "subject_key")
     date_hierarchy = "created_at"
@@ -43,6 +56,24 @@ class OutboxEmailAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @admin.display(description="last failure")
+    def short_error(self, obj: OutboxEmail) -> str:
+        return obj.last_error[:80]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Delivery failing: say so above the list, with counts and the last reason.
+        if request.method == "GET":
+            status = delivery_status()
+            if status.is_failing:
+                messages.warning(
+                    request,
+                    f"Email delivery is failing: {status.summary()} "
+                    f"Last failure: {status.last_error or 'none (nothing is sending them)'}",
+                )
+        return super().changelist_view(request, extra_context)
+
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -53,7 +84,7 @@ class OutboxEmailAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         ids = list(queryset.filter(status=OutboxEmail.Status.FAILED).values_list("pk", flat=True))
         OutboxEmail.objects.filter(pk__in=ids).update(
-            status=OutboxEmail.Status.PENDING, attempts=0, claimed_at=None
+            status=OutboxEmail.Status.PENDING, attempts=0, claimed_at=None, next_attempt_at=None
         )
         send_after_commit(ids)
         messages.success(request, f"{len(ids)} failed email(s) queued again.")

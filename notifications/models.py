@@ -18,10 +18,29 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-# A claim older than this belongs to a worker that died: the sweep may claim the row again.
-# Longer than the task time limit, so a slow but live worker is never overtaken.
-CLAIM_STALE_AFTER = dt.timedelta(minutes=10)
-MAX_ATTEMPTS = 5
+# Delivery is retried, with exponential backoff and jitter, for as long as an email is
+# still useful: until its `expires_at` (a reminder's deadline), or else its kind's lifetime
+# from when it was written. Never dropped by a count of attempts.
+LIFETIME: dict[str, dt.timedelta] = {
+    "reminder": dt.timedelta(days=2),  # fallback: a reminder row carries its deadline
+    "duty": dt.timedelta(days=1),
+    "announcement": dt.timedelta(days=3),
+    "notice": dt.timedelta(days=2),
+    "digest": dt.timedelta(days=1),
+    "invitation": dt.timedelta(days=7),
+    "review": dt.timedelta(days=3),
+}
+
+
+def claim_stale_after() -> dt.timedelta:
+    """How long a claim protects a row: a claim older than this belongs to a dead worker.
+
+    A live worker holds a claim for one message only (claim, send, mark), and sending one
+    message is at most a handful of socket operations, each bounded by EMAIL_TIMEOUT
+    (connect, EHLO, STARTTLS/AUTH, MAIL, RCPT, DATA): six of those, at least a minute.
+    """
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or 10
+    return max(dt.timedelta(seconds=6 * float(timeout)), dt.timedelta(minutes=1))
 
 
 class OutboxQuerySet(models.QuerySet["OutboxEmail"]):
@@ -29,7 +48,14 @@ class OutboxQuerySet(models.QuerySet["OutboxEmail"]):
         """Pending rows nobody holds: never claimed, or claimed by a worker that died."""
         now = now or timezone.now()
         return self.filter(status=OutboxEmail.Status.PENDING).filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_STALE_AFTER)
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_stale_after())
+        )
+
+    def due(self, now: dt.datetime | None = None) -> OutboxQuerySet:
+        """Claimable rows whose next attempt (after a failure's backoff) has come."""
+        now = now or timezone.now()
+        return self.claimable(now).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
         )
 
 
@@ -48,6 +74,7 @@ class OutboxEmail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped (unsubscribed or too late)"
+        EXPIRED = "expired", "Expired (no longer useful, never sent)"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     recipient = models.ForeignKey(
@@ -73,9 +100,21 @@ class OutboxEmail(models.Model):
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(
+        blank=True, help_text="Why the last attempt failed (kept after a later success)."
+    )
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a failure: not tried again before this."
+    )
+    message_id = models.CharField(
+        max_length=200, blank=True, help_text="The Message-ID header it was sent with."
+    )
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="Not sent after this (a reminder after its deadline)."
+        null=True,
+        blank=True,
+        help_text="Not sent after this (a reminder after its deadline); blank: the kind's "
+        "lifetime from when it was written.",
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -99,10 +138,18 @@ class OutboxEmail(models.Model):
         ]
         indexes: ClassVar = [
             models.Index(fields=("status", "claimed_at"), name="outbox_status_claim_idx"),
+            models.Index(fields=("status", "next_attempt_at"), name="outbox_status_next_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"
+
+    @property
+    def useful_until(self) -> dt.datetime:
+        """After this the email is marked expired instead of sent."""
+        if self.expires_at is not None:
+            return self.expires_at
+        return self.created_at + LIFETIME.get(self.kind, dt.timedelta(days=2))
 
 
 def validate_hours(value: str) -> None:

@@ -6,27 +6,36 @@ nothing. After commit the row's id goes to a task; if the broker is down that fa
 (short timeouts, no publish retry) and the row stays pending for the periodic sweep.
 
 Sending claims a row with a conditional UPDATE (pending and unclaimed, or claimed so long
-ago that its worker must have died), so two workers never send the same row.
+ago that its worker must have died), so two workers never send the same row. A batch
+shares one SMTP connection and marks each row sent right after the server accepts it
+(one message per transaction), so a worker killed mid-batch leaves at most the one
+message in flight unmarked. A failed send is retried with exponential backoff and jitter
+for as long as the email is useful (`OutboxEmail.useful_until`), then marked expired.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import random
+import smtplib
+import time
 from collections.abc import Iterable
 from functools import partial
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
 from notifications.emails import RenderedEmail, wants
-from notifications.models import MAX_ATTEMPTS, OutboxEmail
+from notifications.models import LIFETIME, OutboxEmail
 
 log = logging.getLogger(__name__)
 
@@ -157,26 +166,129 @@ def schedule_send(ids: list[int]) -> None:
         log.warning("broker unavailable, %d email(s) left for the sweep: %s", len(ids), exc)
 
 
+# --- Retrying ----------------------------------------------------------------------------
+
+RETRY_BASE = dt.timedelta(seconds=30)
+RETRY_CAP = dt.timedelta(minutes=15)
+# A send task or sweep stops starting new messages after this long (the rest stay pending
+# for the next sweep): tasks stay well inside the broker's visibility timeout.
+SEND_BUDGET_SECONDS = 30.0
+
+
+def retry_delay(failures: int, rand: float | None = None) -> dt.timedelta:
+    """The wait after the `failures`-th failure in a row: 30 s, 1, 2, 4, 8 min, then 15 min
+    at most, with "equal jitter" (between half and all of it) so a backlog that failed
+    together does not retry together."""
+    step = min(RETRY_BASE * 2 ** (min(max(failures, 1), 16) - 1), RETRY_CAP)
+    return step * (0.5 + (random.random() if rand is None else rand) / 2)  # noqa: S311
+
+
+def next_attempt_at(
+    failures: int, now: dt.datetime, useful_until: dt.datetime, rand: float | None = None
+) -> dt.datetime:
+    """When to try again: after the backoff, but near the end of an email's useful life
+    at least once in the half of it that is left (never less than RETRY_BASE / 2)."""
+    delay = retry_delay(failures, rand)
+    left = useful_until - now
+    return now + max(min(delay, left / 2), RETRY_BASE / 2)
+
+
+def failure_kind(exc: BaseException) -> str:
+    """ "refused": the server refused every recipient for good (5xx), trying again will not
+    help; "message": this message was refused for now (4xx); "server": the server could
+    not be reached or dropped us (connection, timeout, greeting, auth), so every email
+    waits for it to come back."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return "refused" if codes and all(code >= 500 for code in codes) else "message"
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return "message"
+    return "server"
+
+
 # --- Sending -------------------------------------------------------------------------------
+
+
+class Connection:
+    """One SMTP connection for a batch, opened on first use, reopened after a failure.
+
+    Once the server cannot be reached (`down`), the batch stops: the remaining rows are
+    not even claimed, so an unreachable server costs one timeout per batch, not one per
+    email.
+    """
+
+    def __init__(self) -> None:
+        self.backend: BaseEmailBackend | None = None
+        self.down: BaseException | None = None
+
+    def send(self, message: EmailMultiAlternatives) -> None:
+        reused = self.backend is not None
+        try:
+            self._send(message)
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # The server closed an idle or long-used connection before this message: once
+            # more on a new one.
+            self.close()
+            self._send(message)
+
+    def _send(self, message: EmailMultiAlternatives) -> None:
+        try:
+            if self.backend is None:
+                backend = get_connection(fail_silently=False)
+                backend.open()
+                self.backend = backend
+            message.connection = self.backend
+            message.send()
+        except Exception:
+            self.close()
+            raise
+
+    def probe(self) -> bool:
+        """Whether the server answers now (opens the connection for the next sends)."""
+        try:
+            if self.backend is None:
+                backend = get_connection(fail_silently=False)
+                backend.open()
+                self.backend = backend
+        except Exception as exc:  # noqa: BLE001 — unreachable, whatever the cause
+            log.info("SMTP still unreachable: %r", exc)
+            self.close()
+            return False
+        return True
+
+    def close(self) -> None:
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                backend.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def claim(pk: int, now: dt.datetime) -> bool:
     """Take one row for sending; True only for the one caller whose UPDATE changed it."""
     return bool(
-        OutboxEmail.objects.claimable(now)
-        .filter(pk=pk, attempts__lt=MAX_ATTEMPTS)
-        .update(claimed_at=now, attempts=F("attempts") + 1)
+        OutboxEmail.objects.due(now)
+        .filter(pk=pk)
+        .update(claimed_at=now, attempts=F("attempts") + 1, last_attempt_at=now)
     )
+
+
+def message_id_for(row: OutboxEmail) -> str:
+    domain = urlparse(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def message_for(row: OutboxEmail) -> EmailMultiAlternatives:
     address = row.recipient.email if row.recipient else row.to_email
-    domain = urlparse(settings.SITE_URL).hostname or "localhost"
-    headers = {
-        **row.headers,
-        # Stable per row: a receiving server can drop a copy a dying worker resent.
-        "Message-ID": f"<outbox-{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>",
-    }
+    # Stable per row: a receiving server can drop a copy a dying worker resent.
+    headers = {**row.headers, "Message-ID": message_id_for(row)}
     message = EmailMultiAlternatives(
         subject=row.subject, body=row.text, to=[address], headers=headers
     )
@@ -186,8 +298,6 @@ def message_for(row: OutboxEmail) -> EmailMultiAlternatives:
 
 
 def skip_reason(row: OutboxEmail, now: dt.datetime) -> str:
-    if row.expires_at is not None and now >= row.expires_at:
-        return "expired before it could be sent"
     if row.kind == Kind.INVITATION and User.objects.filter(email__iexact=row.to_email).exists():
         return "registered since the invitation was written"
     if row.recipient is not None:
@@ -203,54 +313,119 @@ def _finish(row: OutboxEmail, claim_token: dt.datetime, **fields: object) -> Non
     OutboxEmail.objects.filter(pk=row.pk, claimed_at=claim_token).update(**fields)
 
 
-def send_one(pk: int, *, now: dt.datetime | None = None) -> bool:
+def send_one(
+    pk: int, *, now: dt.datetime | None = None, connection: Connection | None = None
+) -> bool:
     """Claim and send one row; True when this call sent it.
 
-    A failed send releases the claim for the sweep to retry, up to MAX_ATTEMPTS; then the
-    row is marked failed. Safe to call any number of times, from any number of workers.
+    Sent: marked at once (its own UPDATE, committed before the next message). Failed:
+    the claim is released and the next attempt set by the backoff, or the row marked
+    failed when the server refused its recipient for good. Past its useful life: marked
+    expired, not sent. Safe to call any number of times, from any number of workers.
     """
     now = now or timezone.now()
     if not claim(pk, now):
         return False
     row = OutboxEmail.objects.select_related("recipient").get(pk=pk)
+    if now >= row.useful_until:
+        _finish(row, now, status=Status.EXPIRED, next_attempt_at=None)
+        return False
     reason = skip_reason(row, now)
     if reason:
         _finish(row, now, status=Status.SKIPPED, last_error=reason)
         return False
+    message = message_for(row)
+    own = connection is None
+    connection = connection or Connection()
     try:
-        message_for(row).send()
+        connection.send(message)
     except Exception as exc:  # SMTP, DNS, socket: whatever it is, keep the row for a retry
-        gave_up = row.attempts >= MAX_ATTEMPTS
-        log.warning("sending outbox email %s failed (attempt %s): %r", pk, row.attempts, exc)
+        kind = failure_kind(exc)
+        if kind == "server":
+            connection.down = exc
+        retry_at = next_attempt_at(row.attempts, now, row.useful_until)
+        log.warning(
+            "sending outbox email %s failed (attempt %s, %s): %r", pk, row.attempts, kind, exc
+        )
         _finish(
             row,
             now,
-            status=Status.FAILED if gave_up else Status.PENDING,
+            status=Status.FAILED if kind == "refused" else Status.PENDING,
             claimed_at=None,
-            last_error=repr(exc)[:1000],
+            next_attempt_at=None if kind == "refused" else retry_at,
+            last_error=f"{kind}: {exc!r}"[:1000],
         )
         return False
-    _finish(row, now, status=Status.SENT, sent_at=timezone.now(), last_error="")
+    finally:
+        if own:
+            connection.close()
+    _finish(
+        row,
+        now,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        message_id=message.extra_headers["Message-ID"],
+    )
     return True
 
 
-def send_many(ids: Iterable[int]) -> int:
-    """Send each row that nobody else holds; return how many this call sent."""
-    return sum(send_one(pk) for pk in ids)
+def send_many(
+    ids: Iterable[int],
+    *,
+    connection: Connection | None = None,
+    budget: float = SEND_BUDGET_SECONDS,
+) -> int:
+    """Send each row that nobody else holds over one connection; return how many this call
+    sent. Stops when the server is down or the time budget is spent: the rest stay
+    pending, unclaimed, for the sweep."""
+    started = time.monotonic()
+    sent = 0
+    conn = connection or Connection()
+    try:
+        for pk in ids:
+            if conn.down is not None or time.monotonic() - started > budget:
+                break
+            sent += send_one(pk, connection=conn)
+    finally:
+        if connection is None:
+            conn.close()
+    return sent
+
+
+def expire(now: dt.datetime) -> int:
+    """Mark pending rows nobody holds that are no longer useful as expired."""
+    useless = Q(expires_at__lte=now)
+    for kind, lifetime in LIFETIME.items():
+        useless |= Q(expires_at__isnull=True, kind=kind, created_at__lte=now - lifetime)
+    return (
+        OutboxEmail.objects.claimable(now)
+        .filter(useless)
+        .update(status=Status.EXPIRED, claimed_at=None, next_attempt_at=None)
+    )
 
 
 def sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Send pending rows no task got to (broker down, worker killed, failed attempt).
-
-    Rows out of attempts (their last claim gone stale) are marked failed.
-    """
+    """Send pending rows no task got to (broker down, worker killed) and failed rows whose
+    retry is due; mark the useless ones expired. When the server answers again (a message
+    went through, or it accepts a connection), rows waiting out a backoff after a server
+    failure are tried at once: everything still useful goes out within a sweep of it."""
     now = now or timezone.now()
-    OutboxEmail.objects.claimable(now).filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Status.FAILED, claimed_at=None
-    )
+    expire(now)
     ids = list(
-        OutboxEmail.objects.claimable(now)
+        OutboxEmail.objects.due(now)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(send_one(pk, now=now) for pk in ids)
+    with Connection() as conn:
+        sent = send_many(ids, connection=conn)
+        if conn.down is not None or len(ids) >= limit:
+            return sent
+        waiting = OutboxEmail.objects.claimable(now).filter(
+            next_attempt_at__gt=now, last_error__startswith="server:"
+        )
+        if not waiting.exists() or not (sent or conn.probe()):
+            return sent
+        ids = list(waiting.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+        OutboxEmail.objects.filter(pk__in=ids, status=Status.PENDING).update(next_attempt_at=now)
+        return sent + send_many(ids, connection=conn)

@@ -20,6 +20,7 @@ from core.lib.markdown import render_markdown
 from core.models import Question, QuestionSection, Week
 from discussions.selectors import week_discussion_context
 from leads import selectors as lead_selectors
+from notifications.status import staff_email_warning
 from participation import selectors as participation_selectors
 from teams.selectors import week_teams
 
@@ -53,6 +54,7 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     }
     context.update(blog_selectors.blog_home_context(access))
     context.update(lead_selectors.seminar_home_context(access))
+    context["email_warning"] = staff_email_warning(access.is_staff)
     return render(request, "weeks/seminar_home.html", context)
 
 

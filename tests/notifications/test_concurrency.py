@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from notifications.models import CLAIM_STALE_AFTER, OutboxEmail
+from notifications.models import OutboxEmail, claim_stale_after
 from notifications.outbox import claim, send_one, sweep
 from notifications.reminders import reminders_send_due
 from notifications.tasks import outbox_send
@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_batch_leaves_nobody_missed_or_doubled(
     assert outbox_send(ids) == 2
     assert sweep() == 0
     # Once the dead worker's claims are stale the sweep sends those two.
-    with time_machine.travel(now + CLAIM_STALE_AFTER + dt.timedelta(seconds=1), tick=False):
+    with time_machine.travel(now + claim_stale_after() + dt.timedelta(seconds=1), tick=False):
         assert sweep() == 2
         assert sweep() == 0
         assert reminders_send_due() == 0

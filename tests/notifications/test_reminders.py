@@ -109,7 +109,7 @@ def test_never_after_the_deadline(seminar, make_due_week, student):
     with time_machine.travel(deadline + dt.timedelta(minutes=5), tick=False):
         assert sweep() == 0
     row = OutboxEmail.objects.get()
-    assert row.status == OutboxEmail.Status.SKIPPED
+    assert row.status == OutboxEmail.Status.EXPIRED
     assert mail.outbox == []
 
 
