@@ -18,9 +18,15 @@ COPY . .
 # throwaway used only by this build step.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-build-key-not-used-at-runtime-0123456789 \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media \
-    && chown seminar:seminar /app/media
+    && mkdir -p /app/media /srv/static \
+    && chown seminar:seminar /app/media /srv/static
+
+# gunicorn.conf.py reads these (workers and threads too: GUNICORN_WORKERS, GUNICORN_THREADS).
+# Only the compose network reaches gunicorn, behind nginx: it may trust its X-Forwarded-*.
+ENV GUNICORN_BIND=0.0.0.0:8000 \
+    GUNICORN_ACCESS_LOG=- \
+    FORWARDED_ALLOW_IPS=*
 
 USER seminar
 EXPOSE 8000
-CMD ["gunicorn", "seminar.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "seminar.wsgi"]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from core.access import may_use_editor
 from core.lib.markdown import render_markdown
 from core.lib.ratelimit import Rate, ratelimit
+from discussions.upload_session import remember_upload
 from discussions.uploads import image_upload_store
 
 View = Callable[..., HttpResponse]
@@ -153,4 +154,5 @@ def upload(request: HttpRequest) -> HttpResponse:
         stored = image_upload_store(upload=form.cleaned_data["image"])
     except ValidationError as exc:
         return upload_message(" ".join(exc.messages), 400)
+    remember_upload(request, stored.name)  # the writer sees it in the preview
     return JsonResponse({"image_code": f"![]({stored.url})"})

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core.access import seminars_for_user
 from core.models import Enrollment
-from pages.health import health_report
+from pages.health import OK, health_report
 from teams.selectors import attach_duties
 
 
@@ -32,5 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches neither the database nor Redis."""
+    return JsonResponse({"status": OK})
+
+
+@login_not_required
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness (pages/health.py): 200 when the database answers, else 503; Redis and
+    the rest are reported. A load balancer sends traffic only to a ready replica."""
     report = health_report()
-    return JsonResponse(report, status=200 if report["database"] == "ok" else 503)
+    return JsonResponse(report, status=200 if report["database"] == OK else 503)

@@ -12,12 +12,13 @@ import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from seminar.deployment import email_settings, init_sentry, logging_config, media_storage
 
 # Lets Django's generic classes be subscripted at run time as django-stubs types them
 # (admin.ModelAdmin[Week], forms.ModelForm[Comment], ...); only adds __class_getitem__.
@@ -26,8 +27,8 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+def env(name: str, default: str = "") -> str:  # empty (an env_file's `NAME=`) = unset
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -131,6 +132,7 @@ INSTALLED_APPS += [
 ]
 
 MIDDLEWARE = [
+    "core.lib.logs.RequestIDMiddleware",  # X-Request-ID, in every log line of the request
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, static files included (see below).
     "csp.middleware.CSPMiddleware",
@@ -188,6 +190,8 @@ if REDIS_URL:
             # is unreachable (logged), so rate limits never turn an outage into a 500.
             "BACKEND": "core.lib.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
+            # Only to share one Redis database between sites (or test runs), as CELERY_QUEUE.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -234,8 +238,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded media: an S3-compatible store when configured (shared by every replica), else the
+# local disk (MEDIA_ROOT); served at MEDIA_URL by the access-checking view (pages/media.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        env("MEDIA_STORAGE_URL"),
+        {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+        },
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -247,33 +262,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# nginx's internal location for the media view's X-Accel-Redirect; empty: the view streams.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT").rstrip("/")
 
 
-def _email_settings(url: str) -> dict[str, object]:
-    """Turn EMAIL_URL (console://, smtp://user:pass@host:port, smtp+tls://, smtp+ssl://)
-    into Django's email settings."""
-    if not url or url.startswith("console:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if url.startswith("locmem:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    parts = urlparse(url)
-    if parts.scheme not in ("smtp", "smtp+tls", "smtp+ssl"):
-        raise ImproperlyConfigured(
-            f"EMAIL_URL scheme must be console, smtp, smtp+tls or smtp+ssl: {url!r}"
-        )
-    return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or 25,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
-        "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
-        "EMAIL_TIMEOUT": 10,
-    }
-
-
-globals().update(_email_settings(env("EMAIL_URL")))
+globals().update(email_settings(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Seminar <seminar@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -350,7 +343,10 @@ POST_RATE = env("POST_RATE", "20/m")
 FLAG_RATE = env("FLAG_RATE", "10/m")
 
 # Production hardening: on whenever DEBUG is off.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto only from a proxy that sets it (TRUST_PROXY=1, the compose file's nginx).
+TRUST_PROXY = envbool("TRUST_PROXY", default=False)
+if TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -360,7 +356,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Content-Security-Policy (django-csp 4) on every response, the admin's too; README explains.
 # Scripts: files under /static/ only (no inline code, no eval: htmx's allowEval is off in
@@ -384,11 +380,9 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
 if not SOCIALACCOUNT_PROVIDER_APPS:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# LOG_FORMAT=json: a JSON object a line, else plain text; each line with its request's id.
+LOGGING = logging_config(env("LOG_FORMAT", "plain"), env("LOG_LEVEL", "INFO"))
+# Error reporting when SENTRY_DSN is set (sentry-sdk is imported only then).
+init_sentry(
+    env("SENTRY_DSN"), env("SENTRY_ENVIRONMENT", "production"), env("SENTRY_TRACES_SAMPLE_RATE")
+)

@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from accounts.admin_login import admin_login
 from pages import home as views
+from pages.media import media
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Before the admin's own URLs: its login page is the site's throttled login.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
@@ -23,7 +25,5 @@ urlpatterns = [
     path("", include("pages.profile_urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media, in development too: only to those who may see them (pages/media.py).
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media")]
