@@ -206,7 +206,12 @@ def send_manual_reminders(week: Week, actor: User, *, now: dt.datetime | None = 
                 sections=owing[user.pk].owed_sections,
             )
             email = reminder_email(week, owed, now=now, actor=actor)
-            row = enqueue_rendered(Kind.REMINDER, user, owed.key, email, offset=offset)
+            # Useful until the student's deadline (a nudge after it, for a late post: the
+            # kind's lifetime): retried until then, never sent after.
+            until = deadline if deadline and deadline > now else None
+            row = enqueue_rendered(
+                Kind.REMINDER, user, owed.key, email, offset=offset, expires_at=until
+            )
             if row is not None:
                 new_ids.append(row.pk)
         send_after_commit(new_ids)

@@ -278,6 +278,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it ends, not when it starts: a killed worker's task goes back
+# to the queue. A dead pool process: re-queued at once (reject_on_worker_lost); a dead
+# worker (kill -9, lost machine): Redis restores it after the visibility timeout below.
+# Safe because every task is idempotent (outbox keys, per-row claims; docs/email.md).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -290,6 +294,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 2,
     "max_retries": 1,
+    # An unacknowledged task is handed out again 45 s after delivery (default 1 h), checked
+    # every 5 s: a killed worker's batch resumes within a minute. Outbox tasks stop
+    # starting messages after 30 s (outbox.SEND_BUDGET_SECONDS); a longer task may run
+    # twice at once, which sends nothing twice.
+    "visibility_timeout": 45,
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Every minute: publish scheduled weeks whose publish_at has passed.

@@ -109,7 +109,7 @@ def test_a_failed_send_keeps_its_reason_and_waits_out_its_backoff(student):
         mock.patch(
             "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")
         ),
-        mock.patch("notifications.outbox.Connection.probe", return_value=False),
+        mock.patch("notifications.delivery.Connection.probe", return_value=False),
     ):
         assert sweep() == 0
         row = OutboxEmail.objects.get()

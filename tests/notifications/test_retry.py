@@ -12,16 +12,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import OutboxEmail, claim_stale_after
-from notifications.outbox import (
+from notifications.delivery import (
     RETRY_BASE,
     RETRY_CAP,
-    enqueue,
     failure_kind,
     next_attempt_at,
     retry_delay,
-    sweep,
 )
+from notifications.models import OutboxEmail, claim_stale_after
+from notifications.outbox import enqueue, sweep
 from notifications.status import delivery_status
 from pages.health import health_report
 
@@ -41,7 +40,7 @@ def smtp_down():
     """Every send fails as if the server refused the connection; so does the probe."""
     with (
         mock.patch(SMTP_DOWN, side_effect=ConnectionRefusedError(111, "Connection refused")),
-        mock.patch("notifications.outbox.Connection.probe", return_value=False),
+        mock.patch("notifications.delivery.Connection.probe", return_value=False),
     ):
         yield
 
@@ -135,7 +134,7 @@ def test_when_the_server_answers_again_every_waiting_email_goes_out_once(student
     rows = [put(student), put(other_student)]
     with (
         mock.patch(SMTP_DOWN, side_effect=OSError("down")),
-        mock.patch("notifications.outbox.Connection.probe", return_value=False),
+        mock.patch("notifications.delivery.Connection.probe", return_value=False),
     ):
         for _ in range(3):
             sweep()
