@@ -6,21 +6,21 @@ per comment; keep the two in step.
 
 from django.urls import path
 
-from discussions import moderation_views, views
+from discussions import comment_views, moderation_views, views
 
 app_name = "discussions"
 urlpatterns = [
     path("q/<int:question_id>/answer/", views.post_answer, name="answer"),
     path("general/comment/", views.post_general, name="comment"),
-    path("c/<int:comment_id>/", views.comment_detail, name="detail"),
+    path("c/<int:comment_id>/", comment_views.comment_detail, name="detail"),
     path("c/<int:comment_id>/reply/", views.reply, name="reply"),
     path("c/<int:comment_id>/edit/", views.edit, name="edit"),
-    path("c/<int:comment_id>/delete/", views.delete, name="delete"),
-    path("c/<int:comment_id>/history/", views.history, name="history"),
-    path("draft/", views.save_draft, name="draft"),
+    path("c/<int:comment_id>/delete/", comment_views.delete, name="delete"),
+    path("c/<int:comment_id>/history/", comment_views.history, name="history"),
+    path("draft/", comment_views.save_draft, name="draft"),
     # Near-duplicate answers (discussions/duplicates.py)
-    path("q/<int:question_id>/similar/", views.similar_answers, name="similar"),
-    path("q/<int:question_id>/answers/", views.existing_answers, name="answers"),
+    path("q/<int:question_id>/similar/", comment_views.similar_answers, name="similar"),
+    path("q/<int:question_id>/answers/", comment_views.existing_answers, name="answers"),
     # Moderation (discussions/moderation_views.py)
     path("c/<int:comment_id>/moderate/", moderation_views.moderate_comment, name="moderate"),
     path("c/<int:comment_id>/flag/", moderation_views.flag_comment, name="flag"),

@@ -24,18 +24,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.formats import time_format
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from core.access import WeekAccess, require, week_for_user
+from core.access import WeekAccess, require, week_for_user, week_view
 from core.lib.http import HtmxHttpRequest
-from core.lib.markdown import render_markdown
-from core.lib.ratelimit import Rate, allow, ratelimit
+from core.lib.ratelimit import Rate, allow
 from core.models import Question
 from discussions import duplicates, services
 from discussions.comment_view import load_comment_view
-from discussions.forms import CommentForm, DraftForm, DraftPlaceForm, SimilarForm, error_messages
+from discussions.forms import CommentForm
 from discussions.models import Comment
 from discussions.selectors import Discussion, answer_label, comment_for_user
 
@@ -80,7 +77,6 @@ def keep_text_when_logged_out(view: View) -> View:
     return wrapper
 
 
-@functools.cache
 def get_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
     return week_for_user(request.user, seminar_slug, week_slug)
 
@@ -252,10 +248,8 @@ def _compose(
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def post_answer(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, question_id: int
-) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
+@week_view()
+def post_answer(request: HtmxHttpRequest, access: WeekAccess, question_id: int) -> HttpResponse:
     question = get_question(access, question_id)
     base = access.week.get_absolute_url()
     key = f"q{question.pk}"
@@ -284,8 +278,8 @@ def post_answer(
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def post_general(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
+@week_view()
+def post_general(request: HtmxHttpRequest, access: WeekAccess) -> HttpResponse:
     base = access.week.get_absolute_url()
     return _compose(
         request,
@@ -303,10 +297,8 @@ def post_general(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) ->
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def reply(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
+@week_view()
+def reply(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     require(access.can_reply, CANNOT_POST)
     if request.method == "POST" and other_week_comment(access, comment_id):
         # A reply aimed at another week's comment: refused by the rules, text kept.
@@ -354,10 +346,8 @@ def refuse_reply(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) 
 @keep_text_when_logged_out
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def edit(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
+@week_view()
+def edit(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     comment = comment_for_user(access, comment_id)
     require(access.can_edit(comment), "Only the author can edit this comment.")
     key = f"e{comment.pk}"
@@ -396,139 +386,3 @@ def comment_main_response(
         return HttpResponseRedirect(week_anchor(access, comment.anchor))
     context = {"c": load_comment_view(access, comment), "discussion": Discussion(access=access)}
     return render(request, "discussions/_comment_main.html", context)
-
-
-@login_not_required
-@require_http_methods(["GET"])
-def comment_detail(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
-    """The comment as a fragment (htmx, e.g. cancelling an edit), else its permalink."""
-    access = get_access(request, seminar_slug, week_slug)
-    comment = comment_for_user(access, comment_id)
-    return comment_main_response(request, access, comment)
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def delete(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
-    comment = comment_for_user(access, comment_id)
-    require(access.can_delete(comment), "Only the author can delete this comment.")
-    if request.method == "GET":  # JS off: confirm on a page
-        context = {
-            "access": access,
-            "week": access.week,
-            "c": load_comment_view(access, comment),
-            "discussion": Discussion(access=access),
-            "title": "Delete your comment?",
-            "cancel_url": week_anchor(access, comment.anchor),
-        }
-        return render(request, "discussions/confirm_delete.html", context)
-    services.delete_comment(access, comment)
-    return comment_main_response(request, access, comment)
-
-
-@login_not_required
-@require_http_methods(["GET"])
-def history(
-    request: HttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
-    comment = comment_for_user(access, comment_id)
-    require(access.can_see_history, "Only staff can read the edit history.")
-    revisions = [
-        {"revision": r, "html": render_markdown(r.body)}
-        for r in comment.revisions.select_related("edited_by")
-    ]
-    context = {
-        "access": access,
-        "week": access.week,
-        "c": comment,
-        "revisions": revisions,
-        "current_html": comment.body_html,
-        "title": "Edit history",
-        "back_url": week_anchor(access, comment.anchor),
-        "tz": access.week.seminar.tz,
-    }
-    return render(request, "discussions/history.html", context)
-
-
-@login_not_required
-@require_POST
-def save_draft(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    """Keep the text being written (htmx while typing; sendBeacon on leaving the page)."""
-    access = get_access(request, seminar_slug, week_slug)
-    require(access.can_post, CANNOT_POST)
-    question, parent = draft_place(access, DraftPlaceForm(request.GET))
-    form = DraftForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(" ".join(error_messages(form)), status=400, content_type="text/plain")
-    try:
-        draft = services.save_draft(
-            access, question=question, parent=parent, body=form.cleaned_data["body"]
-        )
-    except ValidationError as error:
-        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
-    if not request.htmx:
-        return HttpResponse(status=204)
-    if draft is None:
-        return HttpResponse("")
-    saved = timezone.localtime(draft.updated_at, access.week.seminar.tz)
-    return HttpResponse(f"Draft saved at {time_format(saved, 'g:i A')}.")
-
-
-def draft_place(
-    access: WeekAccess, place: DraftPlaceForm
-) -> tuple[Question | None, Comment | None]:
-    """The question or parent comment a draft is for, from ?question= or ?parent=
-    (404 for what is not a place of this seminar the viewer may see)."""
-    if not place.is_valid():
-        raise Http404("No such place")
-    question_id, parent_id = place.cleaned_data["question"], place.cleaned_data["parent"]
-    parent = comment_for_user(access, parent_id) if parent_id else None
-    question = get_question(access, question_id) if question_id else None
-    return question, parent
-
-
-# --- Near-duplicate answers (discussions/duplicates.py) -----------------------------------
-
-
-def answer_question(access: WeekAccess, question_id: int) -> Question:
-    """A question of this week the viewer may answer (404 for another week's)."""
-    require(access.can_post, CANNOT_POST)
-    question = get_question(access, question_id)
-    if question.section.week_id != access.week.pk:
-        raise Http404("No such question")
-    return question
-
-
-@login_not_required
-@require_POST
-@ratelimit(key="user", rate=duplicates.CHECK_RATE, group="discussions.similar")
-def similar_answers(
-    request: HttpRequest, seminar_slug: str, week_slug: str, question_id: int
-) -> HttpResponse:
-    """The near-duplicate warning for the text being written (htmx while typing; debounced
-    on the client, rate-limited here). POST because the text can be long; writes nothing."""
-    access = get_access(request, seminar_slug, week_slug)
-    question = answer_question(access, question_id)
-    form = SimilarForm(request.POST)
-    form.is_valid()  # always: any text can be compared
-    similar = duplicates.similar_answers(access, question, form.cleaned_data["body"])
-    return render(request, "discussions/duplicates/_warning.html", {"similar": similar})
-
-
-@login_not_required
-@require_http_methods(["GET"])
-def existing_answers(
-    request: HttpRequest, seminar_slug: str, week_slug: str, question_id: int
-) -> HttpResponse:
-    """The answers to read before answering, newest first (loaded when the list opens)."""
-    access = get_access(request, seminar_slug, week_slug)
-    question = answer_question(access, question_id)
-    answers = duplicates.existing_answers(access, question)
-    context = {"answers": answers, "question": question}
-    return render(request, "discussions/duplicates/_answers.html", context)
