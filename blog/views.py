@@ -24,7 +24,7 @@ from blog.discussion import discussion_markdown
 from blog.feeds import feed_token
 from blog.forms import EditorActionForm, FeedbackForm, PostForm, ReviewForm, form_messages
 from blog.models import BlogPost, BlogRevision
-from core.access import WeekAccess, require, seminar_for_user, week_for_user
+from core.access import SeminarAccess, WeekAccess, require, seminar_view, week_view
 from core.lib.markdown import render_markdown
 
 
@@ -57,8 +57,8 @@ def add_errors(form: Any, error: ValidationError) -> None:
 
 @require_safe
 @login_not_required
-def index(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = seminar_for_user(request.user, seminar_slug)
+@seminar_view()
+def index(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     posts = list(selectors.published_posts(access))
     for post in posts:
         post.week.seminar = access.seminar
@@ -66,14 +66,14 @@ def index(request: HttpRequest, seminar_slug: str) -> HttpResponse:
     if not access.seminar.is_public and access.is_member and request.user.is_authenticated:
         token = feed_token(request.user, access.seminar)
         private_feed = request.build_absolute_uri(
-            reverse("blog:private_feed", args=[seminar_slug, token])
+            reverse("blog:private_feed", args=[access.seminar.slug, token])
         )
     context = {
         "access": access,
         "seminar": access.seminar,
         "current_seminar": access.seminar,
         "posts": posts,
-        "feed_url": request.build_absolute_uri(reverse("blog:feed", args=[seminar_slug])),
+        "feed_url": request.build_absolute_uri(reverse("blog:feed", args=[access.seminar.slug])),
         "private_feed_url": private_feed,
     }
     return render(request, "blog/index.html", context)
@@ -81,8 +81,8 @@ def index(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 
 @require_safe
 @login_not_required
-def post_detail(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@week_view()
+def post_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
         raise Http404("No blog post here yet")
@@ -104,8 +104,8 @@ def detail_context(access: WeekAccess, post: BlogPost, **forms: Any) -> dict[str
 
 
 @require_safe
-def history(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@week_view()
+def history(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     require(access.can_blog, "Only the blogging team and staff see the post's history.")
     post = selectors.post_of(access.week)
     if post is None:
@@ -130,8 +130,8 @@ def history(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResp
 
 
 @require_safe
-def discussion_download(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@week_view()
+def discussion_download(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     require(access.can_download_discussion, "Only the blogging team and staff download this.")
     base_url = request.build_absolute_uri(access.week.get_absolute_url())
     text = discussion_markdown(access, base_url=base_url)
@@ -166,9 +166,9 @@ def autosave_url(access: WeekAccess, post: BlogPost | None) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def edit(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+@week_view()
+def edit(request: AuthenticatedHttpRequest, access: WeekAccess) -> HttpResponse:
     """The editor. Buttons: Save, or Preview (renders the text below, saves nothing)."""
-    access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
     require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
     if request.method != "POST":
@@ -221,11 +221,9 @@ def keep_text_on_second_save(form: PostForm, post: BlogPost | None) -> None:
 
 
 @require_POST
-def autosave(
-    request: AuthenticatedHtmxHttpRequest, seminar_slug: str, week_slug: str
-) -> HttpResponse:
+@week_view()
+def autosave(request: AuthenticatedHtmxHttpRequest, access: WeekAccess) -> HttpResponse:
     """Keep the text while typing (htmx) and on leaving the page (sendBeacon)."""
-    access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
     require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
     form = PostForm(request.POST)
@@ -267,10 +265,10 @@ def autosave(
 
 
 @require_POST
+@week_view()
 def restore(
-    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str, revision_id: int
+    request: AuthenticatedHttpRequest, access: WeekAccess, revision_id: int
 ) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
     post = selectors.post_of(access.week)
     require(access.can_edit_post(post), "Only the week's blogging team and staff edit its post.")
     revision = post.revisions.filter(pk=revision_id).first() if post else None
@@ -298,10 +296,8 @@ TRANSITIONS = {
 
 
 @require_POST
-def transition(
-    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str, action: str
-) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@week_view()
+def transition(request: AuthenticatedHttpRequest, access: WeekAccess, action: str) -> HttpResponse:
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
         raise Http404("No blog post yet")
@@ -317,10 +313,8 @@ def transition(
 
 
 @require_POST
-def request_changes(
-    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str
-) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@week_view()
+def request_changes(request: AuthenticatedHttpRequest, access: WeekAccess) -> HttpResponse:
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
         raise Http404("No blog post yet")
@@ -341,10 +335,8 @@ def request_changes(
 
 
 @require_POST
-def feedback(
-    request: AuthenticatedHtmxHttpRequest, seminar_slug: str, week_slug: str
-) -> HttpResponse:
-    access = week_for_user(request.user, seminar_slug, week_slug)
+@week_view()
+def feedback(request: AuthenticatedHtmxHttpRequest, access: WeekAccess) -> HttpResponse:
     post = selectors.post_of(access.week)
     if post is None or not access.can_see_post(post):
         raise Http404("No blog post yet")

@@ -12,8 +12,8 @@ OK, FORBIDDEN, MISSING, LOGIN = "ok", 403, 404, "login"
 
 # action: (status the post is in, HTTP method, url name, {role: expected outcome})
 # A draft the viewer may not read looks missing (404) even to classmates; a post they may
-# read but not change answers 403. Anonymous visitors of an enrolled-only seminar: its
-# pages look missing, the editor and every action ask them to log in.
+# read but not change answers 403. Anonymous visitors of an enrolled-only seminar are
+# asked to log in everywhere (a link from an email works after login; nothing is revealed).
 MATRIX = {
     "edit": (
         "draft",
@@ -103,14 +103,14 @@ MATRIX = {
             "student": 404,
             "staff": OK,
             "elsewhere": 404,
-            "anonymous": 404,
+            "anonymous": LOGIN,
         },
     ),
     "view published": (
         "published",
         "get",
         "post",
-        {"blogger": OK, "lead": OK, "student": OK, "staff": OK, "elsewhere": 404, "anonymous": 404},
+        {"blogger": OK, "lead": OK, "student": OK, "staff": OK, "elsewhere": 404, "anonymous": LOGIN},
     ),
 }
 EXPECTED_STATUS = {
