@@ -73,7 +73,7 @@ class ExtensionInline(
         return super().get_queryset(request).select_related("user", "week")
 
 
-# Added to the weeks admin's inlines (additively: the classes stay as weeks/admin.py wrote them).
+# Added to the weeks admin's inlines (additively: the classes stay as core/admin.py wrote them).
 SeminarAdmin.inlines = (*SeminarAdmin.inlines, SeminarRuleInline)
 WeekAdmin.inlines = (*WeekAdmin.inlines, WeekRuleInline, ExtensionInline)
 

@@ -1,7 +1,7 @@
 """Participation pages: the staff matrix (and its CSV), a week's list for staff and its
 leads, a student's page for staff (override, extension), the credit queue, the nudge.
 
-Who may see what is asked of seminar.access: a seminar the user may not see is a 404;
+Who may see what is asked of core.access: a seminar the user may not see is a 404;
 a page they may not use is a 403. Every change is a POST; without JavaScript it
 redirects back with a message, with htmx the credit queue swaps the item in place.
 """
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
 from accounts.models import User
-from core.access import SeminarAccess, WeekAccess, require, seminar_for_user, week_for_user
+from core.access import SeminarAccess, WeekAccess, require, seminar_view, week_view
 from core.hooks import mailer
 from core.lib.http import safe_next
 from core.models import Enrollment, Extension
@@ -34,17 +34,6 @@ from participation.status import statuses_for
 NOT_STAFF = "Only this seminar's staff see the class's participation."
 NOT_LEAD = "Only staff and this week's lead team see this week's participation."
 NOT_CREDIT = "Only staff and this week's lead team credit posts as substantive."
-
-
-def _staff(request: HttpRequest, seminar_slug: str) -> SeminarAccess:
-    access = seminar_for_user(request.user, seminar_slug)
-    require(access.can_see_participation_matrix, NOT_STAFF)
-    return access
-
-
-def _week(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
-    """The week as the user may see it (drafts are a 404 to all but staff)."""
-    return week_for_user(request.user, seminar_slug, week_slug)
 
 
 def _page(request: HttpRequest, template: str, seminar: Any, **context: Any) -> HttpResponse:
@@ -65,8 +54,8 @@ def _matrix(request: HttpRequest, access: SeminarAccess) -> selectors.Matrix:
 
 
 @require_GET
-def matrix(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = _staff(request, seminar_slug)
+@seminar_view("can_see_participation_matrix", NOT_STAFF)
+def matrix(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     table = _matrix(request, access)
     nudges = _nudge_records(table)
     for column in table.columns:
@@ -82,8 +71,8 @@ def _nudge_records(table: selectors.Matrix) -> dict[int, Any]:
 
 
 @require_GET
-def matrix_csv(request: HttpRequest, seminar_slug: str) -> HttpResponse:
-    access = _staff(request, seminar_slug)
+@seminar_view("can_see_participation_matrix", NOT_STAFF)
+def matrix_csv(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     table = _matrix(request, access)
     response = HttpResponse(selectors.matrix_csv(table), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(timezone.now(), access.seminar.tz).strftime("%Y-%m-%d")
@@ -93,13 +82,13 @@ def matrix_csv(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 
 
 @require_POST
-def nudge(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    wa = _week(request, seminar_slug, week_slug)
+@week_view()
+def nudge(request: AuthenticatedHttpRequest, wa: WeekAccess) -> HttpResponse:
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
     form = NextForm(request.POST)
     back = safe_next(
         request,
-        reverse("participation:matrix", args=[seminar_slug]),
+        reverse("participation:matrix", args=[wa.week.seminar.slug]),
         target=form.cleaned_data["next"] if form.is_valid() else "",
     )
     if not wa.week.is_published:
@@ -124,8 +113,8 @@ def nudge(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) 
 
 
 @require_GET
-def week_list(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    wa = _week(request, seminar_slug, week_slug)
+@week_view()
+def week_list(request: HttpRequest, wa: WeekAccess) -> HttpResponse:
     require(wa.can_see_week_participation, NOT_LEAD)
     rows = selectors.week_list(wa)
     counts: dict[str, int] = {}
@@ -154,11 +143,9 @@ def _student(wa: WeekAccess, user_id: int) -> User:
 
 
 @require_http_methods(["GET", "POST"])
-def student(
-    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str, user_id: int
-) -> HttpResponse:
+@week_view()
+def student(request: AuthenticatedHttpRequest, wa: WeekAccess, user_id: int) -> HttpResponse:
     """Staff: one student's week — status, posts, override (with history), extension."""
-    wa = _week(request, seminar_slug, week_slug)
     require(wa.seminar_access.can_manage_participation, NOT_STAFF)
     person = _student(wa, user_id)
     week = wa.week
@@ -237,8 +224,8 @@ def _student_action(
 
 
 @require_GET
-def queue(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
-    wa = _week(request, seminar_slug, week_slug)
+@week_view()
+def queue(request: HttpRequest, wa: WeekAccess) -> HttpResponse:
     require(wa.can_credit, NOT_CREDIT)
     return _page(
         request,
@@ -252,15 +239,11 @@ def queue(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpRespon
 
 
 @require_POST
+@week_view()
 def judge(
-    request: AuthenticatedHtmxHttpRequest,
-    seminar_slug: str,
-    week_slug: str,
-    comment_id: int,
-    verdict: str,
+    request: AuthenticatedHtmxHttpRequest, wa: WeekAccess, comment_id: int, verdict: str
 ) -> HttpResponse:
     """Credit as substantive, or dismiss: one click; htmx swaps the item."""
-    wa = _week(request, seminar_slug, week_slug)
     require(wa.can_credit, NOT_CREDIT)
     comment = (
         Comment.objects.filter(pk=comment_id, week=wa.week)
@@ -296,4 +279,4 @@ def judge(
             {"text": text, "comment": comment, "week": wa.week, "verdict": verdict},
         )
     messages.success(request, text)
-    return redirect(reverse("participation:queue", args=[seminar_slug, week_slug]))
+    return redirect(reverse("participation:queue", args=[wa.week.seminar.slug, wa.week.slug]))
