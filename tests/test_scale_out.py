@@ -1,7 +1,8 @@
 """Scale-out: two gunicorn servers share one PostgreSQL database, one Redis and one
 S3-compatible object store (moto's server on 127.0.0.1), nothing else. A student logs in
 through one, uploads an image and posts an answer showing it through the other, and both
-serve the page and the image: sessions, the cache and uploaded media hold across servers.
+serve the page and the image: sessions, the cache, rate limits and uploaded media hold
+across servers.
 
 Runs only with PostgreSQL and Redis (CI sets DATABASE_URL and REDIS_URL). The servers use
 Redis database 13 under a key prefix and a Celery queue of their own, deleted afterwards.
@@ -87,6 +88,7 @@ def servers(s3_store: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
         "?secure=0&region=us-east-1",
         "MEDIA_ROOT": str(tmp_path / "not-used"),
         "LOG_LEVEL": "WARNING",
+        "UPLOAD_RATE": "2/h",  # counted in Redis: the servers share one count per user
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "2",
         "GUNICORN_ACCESS_LOG": "",
@@ -201,10 +203,7 @@ def test_two_servers_share_sessions_posts_and_uploaded_images(servers, s3_store,
 
     # ...uploads an image and posts an answer showing it through B.
     token = browser.csrf_token(b, page)
-    body, content_type = multipart({"csrfmiddlewaretoken": token}, "image", "a.png", png())
-    response, content = browser.request(
-        b, "POST", "/editor/upload/", body, **{"Content-Type": content_type}
-    )
+    response, content = upload(browser, b, token)
     assert response.status == 200, content
     image_url = re.fullmatch(r'\{"image_code": "!\[\]\((.+)\)"\}', content.decode()).group(1)
     assert image_url.startswith("/media/uploads/")
@@ -237,13 +236,24 @@ def test_two_servers_share_sessions_posts_and_uploaded_images(servers, s3_store,
     # A classmate logged in through B sees the image through A (the post shows it); a
     # visitor who is not logged in does not.
     other = Browser()
-    token = other.csrf_token(b, "/accounts/login/")
+    other_token = other.csrf_token(b, "/accounts/login/")
     response, _ = other.post_form(
         b, "/accounts/login/",
-        {"csrfmiddlewaretoken": token, "login": classmate.email, "password": PASSWORD},
+        {"csrfmiddlewaretoken": other_token, "login": classmate.email, "password": PASSWORD},
     )  # fmt: skip
     assert response.status == 302
     response, content = other.get(a, image_url)
     assert response.status == 200 and content.startswith(b"\x89PNG")
     response, _ = Browser().get(b, image_url)
     assert response.status == 302  # to the login page
+
+    # The upload limit (2/h here) counts the student's uploads on both servers together.
+    response, content = upload(browser, a, token)
+    assert response.status == 200, content
+    response, content = upload(browser, b, token)
+    assert response.status == 429, content
+
+
+def upload(browser: Browser, port: int, token: str):
+    body, content_type = multipart({"csrfmiddlewaretoken": token}, "image", "a.png", png())
+    return browser.request(port, "POST", "/editor/upload/", body, **{"Content-Type": content_type})
