@@ -20,7 +20,7 @@ from django.utils.html import format_html
 
 from core import services
 from core.access.admin import SeminarScopedAdmin, SeminarScopedInline, is_superuser
-from core.admin_mixins import (  # re-exported: the feature apps' admins build on them
+from core.admin_mixins import (
     SMALL_TEXTAREA,
     KnownUserForm,
     LocalTimesMixin,

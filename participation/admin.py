@@ -13,13 +13,8 @@ from django.http import HttpRequest
 
 from accounts.http import signed_in_user
 from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
-from core.admin import (
-    KnownUserForm,
-    LocalTimesMixin,
-    SeminarAdmin,
-    UserAutocompleteMixin,
-    WeekAdmin,
-)
+from core.admin import SeminarAdmin, WeekAdmin
+from core.admin_mixins import KnownUserForm, LocalTimesMixin, UserAutocompleteMixin
 from core.models import Extension
 from participation.models import CreditDismissal, SeminarRule, StatusOverride, WeekRule
 

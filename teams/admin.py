@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from accounts.admin import STUDENT_AUTOCOMPLETES
 from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
-from core.admin import KnownUserForm, UserAutocompleteMixin
+from core.admin_mixins import KnownUserForm, UserAutocompleteMixin
 from teams.models import Team, TeamMembership
 
 # The user autocomplete of a team's members offers the team's seminar's students.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,8 +21,9 @@ from core.access.lookups import require, seminar_for_user, week_for_user
 from core.access.standing import SeminarAccess, WeekAccess
 
 P = ParamSpec("P")
-SeminarView = Callable[Concatenate[HttpRequest, SeminarAccess, P], HttpResponse]
-WeekView = Callable[Concatenate[HttpRequest, WeekAccess, P], HttpResponse]
+R = TypeVar("R", bound=HttpRequest)  # views may take a narrower request (htmx, signed in)
+SeminarView = Callable[Concatenate[R, SeminarAccess, P], HttpResponse]
+WeekView = Callable[Concatenate[R, WeekAccess, P], HttpResponse]
 
 DEFAULT_MESSAGE = "You may not do that here."
 
@@ -36,14 +37,14 @@ def _checked(kind: type, capability: str | None) -> str | None:
 
 def seminar_view(
     capability: str | None = None, message: str = DEFAULT_MESSAGE
-) -> Callable[[SeminarView[P]], Callable[..., HttpResponse]]:
+) -> Callable[[SeminarView[R, P]], Callable[..., HttpResponse]]:
     """The view gets the SeminarAccess for `seminar_slug`; `capability` must be true."""
     _checked(SeminarAccess, capability)
 
-    def decorator(view: SeminarView[P]) -> Callable[..., HttpResponse]:
+    def decorator(view: SeminarView[R, P]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(
-            request: HttpRequest, seminar_slug: str, *args: P.args, **kwargs: P.kwargs
+            request: R, seminar_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
             try:
                 access = seminar_for_user(request.user, seminar_slug)
@@ -62,15 +63,15 @@ def seminar_view(
 
 def week_view(
     capability: str | None = None, message: str = DEFAULT_MESSAGE
-) -> Callable[[WeekView[P]], Callable[..., HttpResponse]]:
+) -> Callable[[WeekView[R, P]], Callable[..., HttpResponse]]:
     """The view gets the WeekAccess for `seminar_slug`/`week_slug`; `capability` must be
     true."""
     _checked(WeekAccess, capability)
 
-    def decorator(view: WeekView[P]) -> Callable[..., HttpResponse]:
+    def decorator(view: WeekView[R, P]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(
-            request: HttpRequest,
+            request: R,
             seminar_slug: str,
             week_slug: str,
             *args: P.args,

@@ -110,7 +110,14 @@ MATRIX = {
         "published",
         "get",
         "post",
-        {"blogger": OK, "lead": OK, "student": OK, "staff": OK, "elsewhere": 404, "anonymous": LOGIN},
+        {
+            "blogger": OK,
+            "lead": OK,
+            "student": OK,
+            "staff": OK,
+            "elsewhere": 404,
+            "anonymous": LOGIN,
+        },
     ),
 }
 EXPECTED_STATUS = {
