@@ -393,6 +393,7 @@ if not SOCIALACCOUNT_PROVIDER_APPS:
 
 # LOG_FORMAT=json: a JSON object a line, else plain text; each line with its request's id.
 LOGGING = logging_config(env("LOG_FORMAT", "plain"), env("LOG_LEVEL", "INFO"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING (LOG_FORMAT) too
 # Error reporting when SENTRY_DSN is set (sentry-sdk is imported only then).
 init_sentry(
     env("SENTRY_DSN"), env("SENTRY_ENVIRONMENT", "production"), env("SENTRY_TRACES_SAMPLE_RATE")
