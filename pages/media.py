@@ -47,8 +47,12 @@ CACHE_CONTROL = "private, max-age=86400"
 
 
 def _clean_name(path: str) -> str:
+    """The storage name of an image under MEDIA_URL; 404 for anything else (a folder, a
+    path out of the media, a file that is not an image)."""
     name = posixpath.normpath(path).lstrip("/")
     if name in ("", ".") or name.startswith("..") or "\\" in name or "\0" in name:
+        raise Http404("No such file")
+    if not (mimetypes.guess_type(name)[0] or "").startswith("image/"):
         raise Http404("No such file")
     return name
 

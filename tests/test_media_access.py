@@ -93,6 +93,9 @@ def test_a_superuser_sees_every_file_and_a_missing_one_is_404(student):
     assert logged_in(admin).get(url).status_code == 200
     assert logged_in(admin).get("/media/uploads/2020/01/" + "0" * 32 + ".png").status_code == 404
     assert logged_in(admin).get("/media/../settings.py").status_code == 404
+    folder = url.removeprefix("/media/").rsplit("/", 1)[0]
+    assert logged_in(admin).get(f"/media/{folder}").status_code == 404
+    assert logged_in(admin).get(f"/media/{folder}/").status_code == 404
 
 
 def test_behind_nginx_the_view_answers_x_accel_redirect(settings, student):
