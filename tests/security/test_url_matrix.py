@@ -81,7 +81,9 @@ def build_bravo() -> tuple[Seminar, User, dict[str, str], str]:
     blogger_b = enroll(make_user("blogger-b@example.edu"), b)
     WeekDuty.objects.create(week=week, user=blogger_b, team=WeekDuty.Team.BLOG)
     question = first_question(week)
-    image = default_storage.save("uploads/bravo-private.txt", ContentFile(MARKER.encode()))
+    image = default_storage.save(
+        "uploads/bravo-private.png", ContentFile(b"\x89PNG\r\n" + MARKER.encode())
+    )
     answer = add_comment(
         week, student_b, f"{MARKER} answer ![x](/media/{image})", question=question
     )
