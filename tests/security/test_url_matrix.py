@@ -7,7 +7,8 @@ seminar data) are skipped, by prefix, with the reason below. A kwarg the fixture
 cannot fill fails `test_every_route_can_be_filled`, so a new route is tried or listed
 here, never silently dropped.
 
-- GET: never 5xx, never a byte of B's private content (every private text of B carries
+- GET: never 5xx, every page under /s/<B>/ refused (404/405, or the login page for the
+  anonymous), never a byte of B's private content (every private text of B carries
   MARKER; `test_the_marker_is_visible_to_bs_own_staff` shows the check can fail);
 - POST with a valid CSRF token by the staff of A to each of B's URLs: no row changes,
   anywhere in the database (sessions and last_login aside).
@@ -178,6 +179,15 @@ def test_every_route_can_be_filled(world):
     assert len(tried_routes()) >= 75
 
 
+def refused(response, role: str) -> bool:
+    """Nobody outside B opens a page under /s/<B>/: 404 (or 405 for a POST-only URL);
+    anonymous visitors may be sent to the login page instead."""
+    if response.status_code in (404, 405):
+        return True
+    to_login = response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    return role == "anonymous" and to_login
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_get_of_every_url_shows_nothing_of_b(world, role, capsys):
     client = client_for(world.users[role])
@@ -189,6 +199,8 @@ def test_get_of_every_url_shows_nothing_of_b(world, role, capsys):
             errors.append(f"{url} ({route.name}): {response.status_code}")
         elif MARKER in body_of(response):
             leaks.append(f"{url} ({route.name}): {response.status_code}")
+        elif route.route.startswith("s/") and not refused(response, role):
+            leaks.append(f"{url} ({route.name}) opens: {response.status_code}")
     assert errors == []
     assert leaks == []
     with capsys.disabled():
