@@ -232,6 +232,15 @@ def test_blog_post_feedback_index_and_feed(week, student, staff, blogger):
     assert_clean(page(client, post_url), "published post page")
     index = reverse("blog:index", args=[seminar.slug])
     assert_clean(page(client, index, sentinel="alert(1)"), "blog index")
+    for url in (week.get_absolute_url(), seminar.get_absolute_url()):
+        assert_clean(page(client, url, sentinel=""), f"{url} with the post's title")
+    archive = reverse("weeks:archive", args=[seminar.slug])
+    assert_clean(page(as_user(staff), archive, sentinel=""), "the staff's archive page")
+    # The discussion's markdown (comments' raw bodies) is a download, never a page.
+    discussion = as_user(blogger).get(reverse("blog:discussion", args=[seminar.slug, week.slug]))
+    assert discussion.status_code == 200
+    assert discussion["Content-Type"].startswith("text/markdown")
+    assert discussion["Content-Disposition"].startswith("attachment")
 
     feed_url = reverse("blog:private_feed", args=[seminar.slug, feed_token(student, seminar)])
     response = Client().get(feed_url)
@@ -265,7 +274,9 @@ def week_file(title: str, slug: str, number: int) -> str:
     )
 
 
-def test_the_week_editor_review_and_published_week(seminar, student, staff):
+def test_the_week_editor_review_and_published_week(
+    seminar, student, staff, django_capture_on_commit_callbacks
+):
     week = make_week(seminar, number=2, status=Week.Status.DRAFT)
     lead = enroll(make_user("editor@example.edu"), seminar)
     WeekDuty.objects.create(week=week, user=lead, team=WeekDuty.Team.LEAD)
@@ -276,7 +287,10 @@ def test_the_week_editor_review_and_published_week(seminar, student, staff):
     leads.submit(week, user=lead)
     for url in (prepare, reverse("weeks:lead_queue", args=[seminar.slug])):
         assert_clean(page(as_user(staff), url, sentinel=""), f"{url} for the staff")
-    assert leads.publish(Week.objects.get(pk=week.pk), user=staff)
+    with django_capture_on_commit_callbacks(execute=True):  # the announcement emails
+        assert leads.publish(Week.objects.get(pk=week.pk), user=staff)
+    for html in [row.html for row in OutboxEmail.objects.exclude(html="")]:
+        assert_clean(html, "an email about the published week")
     assert QuestionSection.objects.filter(week=week).count() >= 3
     html = page(as_user(student), Week.objects.get(pk=week.pk).get_absolute_url())
     assert_clean(html, "the published week")
