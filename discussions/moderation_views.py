@@ -1,6 +1,6 @@
 """Moderation endpoints: hide, pin, endorse, credit, lock, flag and the flag queue.
 
-Who may do what is asked of seminar.access (WeekAccess.can_moderate: this week's leads and
+Who may do what is asked of core.access (WeekAccess.can_moderate: this week's leads and
 staff; can_flag: any member); what is done lives in discussions.moderation. Every action is
 a POST that answers two ways:
 - htmx (HX-Request): the changed part re-rendered in place (the comment's main part, the
@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import signed_in_user
-from core.access import WeekAccess, require, seminar_for_user
+from core.access import SeminarAccess, WeekAccess, require, seminar_view, week_view
 from core.lib.http import HtmxHttpRequest, safe_next
 from core.models import Question
 from discussions import moderation
@@ -35,7 +35,7 @@ from discussions.comment_view import CommentView, load_comment_view
 from discussions.forms import FlagForm, LockForm, ModerateForm, NextForm, error_messages
 from discussions.models import Comment, Flag
 from discussions.selectors import Discussion, build_discussion, comment_for_user
-from discussions.views import get_access, posted_data, posting_limited, too_fast, week_anchor
+from discussions.views import posted_data, posting_limited, too_fast, week_anchor
 
 CANNOT_MODERATE = "Only this week's lead team and staff can moderate its discussion."
 CANNOT_FLAG = "Only members of this seminar can flag comments."
@@ -108,11 +108,9 @@ def comment_fragment(
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def moderate_comment(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
+@week_view()
+def moderate_comment(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     """Hide (with a reason), unhide, pin, endorse, credit or resolve flags on one comment."""
-    access = get_access(request, seminar_slug, week_slug)
     comment = comment_for_user(access, comment_id)
     require(access.can_moderate, CANNOT_MODERATE)
     if request.method == "GET":
@@ -144,11 +142,9 @@ def moderate_comment(
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def flag_comment(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, comment_id: int
-) -> HttpResponse:
+@week_view()
+def flag_comment(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     """Any member reports a comment to the week's moderators, with a reason."""
-    access = get_access(request, seminar_slug, week_slug)
     comment = comment_for_user(access, comment_id)
     require(access.can_flag, CANNOT_FLAG)
     require(not access.is_author(comment), OWN_COMMENT)
@@ -211,10 +207,10 @@ def week_question(access: WeekAccess, question_id: int | None) -> Question | Non
 
 @login_not_required
 @require_POST
-def lock(request: HtmxHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+@week_view()
+def lock(request: HtmxHttpRequest, access: WeekAccess) -> HttpResponse:
     """Lock or unlock a thread (question=<id>, or blank: the general thread) or, with
     scope=week, the whole week."""
-    access = get_access(request, seminar_slug, week_slug)
     require(access.can_moderate, CANNOT_MODERATE)
     week, user = access.week, signed_in_user(request)  # can_moderate: signed in
     form = LockForm(request.POST)
@@ -269,9 +265,9 @@ def load_queue(flags: Any) -> Queue:
 
 @login_not_required
 @require_http_methods(["GET"])
-def week_flags(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+@week_view()
+def week_flags(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     """This week's flags, for its leads and staff."""
-    access = get_access(request, seminar_slug, week_slug)
     require(access.can_moderate, CANNOT_MODERATE)
     queue = load_queue(Flag.objects.filter(comment__week=access.week))
     context = {
@@ -293,10 +289,9 @@ def week_flags(request: HttpRequest, seminar_slug: str, week_slug: str) -> HttpR
 
 @login_not_required
 @require_http_methods(["GET"])
-def seminar_flags(request: HttpRequest, seminar_slug: str) -> HttpResponse:
+@seminar_view("can_see_all_flags", "Only staff see the flags of every week.")
+def seminar_flags(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     """Every week's flags in one seminar, for its staff."""
-    access = seminar_for_user(request.user, seminar_slug)
-    require(access.can_see_all_flags, "Only staff see the flags of every week.")
     queue = load_queue(Flag.objects.filter(comment__week__seminar=access.seminar))
     context = {
         "access": access,
@@ -316,10 +311,8 @@ def seminar_flags(request: HttpRequest, seminar_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_POST
-def resolve_flag(
-    request: HtmxHttpRequest, seminar_slug: str, week_slug: str, flag_id: int
-) -> HttpResponse:
-    access = get_access(request, seminar_slug, week_slug)
+@week_view()
+def resolve_flag(request: HtmxHttpRequest, access: WeekAccess, flag_id: int) -> HttpResponse:
     require(access.can_moderate, CANNOT_MODERATE)
     flag = (
         Flag.objects.select_related("comment__author", "comment__week__seminar", "user")

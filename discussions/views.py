@@ -26,7 +26,7 @@ from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
-from core.access import WeekAccess, require, week_for_user, week_view
+from core.access import WeekAccess, require, week_view
 from core.lib.http import HtmxHttpRequest
 from core.lib.ratelimit import Rate, allow
 from core.models import Question
@@ -75,10 +75,6 @@ def keep_text_when_logged_out(view: View) -> View:
         return render(request, "discussions/logged_out.html", context, status=403)
 
     return wrapper
-
-
-def get_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
-    return week_for_user(request.user, seminar_slug, week_slug)
 
 
 def posted_data(request: HttpRequest) -> Any:

@@ -81,6 +81,11 @@ def refused_page(response) -> bool:
     return login or refused(response.status_code)
 
 
+def acted(response) -> bool:
+    """The action was done: a redirect back to the page, not one to the login page."""
+    return response.status_code == 302 and not refused_page(response)
+
+
 def own_comment(scene: Scene) -> Comment:
     """A comment by the acting user (anonymous has none: they try a classmate's)."""
     author = scene.user or scene.classmate
@@ -177,8 +182,8 @@ def _moderate(action: str, field: str, **data: str) -> Callable[[Scene], bool]:
         response = scene.client.post(comment_url(theirs, "moderate"), {"action": action, **data})
         assert response.status_code == 302 or refused(response.status_code), response.status_code
         theirs.refresh_from_db()
-        assert getattr(theirs, field) == (response.status_code == 302)
-        return response.status_code == 302
+        assert getattr(theirs, field) == acted(response)
+        return acted(response)
 
     return check
 
@@ -189,16 +194,16 @@ def lock(scene: Scene) -> bool:
         {"action": "lock", "question": first_question(scene.week).pk},
     )
     assert response.status_code == 302 or refused(response.status_code), response.status_code
-    assert ThreadLock.objects.exists() == (response.status_code == 302)
-    return response.status_code == 302
+    assert ThreadLock.objects.exists() == acted(response)
+    return acted(response)
 
 
 def flag(scene: Scene) -> bool:
     theirs = add_comment(scene.week, scene.classmate, question=first_question(scene.week))
     response = scene.client.post(comment_url(theirs, "flag"), {"reason": "please look"})
     assert response.status_code == 302 or refused(response.status_code), response.status_code
-    assert Flag.objects.filter(comment=theirs).exists() == (response.status_code == 302)
-    return response.status_code == 302
+    assert Flag.objects.filter(comment=theirs).exists() == acted(response)
+    return acted(response)
 
 
 ACTIONS: dict[str, Callable[[Scene], bool]] = {
