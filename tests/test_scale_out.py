@@ -1,8 +1,9 @@
-"""Scale-out: two gunicorn servers share one PostgreSQL database, one Redis and one
-S3-compatible object store (moto's server on 127.0.0.1), nothing else. A student logs in
-through one, uploads an image and posts an answer showing it through the other, and both
-serve the page and the image: sessions, the cache, rate limits and uploaded media hold
-across servers.
+"""Scale-out: two gunicorn servers and a Celery worker share one PostgreSQL database, one
+Redis and one S3-compatible object store (moto's server on 127.0.0.1), nothing else. A
+student logs in through one, uploads an image and posts an answer showing it through the
+other, and both serve the page and the image; a classmate's reply through the first is
+emailed to the student by the worker: sessions, the cache, rate limits, uploaded media and
+background jobs hold across processes.
 
 Runs only with PostgreSQL and Redis (CI sets DATABASE_URL and REDIS_URL). The servers use
 Redis database 13 under a key prefix and a Celery queue of their own, deleted afterwards.
@@ -27,8 +28,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from bench.server import database_url, free_port, stop, wait_until_up
+from discussions.models import Comment
 from tests.conftest import PASSWORD, enroll, make_user
-from tests.discussions.helpers import answer_url, first_question
+from tests.discussions.helpers import answer_url, comment_url, first_question
+from tests.notifications.conftest import smtp_server  # noqa: F401, F811 — a fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BUCKET = "seminar-scale-out"
@@ -68,8 +71,9 @@ def redis_url_db13() -> str:
 
 
 @pytest.fixture
-def servers(s3_store: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
-    """Two gunicorn servers, each its own process and port, the same stores behind them."""
+def servers(s3_store: str, smtp_server, tmp_path: Path) -> Iterator[tuple[int, int]]:  # noqa: F811
+    """Two gunicorn servers and a Celery worker, each its own process, the same stores
+    behind them; the worker sends email through the local SMTP server."""
     import redis
 
     prefix = f"scale-out-{uuid.uuid4().hex}"
@@ -92,6 +96,7 @@ def servers(s3_store: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "2",
         "GUNICORN_ACCESS_LOG": "",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server[1]}",
     }
     ports = (free_port(), free_port())
     procs = []
@@ -104,6 +109,10 @@ def servers(s3_store: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
             )
         for port, proc in zip(ports, procs, strict=True):
             wait_until_up(port, proc)
+        worker = [sys.executable, "-m", "celery", "-A", "seminar", "worker", "--pool=solo",
+                  "--queues", prefix, "--hostname", f"{prefix}@localhost", "--without-heartbeat",
+                  "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]  # fmt: skip
+        procs.append(subprocess.Popen(worker, cwd=settings.BASE_DIR, env=env))  # noqa: S603
         yield ports
     finally:
         for proc in procs:
@@ -182,7 +191,13 @@ def servers_password(user) -> None:
     user.save(update_fields=["password"])
 
 
-def test_two_servers_share_sessions_posts_and_uploaded_images(servers, s3_store, week, seminar):
+def test_two_servers_and_a_worker_share_sessions_posts_images_and_jobs(
+    servers,
+    s3_store,
+    smtp_server,  # noqa: F811 — the fixture imported above
+    week,
+    seminar,
+):
     a, b = servers
     student = enroll(make_user("scale-student@example.edu"), seminar)
     classmate = enroll(make_user("scale-classmate@example.edu"), seminar)
@@ -246,6 +261,17 @@ def test_two_servers_share_sessions_posts_and_uploaded_images(servers, s3_store,
     assert response.status == 200 and content.startswith(b"\x89PNG")
     response, _ = Browser().get(b, image_url)
     assert response.status == 302  # to the login page
+
+    # The classmate replies through A; the worker emails the student a reply notice.
+    answer = Comment.objects.get(author=student, parent=None, question=question)
+    other_token = other.csrf_token(a, page)  # login rotated the CSRF token
+    response, content = other.post_form(
+        a, comment_url(answer, "reply"), {"csrfmiddlewaretoken": other_token, "body": "Agreed!"}
+    )
+    assert response.status in (200, 302), content[:500]
+    inbox = smtp_server[0]
+    inbox.wait_for(1, timeout=60)
+    assert inbox.recipients() == [student.email]
 
     # The upload limit (2/h here) counts the student's uploads on both servers together.
     response, content = upload(browser, a, token)
