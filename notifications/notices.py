@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,7 +55,10 @@ def reply_posted(comment: Comment) -> ReplyNotice | None:
         recipient=recipient, comment=comment, thread_key=thread_key(comment)
     )
     if recipient.email_reply_notices == User.ReplyNotices.BATCHED:
-        transaction.on_commit(partial(schedule_notices, recipient.pk), robust=True)
+        recipient_id = recipient.pk
+        # A lambda, not functools.partial: when a robust callback fails, Django logs its
+        # __qualname__, which a partial lacks (the log call itself would raise after commit).
+        transaction.on_commit(lambda: schedule_notices(recipient_id), robust=True)
     return notice
 
 

@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
-from functools import partial
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -148,7 +147,9 @@ def enqueue_rendered(
 def send_after_commit(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        transaction.on_commit(partial(schedule_send, ids), robust=True)
+        # A lambda, not functools.partial: Django logs a failed robust callback by its
+        # __qualname__, which a partial lacks (the log call would raise after commit).
+        transaction.on_commit(lambda: schedule_send(ids), robust=True)
 
 
 def schedule_send(ids: list[int]) -> None:
