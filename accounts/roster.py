@@ -6,6 +6,12 @@ removals, invalid rows) without writing anything; `apply_import` recomputes that
 inside a transaction, refuses to go on if it no longer matches what staff previewed, and
 writes it. Applying the same file twice changes nothing the second time.
 
+No file wipes a class by accident (issue "Nothing lost, nothing doubled"): the delimiter
+and the encoding are detected, a file whose rows are mostly invalid (or that has no valid
+row) is refused whole, removing many people (LARGE_REMOVAL) needs staff to confirm the
+count, and the pending invitations of removed entries are cancelled in the same
+transaction.
+
 People are attached to a seminar through their roster entry: an account whose address is
 verified (or that staff created) gets an Enrollment with the entry's role — at import time
 when the account exists, otherwise when its owner registers and confirms the address.
@@ -19,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
@@ -27,6 +34,23 @@ from accounts.models import RosterEntry, RosterRole, User
 from accounts.roster_csv import ROLE_LABELS, InvalidRow, RosterRow, parse_roster
 from core.hooks import mailer
 from core.models import Enrollment, Seminar
+
+# A removal is "large" — it needs staff to type or tick its count — when it takes off more
+# than 20 people or more than 10 % of the roster, whichever comes first.
+LARGE_REMOVAL_PEOPLE = 20
+LARGE_REMOVAL_PERCENT = 10
+
+
+class RemovalsUnconfirmed(Exception):  # noqa: N818 — it is a condition, not a failure
+    """A large removal was applied without confirming its count."""
+
+    def __init__(self, plan: RosterPlan) -> None:
+        self.count = len(plan.removals)
+        super().__init__(
+            f"This file removes {self.count} people from the roster: confirm "
+            f'"Yes, remove {self.count} people" to apply it.'
+        )
+        self.plan = plan
 
 
 class StalePreview(Exception):  # noqa: N818 — it is a condition, not a failure
@@ -79,6 +103,34 @@ class RosterPlan:
     links: list[RosterLink] = field(default_factory=list)
     invalid: list[InvalidRow] = field(default_factory=list)
     unchanged: int = 0
+    valid: int = 0  # valid rows in the file
+    roster_size: int = 0  # entries on the roster before the import
+
+    @property
+    def refusal(self) -> str:
+        """Why this file may not be applied at all ("" when it may): it has no valid row,
+        or more than half of its rows are invalid (a wrong delimiter, a wrong file)."""
+        total = self.valid + len(self.invalid)
+        if not self.valid:
+            return (
+                "The file has no valid row, so it is not applied (it would only remove "
+                "people). Check that it is the roster, with the columns email,name,role."
+            )
+        if len(self.invalid) * 2 > total:
+            return (
+                f"{len(self.invalid)} of {total} rows are invalid — more than half — so "
+                "this file is not applied. Check that it is the roster, with the columns "
+                "email,name,role, fix the rows below and preview again."
+            )
+        return ""
+
+    @property
+    def large_removal(self) -> bool:
+        """Whether applying needs staff to confirm the number of removals."""
+        count = len(self.removals)
+        return count > LARGE_REMOVAL_PEOPLE or (
+            count * 100 > LARGE_REMOVAL_PERCENT * self.roster_size
+        )
 
     @property
     def has_changes(self) -> bool:
@@ -147,7 +199,7 @@ def plan_import(seminar: Seminar, text: str) -> RosterPlan:
     new_emails = [row.email for row in rows if row.email not in entries]
     unlinked = [e.email for e in entries.values() if e.user_id is None and e.email in mentioned]
     accounts = accounts_by_email([*new_emails, *unlinked])
-    plan = RosterPlan(seminar=seminar, invalid=invalid)
+    plan = RosterPlan(seminar=seminar, invalid=invalid, valid=len(rows), roster_size=len(entries))
     for row in rows:
         entry = entries.get(row.email)
         if entry is None:
@@ -194,9 +246,13 @@ def _enroll(seminar: Seminar, roles: dict[int, str]) -> None:
 
 
 def withdraw(entries: Iterable[RosterEntry]) -> None:
-    """Take people off rosters: their entry and its Enrollment go; the account and
-    everything they wrote stay."""
+    """Take people off rosters: their entry and its Enrollment go, and their invitations
+    not sent yet are cancelled (in the caller's transaction); the account and everything
+    they wrote stay."""
     entries = list(entries)
+    if not entries:
+        return
+    mailer().cancel_invitations([entry.pk for entry in entries])
     users_by_seminar: dict[int, list[int]] = defaultdict(list)
     for entry in entries:
         if entry.user_id is not None:
@@ -207,17 +263,29 @@ def withdraw(entries: Iterable[RosterEntry]) -> None:
 
 
 @transaction.atomic
-def apply_import(seminar: Seminar, text: str, *, expected_digest: str | None = None) -> RosterPlan:
+def apply_import(
+    seminar: Seminar,
+    text: str,
+    *,
+    expected_digest: str | None = None,
+    confirm_removals: int | None = None,
+) -> RosterPlan:
     """Import `text` into the seminar's roster, skipping invalid rows, and queue invitations
     (sent after commit) for everyone on the roster without an account not yet invited.
 
-    With `expected_digest` (from the preview staff confirmed), raises StalePreview — and
-    writes nothing — when the changes are no longer the ones they saw.
+    Writes nothing and raises, in this order: StalePreview when the changes are no longer
+    the ones of the preview staff confirmed (`expected_digest`); ValidationError when the
+    file is refused (RosterPlan.refusal: mostly invalid rows); RemovalsUnconfirmed when
+    the removal is large and `confirm_removals` is not its count.
     """
     _lock_seminar(seminar)
     plan = plan_import(seminar, text)
     if expected_digest is not None and plan.digest() != expected_digest:
         raise StalePreview(plan)
+    if plan.refusal:
+        raise ValidationError(plan.refusal)
+    if plan.large_removal and confirm_removals != len(plan.removals):
+        raise RemovalsUnconfirmed(plan)
     RosterEntry.objects.bulk_create(
         RosterEntry(
             seminar=seminar,

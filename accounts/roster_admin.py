@@ -2,7 +2,9 @@
 
 `admin:accounts_roster_import` (args: seminar id) uploads a CSV and shows what it would
 change; "Apply" posts the same text back with the preview's fingerprint, so a roster that
-changed in between is previewed again instead of applied blind.
+changed in between is previewed again instead of applied blind. A file whose rows are
+mostly invalid gets no "Apply" (and a posted one is refused); a large removal is applied
+only with the "Yes, remove N people" box ticked for the preview's N.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from accounts.models import RosterEntry
 from core.access import admin_seminars
 from core.access.admin import SeminarScopedAdmin
 from core.hooks import mailer
-from core.lib.csv_rows import decode_upload
+from core.lib.csv_rows import decode_csv_upload
 from core.models import Seminar
 
 MAX_TEXT_CHARS = 1_000_000
@@ -40,8 +42,9 @@ class RosterUploadForm(forms.Form):
     csv_file = forms.FileField(
         label="CSV file",
         required=False,
-        help_text="Columns email,name,role (a header row is optional). Role is student, "
-        "staff or auditor; blank means student.",
+        help_text="Columns email,name,role (a header row is optional), separated by "
+        "commas, semicolons or tabs; UTF-8, UTF-16 or Latin-1. Role is student, staff or "
+        "auditor; blank means student.",
     )
     csv_text = forms.CharField(
         label="…or paste the CSV",
@@ -57,7 +60,7 @@ class RosterUploadForm(forms.Form):
         if upload:
             if upload.size and upload.size > MAX_TEXT_CHARS:
                 raise ValidationError("The file is too large (at most 1 MB).")
-            data["text"] = decode_upload(upload.read())
+            data["text"], data["note"] = decode_csv_upload(upload.read())
         elif (data.get("csv_text") or "").strip():
             data["text"] = data["csv_text"]
         elif not self.errors:
@@ -68,6 +71,9 @@ class RosterUploadForm(forms.Form):
 class RosterApplyForm(forms.Form):
     csv_text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_TEXT_CHARS, strip=False)
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The template draws it as the "Yes, remove N people" checkbox (value N) when the
+    # removal is large; roster.apply_import compares it with the recomputed count.
+    confirm_removals = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class RosterEntryForm(forms.ModelForm):
@@ -185,6 +191,9 @@ class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
                 plan = roster.plan_import(seminar, form.cleaned_data["text"])
             except ValidationError as exc:
                 form.add_error(None, exc)
+            note = form.cleaned_data.get("note")
+            if plan is not None and note:
+                messages.warning(request, note)
         return self._render(request, seminar, form, plan)
 
     def _render(
@@ -198,7 +207,8 @@ class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
         apply_form = None
         if plan is not None:
             text = text or form.cleaned_data["text"]
-            apply_form = RosterApplyForm(initial={"csv_text": text, "digest": plan.digest()})
+            if not plan.refusal:
+                apply_form = RosterApplyForm(initial={"csv_text": text, "digest": plan.digest()})
             # The text stays editable below the preview: fix a row, preview again.
             form = RosterUploadForm(initial={"csv_text": text})
         context = self._context(
@@ -228,7 +238,10 @@ class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
         text = apply_form.cleaned_data["csv_text"]
         try:
             plan = roster.apply_import(
-                seminar, text, expected_digest=apply_form.cleaned_data["digest"]
+                seminar,
+                text,
+                expected_digest=apply_form.cleaned_data["digest"],
+                confirm_removals=apply_form.cleaned_data["confirm_removals"],
             )
         except roster.StalePreview as stale:
             messages.warning(
@@ -237,6 +250,13 @@ class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
                 "was applied: check the new preview below and apply again.",
             )
             return self._render(request, seminar, RosterUploadForm(), stale.plan, text=text)
+        except roster.RemovalsUnconfirmed as unconfirmed:
+            messages.error(
+                request,
+                f"Nothing was applied: this file removes {unconfirmed.count} people. Tick "
+                f'"Yes, remove {unconfirmed.count} people" below to apply it.',
+            )
+            return self._render(request, seminar, RosterUploadForm(), unconfirmed.plan, text=text)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(request.path)

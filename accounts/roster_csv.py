@@ -1,5 +1,6 @@
-"""Reading a roster CSV (`email,name,role`): each row checked into a RosterRow or an
-InvalidRow with its reason. Pure: compares nothing with the database."""
+"""Reading a roster CSV (`email,name,role`, separated by commas, semicolons or tabs): each
+row checked into a RosterRow or an InvalidRow with its reason. Pure: compares nothing with
+the database."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.models import RosterEntry, RosterRole
-from core.lib.csv_rows import CsvRow, read_rows
+from core.lib.csv_rows import CsvRow, read_rows, sniff_delimiter
 
 ROSTER_CSV_HEADER = ("email", "name", "role")
 NAME_MAX = RosterEntry._meta.get_field("name").max_length or 200
@@ -78,13 +79,15 @@ def _check_row(row: CsvRow) -> RosterRow | str:
 def parse_roster(text: str) -> tuple[list[RosterRow], list[InvalidRow], set[str]]:
     """The valid rows of a roster CSV, the invalid ones with their reason, and every
     well-formed email the file mentions (valid row or not: a row with a bad role still
-    means its person stays on the roster). Raises ValidationError for text that is not CSV.
+    means its person stays on the roster). The delimiter (comma, semicolon or tab) is
+    sniffed from the file. Raises ValidationError for text that is not CSV.
     """
     rows: list[RosterRow] = []
     invalid: list[InvalidRow] = []
     mentioned: set[str] = set()
     first_line: dict[str, int] = {}
-    for csv_row in read_rows(text, header=ROSTER_CSV_HEADER):
+    delimiter = sniff_delimiter(text)
+    for csv_row in read_rows(text, header=ROSTER_CSV_HEADER, delimiter=delimiter):
         checked = _check_row(csv_row)
         email = csv_row.values[0].lower()
         if _is_email(email):

@@ -25,6 +25,11 @@ class Mailer(Protocol):
         """Queue an invitation per roster entry without an account; how many are new."""
         ...
 
+    def cancel_invitations(self, entry_ids: list[int]) -> int:
+        """Mark the invitations of these roster entries not sent yet as expired (in the
+        caller's transaction), so no worker or sweep sends them; how many."""
+        ...
+
     def nudge(self, week: Week, actor: AbstractUser) -> int:
         """Remind every student who still owes a post for `week`; how many are new."""
         ...

@@ -77,3 +77,22 @@ def write_invitations(entries: QuerySet[RosterEntry], *, resend: bool = False) -
     )
     send_after_commit(written)
     return len(written)
+
+
+def cancel_invitations(entry_ids: list[int]) -> int:
+    """Mark the invitations of these roster entries that are not sent yet (pending,
+    including one waiting out a retry) as expired, in the caller's transaction: a worker
+    or the sweep only claims pending rows, so none of them is sent after the entries are
+    removed. Returns how many were cancelled."""
+    if not entry_ids:
+        return 0
+    return OutboxEmail.objects.filter(
+        kind=OutboxEmail.Kind.INVITATION,
+        subject_key__in=[f"roster:{pk}" for pk in entry_ids],
+        status=OutboxEmail.Status.PENDING,
+    ).update(
+        # claimed_at stays: a worker sending the row this instant still records the outcome.
+        status=OutboxEmail.Status.EXPIRED,
+        next_attempt_at=None,
+        last_error="cancelled: removed from the roster",
+    )

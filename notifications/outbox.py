@@ -227,6 +227,8 @@ def send_one(
     if not claim(pk, now):
         return False
     row = OutboxEmail.objects.select_related("recipient").get(pk=pk)
+    if row.status != Status.PENDING:  # cancelled (expired) between the claim and now
+        return False
     if now >= row.useful_until:
         _finish(row, now, status=Status.EXPIRED, next_attempt_at=None)
         return False

@@ -21,7 +21,7 @@ from discussions.events import comment_posted
 from discussions.models import Comment
 from leads.events import review_step
 from notifications.announcements import week_announce
-from notifications.invitations import write_invitations
+from notifications.invitations import cancel_invitations, write_invitations
 from notifications.models import OutboxEmail
 from notifications.notices import reply_posted
 from notifications.reminders import send_manual_reminders
@@ -51,6 +51,9 @@ class OutboxMailer:
 
     def write_invitations(self, entries: QuerySet[RosterEntry], *, resend: bool = False) -> int:
         return write_invitations(entries, resend=resend)
+
+    def cancel_invitations(self, entry_ids: list[int]) -> int:
+        return cancel_invitations(entry_ids)
 
     def nudge(self, week: Week, actor: AbstractUser) -> int:
         # core.hooks names the user model AbstractUser; AUTH_USER_MODEL makes it a User.

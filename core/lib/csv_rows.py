@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -31,7 +33,65 @@ def decode_upload(data: bytes) -> str:
         raise ValidationError("The file is not UTF-8 text; save it as CSV (UTF-8).") from exc
 
 
-def read_rows(text: str, *, header: tuple[str, ...]) -> list[CsvRow]:
+# Bytes no text file has: C0 controls other than tab, newline and carriage return, DEL
+# and the C1 controls (which Latin-1 would otherwise accept from any binary file).
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+NOT_TEXT_MESSAGE = (
+    "The file is not text (UTF-8, UTF-16 or Latin-1); save it from the spreadsheet as CSV (UTF-8)."
+)
+LATIN1_NOTE = (
+    "The file is not UTF-8: it was read as Latin-1 (ISO-8859-1). Check that accented names "
+    "look right in the preview; if not, save it as CSV (UTF-8) and upload it again."
+)
+
+
+def decode_csv_upload(data: bytes) -> tuple[str, str]:
+    """The text of an uploaded CSV file and a note for staff ("" when there is nothing to
+    say). UTF-8 (with or without a byte-order mark) and UTF-16 with its byte-order mark
+    are read silently; other bytes are read as Latin-1 with a note saying so; bytes that
+    are no text at all (a spreadsheet, an image) are refused with a ValidationError."""
+    if len(data) > MAX_CSV_BYTES:
+        raise ValidationError("The file is too large (at most 1 MB).")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(NOT_TEXT_MESSAGE) from exc
+        note = ""
+    else:
+        try:
+            text, note = data.decode("utf-8-sig"), ""
+        except UnicodeDecodeError:
+            text, note = data.decode("latin-1"), LATIN1_NOTE
+    if _NOT_TEXT.search(text):
+        raise ValidationError(NOT_TEXT_MESSAGE)
+    return text, note
+
+
+# The delimiters a spreadsheet's "Save as CSV" writes (a semicolon where the decimal
+# separator is a comma; a tab for "text"), and how much of the file sniffing looks at.
+DELIMITERS = ",;\t"
+SNIFF_CHARS = 16_384
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of `text`: csv.Sniffer restricted to DELIMITERS on the file's start;
+    when it cannot tell, the one of them most frequent on the first non-blank line; a
+    comma when that line has none (a one-column file)."""
+    sample = text.lstrip("\ufeff")[:SNIFF_CHARS]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = ""
+    if delimiter in DELIMITERS and delimiter:
+        return delimiter
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_rows(text: str, *, header: tuple[str, ...], delimiter: str = ",") -> list[CsvRow]:
     """Non-blank rows of `text`, cells stripped and padded to the header's width.
 
     A first row equal to `header` (in any case) is skipped; rows with more cells than the
@@ -42,7 +102,7 @@ def read_rows(text: str, *, header: tuple[str, ...]) -> list[CsvRow]:
     if "\0" in text:
         raise ValidationError("The file contains a NUL character; upload a CSV text file.")
     rows: list[CsvRow] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter, strict=True)
     try:
         for values in reader:
             cells = tuple(cell.strip() for cell in values)
