@@ -89,10 +89,17 @@ def snapshot() -> dict[str, Any]:
 
 def print_snapshot() -> None:
     """In the restore's subprocess: the snapshot as one line of JSON."""
+    from django.db import transaction
     from django.test.utils import setup_test_environment
 
+    from accounts.models import User
+
     setup_test_environment(debug=False)  # as pytest-django does: DEBUG off, testserver
-    print(MARK + json.dumps(snapshot()))
+    result = snapshot()
+    with transaction.atomic():  # the sequences were moved past the restored keys
+        result["next_user_pk"] = User.objects.create_user("after-restore@example.edu").pk
+        transaction.set_rollback(True)
+    print(MARK + json.dumps(result))
 
 
 def png() -> bytes:
@@ -142,6 +149,7 @@ def manage(database_url: str, media_root: Path, *args: str) -> subprocess.Comple
 def test_backup_then_restore_into_a_fresh_database(tmp_path: Path, target_database: str) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from accounts.models import User
     from discussions.models import Comment
     from discussions.uploads import image_upload_store
 
@@ -188,6 +196,7 @@ def test_backup_then_restore_into_a_fresh_database(tmp_path: Path, target_databa
     restored = json.loads(line.removeprefix(MARK))
 
     assert restored["counts"] == source["counts"]
+    assert restored["next_user_pk"] > User.objects.order_by("-pk").values_list("pk", flat=True)[0]
     for model in ("accounts.User", "discussions.Comment", "teams.Team", "blog.BlogPost"):
         assert source["counts"][model] > 0, model
     assert len(source["pages"]) == 3
