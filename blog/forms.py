@@ -13,6 +13,8 @@ from typing import Any
 from django import forms
 from markdownx.widgets import MarkdownxWidget
 
+from core.lib.submission import SubmissionKeyMixin
+
 MARKDOWN_HELP = (
     "Markdown: ## headings, nested lists, [links](https://…), ![images](…), $math$, "
     "footnotes[^1]. A live preview shows below the editor."
@@ -86,7 +88,7 @@ def form_messages(form: forms.Form) -> list[str]:
     return messages
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(SubmissionKeyMixin):
     body = forms.CharField(
         label="Your feedback on this draft",
         required=False,

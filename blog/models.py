@@ -162,11 +162,22 @@ class BlogFeedback(RenderedMarkdownModel):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The one-time key of the form that posted it (core.lib.submission): a double submit
+    # or a retry with the same key stores nothing more. Blank for keyless feedback.
+    # NULL, not "": keyless rows never collide under the unique constraint.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=32, null=True, blank=True, editable=False
+    )
 
     markdown_fields: ClassVar = {"body": "body_html"}
 
     class Meta:
         ordering = ("created_at", "id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=("author", "submission_key"), name="feedback_unique_submission"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Feedback by {self.author} on {self.post}"

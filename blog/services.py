@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -205,8 +205,24 @@ def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
     return post
 
 
-def feedback_add(*, post: BlogPost, author: User, body: str) -> BlogFeedback:
-    """A classmate's comment on the shared draft."""
+def feedback_with_key(
+    *, post: BlogPost, author: User, submission_key: str | None
+) -> BlogFeedback | None:
+    """The feedback this user already sent with this one-time form key, if any."""
+    if not submission_key:
+        return None
+    return BlogFeedback.objects.filter(
+        post=post, author=author, submission_key=submission_key
+    ).first()
+
+
+def feedback_add(
+    *, post: BlogPost, author: User, body: str, submission_key: str | None = None
+) -> BlogFeedback:
+    """A classmate's comment on the shared draft; with a `submission_key` (the form's
+    one-time key) stored once however often it is sent."""
+    if existing := feedback_with_key(post=post, author=author, submission_key=submission_key):
+        return existing
     if not body.strip():
         raise ValidationError({"body": "Write your feedback first."})
     if len(body) > FEEDBACK_MAX_LENGTH:
@@ -215,4 +231,13 @@ def feedback_add(*, post: BlogPost, author: User, body: str) -> BlogFeedback:
         )
     if not post.is_shared:
         raise ValidationError("This draft is no longer open for feedback.")
-    return BlogFeedback.objects.create(post=post, author=author, body=body)
+    try:
+        with transaction.atomic():  # a savepoint: the unique key decides a race
+            return BlogFeedback.objects.create(
+                post=post, author=author, body=body, submission_key=submission_key or None
+            )
+    except IntegrityError:
+        existing = feedback_with_key(post=post, author=author, submission_key=submission_key)
+        if existing is None:
+            raise
+        return existing

@@ -344,7 +344,12 @@ def feedback(request: AuthenticatedHtmxHttpRequest, access: WeekAccess) -> HttpR
     form = FeedbackForm(request.POST)
     try:
         if form.is_valid():
-            services.feedback_add(post=post, author=request.user, body=form.cleaned_data["body"])
+            services.feedback_add(
+                post=post,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
     except ValidationError as error:
         add_errors(form, error)
     status = 400 if form.errors else 200

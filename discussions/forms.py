@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from markdownx.widgets import MarkdownxWidget
 
+from core.lib.submission import SubmissionKeyMixin
 from discussions.moderation import FLAG_REASON_REQUIRED, REASON_MAX, REASON_REQUIRED
 
 
@@ -27,7 +28,7 @@ def error_messages(form: forms.Form) -> list[str]:
     return messages
 
 
-class CommentForm(forms.Form):
+class CommentForm(SubmissionKeyMixin):
     body = forms.CharField(
         label="Your comment",
         required=False,
@@ -149,7 +150,7 @@ class ModerateForm(forms.Form):
         return data
 
 
-class FlagForm(forms.Form):
+class FlagForm(SubmissionKeyMixin):
     reason = reason_field(required=True, message=FLAG_REASON_REQUIRED)
 
 

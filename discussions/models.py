@@ -108,6 +108,12 @@ class Comment(RenderedMarkdownModel):
         related_name="+",
     )
     credited_at = models.DateTimeField(null=True, blank=True)
+    # The one-time key of the form that posted it (core.lib.submission): a double submit
+    # or a retry with the same key stores nothing more. Blank for keyless posts.
+    # NULL, not "": keyless rows never collide under the unique constraint.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=32, null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
     markdown_fields: ClassVar = {"body": "body_html"}
@@ -134,6 +140,9 @@ class Comment(RenderedMarkdownModel):
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
                 name="comment_depth_matches_parent",
+            ),
+            models.UniqueConstraint(
+                fields=("author", "submission_key"), name="comment_unique_submission"
             ),
         ]
 
@@ -169,9 +178,20 @@ class CommentRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The one-time key of the form that made this edit (core.lib.submission): a double submit
+    # or a retry with the same key stores nothing more. Blank for keyless edits.
+    # NULL, not "": keyless rows never collide under the unique constraint.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=32, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ("comment", "created_at", "id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=("comment", "submission_key"), name="revision_unique_submission"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Revision of comment {self.comment_id} at {self.created_at:%Y-%m-%d %H:%M}"
@@ -268,10 +288,19 @@ class Flag(models.Model):
         blank=True,
         related_name="+",
     )
+    # The one-time key of the form that sent it (core.lib.submission): a double submit
+    # or a retry with the same key stores nothing more. Blank for keyless flags.
+    # NULL, not "": keyless rows never collide under the unique constraint.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=32, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ("created_at", "id")
         constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=("user", "submission_key"), name="flag_unique_submission"
+            ),
             models.UniqueConstraint(
                 fields=("comment", "user"),
                 condition=Q(resolved_at__isnull=True),

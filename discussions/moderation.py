@@ -255,9 +255,14 @@ def unlock_week(week: Week, *, actor: User) -> Week:
 # --- Flags -------------------------------------------------------------------------------
 
 
-def flag(comment: Comment, *, user: User, reason: str) -> Flag:
+def flag(comment: Comment, *, user: User, reason: str, submission_key: str | None = None) -> Flag:
     """A member reports a comment to the week's leads and staff (one open flag per member
-    and comment: flagging again updates the reason)."""
+    and comment: flagging again updates the reason). A repeat of a `submission_key` (the
+    form's one-time key) returns the flag it made, even once resolved."""
+    if submission_key:
+        sent = Flag.objects.filter(user=user, submission_key=submission_key).first()
+        if sent is not None:
+            return sent
     reason = _reason(reason)
     if not reason:
         raise ValidationError(FLAG_REASON_REQUIRED, code="reason_required")
@@ -269,8 +274,14 @@ def flag(comment: Comment, *, user: User, reason: str) -> Flag:
         return open_flag
     try:
         with transaction.atomic():
-            return Flag.objects.create(comment=comment, user=user, reason=reason)
+            return Flag.objects.create(
+                comment=comment, user=user, reason=reason, submission_key=submission_key or None
+            )
     except IntegrityError:  # the same member flagged twice at once
+        if submission_key:
+            sent = Flag.objects.filter(user=user, submission_key=submission_key).first()
+            if sent is not None:
+                return sent
         return Flag.objects.get(comment=comment, user=user, resolved_at__isnull=True)
 
 

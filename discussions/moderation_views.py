@@ -161,19 +161,26 @@ def flag_comment(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) 
         "cancel_url": week_anchor(access, comment.anchor),
         "errors": [],
         "reason": form["reason"].value() or "",  # as typed, kept after an error
+        "submission_key": form.submission_key_value,
         "title": f"Flag a comment by {comment.author.name}",
     }
     if form.is_bound:
-        if (rate := posting_limited(request, "flag")) is not None:
+        repeat = (key := form.posted_key) is not None and Flag.objects.filter(
+            user=request.user.pk, submission_key=key
+        ).exists()  # a double click or a retry: answered as the first, not counted
+        if not repeat and (rate := posting_limited(request, "flag")) is not None:
             context["errors"] = [too_fast(rate)]  # the reason typed stays in the form
             template = "_flag_form.html" if request.htmx else "flag.html"
             response = render(request, f"discussions/moderation/{template}", context, status=429)
             response["Retry-After"] = str(rate.period)
             return response
-        if form.is_valid():
+        if not repeat and form.is_valid():
             try:
                 moderation.flag(
-                    comment, user=signed_in_user(request), reason=form.cleaned_data["reason"]
+                    comment,
+                    user=signed_in_user(request),
+                    reason=form.cleaned_data["reason"],
+                    submission_key=form.cleaned_data["submission_key"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)

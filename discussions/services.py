@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.http import account
@@ -30,6 +30,7 @@ OTHER_WEEK_PARENT = "That comment belongs to another week: reply to it on its ow
 DELETED_PARENT = "That comment was deleted by its author: reply in the thread instead."
 WRONG_THREAD = "A reply belongs to the thread of the comment it answers."
 WEEK_LOCKED = "This week's discussion is locked: no new posts are accepted."
+KEY_USED = "This form was already sent from another page: reload the page, then post again."
 THREAD_LOCKED = "This thread is locked by the moderators: no new posts are accepted."
 
 
@@ -83,6 +84,14 @@ def check_place(access: WeekAccess, question: Question | None, parent: Comment |
             raise ValidationError(WRONG_THREAD, code="wrong_thread")
 
 
+def posted_with_key(access: WeekAccess, submission_key: str | None) -> Comment | None:
+    """The comment this user already posted with this one-time form key, if any."""
+    if not submission_key or not access.user.is_authenticated:
+        return None
+    mine = Comment.objects.filter(author=access.user.pk, submission_key=submission_key)
+    return mine.filter(week=access.week).first()
+
+
 def post_comment(
     access: WeekAccess,
     question: Question | None,
@@ -91,6 +100,7 @@ def post_comment(
     *,
     now: dt.datetime | None = None,
     allow_duplicate: bool = True,
+    submission_key: str | None = None,
 ) -> Comment:
     """Post an answer (question), a general comment (neither) or a reply (parent).
 
@@ -98,8 +108,13 @@ def post_comment(
     ValidationError for anything about this post (text, place, deadline, lock); with
     `allow_duplicate=False`, duplicates.NearDuplicate for an answer very similar to one
     the writer can see (until they choose "post anyway").
+
+    With a `submission_key` (the form's one-time key) the post is stored once: a repeat,
+    concurrent or after a lost response, returns the comment first stored with it.
     """
     require(access.can_post, "You may not post in this week's discussion.")
+    if (existing := posted_with_key(access, submission_key)) is not None:
+        return existing
     now = now or timezone.now()
     if parent is not None and question is None:
         question = parent.question
@@ -107,7 +122,13 @@ def post_comment(
     body = clean_body(body)
     state = check_open(access, question, now)
     if not allow_duplicate and question is not None and parent is None:
-        duplicates.refuse_near_duplicate(access, question, body, now=now)
+        try:
+            duplicates.refuse_near_duplicate(access, question, body, now=now)
+        except duplicates.NearDuplicate:
+            # A concurrent twin of this very submission may have just been stored.
+            if (existing := posted_with_key(access, submission_key)) is not None:
+                return existing
+            raise
     comment = Comment(
         week=access.week,
         question=question,
@@ -116,24 +137,55 @@ def post_comment(
         body=body,
         depth=(parent.depth + 1) if parent is not None else 0,
         is_late=state == PostingState.LATE,
+        submission_key=submission_key or None,
     )
     with transaction.atomic():
-        comment.save()
+        try:
+            with transaction.atomic():  # a savepoint: the unique key decides a race
+                comment.save()
+        except IntegrityError:
+            if (existing := posted_with_key(access, submission_key)) is not None:
+                return existing
+            mine = Comment.objects.filter(author=comment.author, submission_key=submission_key)
+            if submission_key and mine.exists():
+                raise ValidationError(KEY_USED, code="key_used") from None  # another week's
+            raise
         clear_draft(access, question=question, parent=parent)
         comment_posted.send(Comment, comment=comment)  # e.g. a notice to the author replied to
     return comment
 
 
-def edit_comment(access: WeekAccess, comment: Comment, body: str) -> Comment:
-    """Replace the text of one's own comment, keeping the previous text as a revision."""
+def edited_with_key(comment: Comment, submission_key: str | None) -> bool:
+    """Whether this comment was already edited with this one-time form key."""
+    if not submission_key:
+        return False
+    return CommentRevision.objects.filter(comment=comment, submission_key=submission_key).exists()
+
+
+def edit_comment(
+    access: WeekAccess, comment: Comment, body: str, *, submission_key: str | None = None
+) -> Comment:
+    """Replace the text of one's own comment, keeping the previous text as a revision.
+
+    With a `submission_key` the edit is applied once: a repeat makes no second revision."""
     require(access.can_edit(comment), "Only the author can edit this comment.")
     body = clean_body(body)
-    if body == comment.body:
+    if body == comment.body or edited_with_key(comment, submission_key):
         return comment
     with transaction.atomic():
-        CommentRevision.objects.create(
-            comment=comment, body=comment.body, edited_by=account(access.user)
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the unique key decides a race
+                CommentRevision.objects.create(
+                    comment=comment,
+                    body=comment.body,
+                    edited_by=account(access.user),
+                    submission_key=submission_key or None,
+                )
+        except IntegrityError:
+            if not edited_with_key(comment, submission_key):
+                raise
+            comment.refresh_from_db()
+            return comment
         comment.body = body
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at", "updated_at"])

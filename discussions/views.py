@@ -212,29 +212,34 @@ def _compose(
     context = form_context(access, form=form, key=key, action=action, draft_url=draft_url, **extra)
     if data is None:
         return form_response(request, context, title=title)
-    if (rate := posting_limited(request)) is not None:
-        return limited_response(request, form, context, title=title, rate=rate)
-    if not form.is_valid():
-        return form_response(request, context, title=title, status=400)
-    try:
-        comment = services.post_comment(
-            access,
-            question,
-            parent,
-            form.cleaned_data["body"],
-            allow_duplicate=parent is not None or form.cleaned_data["post_anyway"],
-        )
-    except duplicates.NearDuplicate as refusal:  # the warning, its links, "Post anyway"
-        form.add_error(None, refusal)
-        context["similar"] = refusal.similar
-        return form_response(request, context, title=title, status=400)
-    except ValidationError as error:  # the thread's rules: deadline, lock, its week
-        form.add_error(None, error)
-        return form_response(request, context, title=title, status=400)
+    # A repeat of a stored key (double click, retry after a lost response) answers like
+    # the first success: before the limit and the near-duplicate warning, which it is not.
+    comment = services.posted_with_key(access, form.posted_key)
+    if comment is None:
+        if (rate := posting_limited(request)) is not None:
+            return limited_response(request, form, context, title=title, rate=rate)
+        if not form.is_valid():
+            return form_response(request, context, title=title, status=400)
+        try:
+            comment = services.post_comment(
+                access,
+                question,
+                parent,
+                form.cleaned_data["body"],
+                allow_duplicate=parent is not None or form.cleaned_data["post_anyway"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except duplicates.NearDuplicate as refusal:  # the warning, its links, "Post anyway"
+            form.add_error(None, refusal)
+            context["similar"] = refusal.similar
+            return form_response(request, context, title=title, status=400)
+        except ValidationError as error:  # the thread's rules: deadline, lock, its week
+            form.add_error(None, error)
+            return form_response(request, context, title=title, status=400)
     if parent is not None:
         replacement = ""  # the reply form goes away
     else:
-        fresh = CommentForm(key=key, draft_url=draft_url, label=label)
+        fresh = CommentForm(key=key, draft_url=draft_url, label=label)  # with a new key
         replacement = render_to_string(
             "discussions/_form.html", {**context, "form": fresh}, request
         )
@@ -362,11 +367,18 @@ def edit(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpR
     context = form_context(access, form=form, key=key, action=action, **extra)
     if data is None:
         return form_response(request, context, title=title)
+    if services.edited_with_key(comment, form.posted_key):  # a repeat: answered as the first
+        return comment_main_response(request, access, comment)
     if (rate := posting_limited(request)) is not None:
         return limited_response(request, form, context, title=title, rate=rate)
     if form.is_valid():
         try:
-            services.edit_comment(access, comment, form.cleaned_data["body"])
+            services.edit_comment(
+                access,
+                comment,
+                form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
