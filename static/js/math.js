@@ -21,7 +21,11 @@
           throwOnError: false,
           trust: false,
           strict: "ignore",
-          maxExpand: 500,
+          // Bounds on one formula's work: macro expansions, and sizes like \rule{500em}{500em}
+          // (capped to 10em). The server typesets at most 50 formulas in a text (MAX_MATH in
+          // core/lib/markdown.py), so one comment typesets in well under 50 ms.
+          maxExpand: 100,
+          maxSize: 10,
         });
         el.setAttribute(DONE, "");
         el.setAttribute("data-math-source", source);
