@@ -60,10 +60,18 @@ def test_staff_see_the_draft_week_with_its_banner_and_students_do_not(
     assert response.status == 404
 
 
-def test_anonymous_visitor_cannot_see_an_enrolled_only_week(page, live_server, week):
-    response = page.goto(f"{live_server.url}/s/{week.seminar.slug}/w/{week.slug}/")
-    assert response.status == 404
-    assert page.locator("h1").inner_text() == "Page not found"
+def test_anonymous_visitor_of_an_enrolled_only_week_is_asked_to_log_in_and_lands_on_it(
+    page, live_server, week, student
+):
+    url = f"/s/{week.seminar.slug}/w/{week.slug}/"
+    page.goto(f"{live_server.url}{url}")
+    assert page.url == f"{live_server.url}/accounts/login/?next={url}"
+    assert week.title not in page.content()
+    page.fill("input[name=login]", student.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_url(f"{live_server.url}{url}")
+    assert "Week 1" in page.locator("h1").first.inner_text()
 
 
 def test_visitor_reads_a_public_seminar_without_logging_in(page, live_server, week):
