@@ -32,10 +32,11 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 NOT_AN_IMAGE = "This file is not an image we accept: upload a PNG, JPEG, GIF or WebP image."
 MAX_FRAMES = 100
-# libwebp decodes into canvases of its own and hands Pillow a copy of the frame: a WebP
-# image needs about four times the memory per pixel of the other formats (20 MP: ~500 MB),
-# so its pixel limit is UPLOAD_MAX_PIXELS / WEBP_COST.
-WEBP_COST = 4
+# Formats whose decoding needs more memory a pixel than the others (~4 bytes, the decoded
+# image) get UPLOAD_MAX_PIXELS divided by this: libwebp decodes into canvases of its own
+# and hands Pillow a copy (a 20 MP WebP: ~500 MB), and libjpeg keeps every DCT
+# coefficient of a progressive JPEG until its last scan (20 MP at 4:4:4: ~190 MB).
+COSTLY_FORMATS = {"WebP": 4, "progressive JPEG": 2}
 
 # Re-encoding keeps the first frame's pixels and transparency only: EXIF, ICC, XMP, text
 # chunks and comments are gone. Pillow itself refuses anything over twice this limit
@@ -62,6 +63,7 @@ class Header:
     width: int
     height: int
     frames: int
+    costly_as: str = ""  # a key of COSTLY_FORMATS, if it is one
 
 
 def _u16(data: bytes, at: int) -> int:
@@ -126,7 +128,7 @@ def _webp_header(data: bytes) -> Header:
         chunks += 1
     if chunks > MAX_FRAMES + 16:
         raise _refuse(f"This animation has too many frames: at most {MAX_FRAMES}.")
-    return Header("WEBP", width, height, max(frames, 1))
+    return Header("WEBP", width, height, max(frames, 1), costly_as="WebP")
 
 
 def _read_header(data: bytes) -> Header:
@@ -138,7 +140,8 @@ def _read_header(data: bytes) -> Header:
     # only; a JPEG's extra MPO pictures are never decoded, so they do not count.
     with Image.open(io.BytesIO(data), formats=list(FORMATS)) as probe:
         frames = getattr(probe, "n_frames", 1) if probe.format == "PNG" else 1
-        return Header(probe.format or "", probe.width, probe.height, frames)
+        costly = "progressive JPEG" if probe.info.get("progressive") else ""
+        return Header(probe.format or "", probe.width, probe.height, frames, costly)
 
 
 def _check_budget(header: Header) -> None:
@@ -154,11 +157,12 @@ def _check_budget(header: Header) -> None:
             f"This animation is too large: at most {total:g} megapixels over all its "
             "frames. Please upload a smaller animation or a still image."
         )
-    if header.format == "WEBP" and pixels > settings.UPLOAD_MAX_PIXELS // WEBP_COST:
-        webp, other = settings.UPLOAD_MAX_PIXELS / WEBP_COST / 1e6, settings.UPLOAD_MAX_PIXELS / 1e6
+    cost = COSTLY_FORMATS.get(header.costly_as, 1)
+    if pixels > settings.UPLOAD_MAX_PIXELS // cost:
+        limit, other = settings.UPLOAD_MAX_PIXELS / cost / 1e6, settings.UPLOAD_MAX_PIXELS / 1e6
         raise _refuse(
-            f"This WebP image is too large: at most {webp:g} megapixels (PNG or JPEG: "
-            f"{other:g}), please scale it down."
+            f"This {header.costly_as} image is too large: at most {limit:g} megapixels "
+            f"(PNG, GIF or baseline JPEG: {other:g}), please scale it down."
         )
 
 

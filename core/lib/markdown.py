@@ -170,7 +170,10 @@ def _footnote_ref(plugin_rule: InlineRule) -> InlineRule:
         stop = span[1]
         if stop >= state.posMax or src[stop] != "]" or stop == start + 2:
             return False
-        if stop - start - 1 > max(map(len, refs)):  # ":label" vs "[^label"
+        longest = state.__dict__.get("_footnote_longest")
+        if longest is None:  # the definitions are all read before any inline text
+            longest = state.__dict__["_footnote_longest"] = max(map(len, refs))
+        if stop - start - 1 > longest:  # ":label" vs "[^label"
             return False
         return plugin_rule(state, silent)
 

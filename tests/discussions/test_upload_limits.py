@@ -79,6 +79,13 @@ def still(fmt: str, size: tuple[int, int], mode: str = "RGB", **options) -> byte
     return out.getvalue()
 
 
+def noisy_progressive_jpeg(size: tuple[int, int]) -> bytes:
+    out = io.BytesIO()
+    noise = Image.effect_noise(size, 20).convert("RGB")
+    noise.save(out, "JPEG", quality=30, progressive=True, subsampling=0)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def animations() -> dict[str, bytes]:
     made = {fmt: animation(fmt) for fmt in ("GIF", "WEBP")}
@@ -119,8 +126,9 @@ def test_animation_bomb_is_refused_from_its_header_in_little_memory_and_time(
         ("PNG", lambda: still("PNG", (SIDE, SIDE), "RGBA")),  # 20 MP, the largest PNG
         ("JPEG", lambda: still("JPEG", (SIDE, SIDE))),  # 20 MP, the largest JPEG
         ("WEBP", lambda: still("WEBP", (2236, 2236), "RGBA")),  # 5 MP, the largest WebP
+        ("JPEG", lambda: noisy_progressive_jpeg((3162, 3162))),  # 10 MP, 4:4:4, all scans
     ],
-    ids=["png-20MP", "jpeg-20MP", "webp-5MP"],
+    ids=["png-20MP", "jpeg-20MP", "webp-5MP", "progressive-jpeg-10MP"],
 )
 def test_largest_accepted_still_is_stored_within_the_memory_bound(tmp_path, fmt, make):
     result = upload_in_child(make(), tmp_path)
@@ -197,8 +205,8 @@ def test_webp_over_5_megapixels_is_refused_before_decoding(member, tmp_path):
     assert response.status_code == 400
     assert response.json() == {
         "image": [
-            "This WebP image is too large: at most 5 megapixels (PNG or JPEG: 20), "
-            "please scale it down."
+            "This WebP image is too large: at most 5 megapixels (PNG, GIF or baseline "
+            "JPEG: 20), please scale it down."
         ]
     }
 
@@ -213,4 +221,15 @@ def test_body_over_the_limit_is_refused_before_django_parses_it(member, tmp_path
 
     assert response.status_code == 413
     assert response.json() == {"image": ["This file is too big: images may be at most 5 MB."]}
+    assert stored_files(tmp_path) == []
+
+
+def test_progressive_jpeg_over_10_megapixels_is_refused_before_decoding(member, tmp_path):
+    # libjpeg holds all of a progressive JPEG's coefficients: 20 MP took ~190 MB.
+    response = post(member, still("JPEG", (3300, 3300), progressive=True))
+
+    assert response.status_code == 400
+    assert response.json()["image"][0].startswith(
+        "This progressive JPEG image is too large: at most 10 megapixels"
+    )
     assert stored_files(tmp_path) == []
