@@ -139,6 +139,12 @@ def post_comment(
         is_late=state == PostingState.LATE,
         submission_key=submission_key or None,
     )
+    return _store(access, comment, submission_key)
+
+
+def _store(access: WeekAccess, comment: Comment, submission_key: str | None) -> Comment:
+    """Save the new comment, clear the writer's draft and tell the layers above; with a
+    key already stored (a concurrent twin), the comment stored first."""
     with transaction.atomic():
         try:
             with transaction.atomic():  # a savepoint: the unique key decides a race
@@ -150,7 +156,7 @@ def post_comment(
             if submission_key and mine.exists():
                 raise ValidationError(KEY_USED, code="key_used") from None  # another week's
             raise
-        clear_draft(access, question=question, parent=parent)
+        clear_draft(access, question=comment.question, parent=comment.parent)
         comment_posted.send(Comment, comment=comment)  # e.g. a notice to the author replied to
     return comment
 
