@@ -22,6 +22,7 @@ from core.access.standing import SeminarAccess, WeekAccess
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpRequest)  # views may take a narrower request (htmx, signed in)
+A = TypeVar("A", SeminarAccess, WeekAccess)
 SeminarView = Callable[Concatenate[R, SeminarAccess, P], HttpResponse]
 WeekView = Callable[Concatenate[R, WeekAccess, P], HttpResponse]
 
@@ -35,6 +36,34 @@ def _checked(kind: type, capability: str | None) -> str | None:
     return capability
 
 
+class _LogIn(Exception):
+    """A logged-out visitor asked for what only members see: send them to log in."""
+
+
+def _resolved(request: HttpRequest, lookup: Callable[..., A], *slugs: str) -> A:
+    """`lookup(user, *slugs)`; for a logged-out visitor a 404 becomes _LogIn, so the
+    page asks them to log in and reveals nothing about what exists."""
+    try:
+        return lookup(request.user, *slugs)
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        raise _LogIn from None
+
+
+def _gate(
+    request: HttpRequest, lookup: Callable[..., A], slugs: tuple[str, ...], capability: str | None,
+    message: str, then: Callable[[A], HttpResponse],
+) -> HttpResponse:  # fmt: skip
+    try:
+        access = _resolved(request, lookup, *slugs)
+    except _LogIn:
+        return redirect_to_login(request.get_full_path())
+    if capability is not None:
+        require(getattr(access, capability), message)
+    return then(access)
+
+
 def seminar_view(
     capability: str | None = None, message: str = DEFAULT_MESSAGE
 ) -> Callable[[SeminarView[R, P]], Callable[..., HttpResponse]]:
@@ -46,15 +75,10 @@ def seminar_view(
         def wrapped(
             request: R, seminar_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
-            try:
-                access = seminar_for_user(request.user, seminar_slug)
-            except Http404:
-                if request.user.is_authenticated:
-                    raise
-                return redirect_to_login(request.get_full_path())
-            if capability is not None:
-                require(getattr(access, capability), message)
-            return view(request, access, *args, **kwargs)
+            return _gate(
+                request, seminar_for_user, (seminar_slug,), capability, message,
+                lambda access: view(request, access, *args, **kwargs),
+            )  # fmt: skip
 
         return wrapped
 
@@ -71,21 +95,12 @@ def week_view(
     def decorator(view: WeekView[R, P]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(
-            request: R,
-            seminar_slug: str,
-            week_slug: str,
-            *args: P.args,
-            **kwargs: P.kwargs,
+            request: R, seminar_slug: str, week_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
-            try:
-                access = week_for_user(request.user, seminar_slug, week_slug)
-            except Http404:
-                if request.user.is_authenticated:
-                    raise
-                return redirect_to_login(request.get_full_path())
-            if capability is not None:
-                require(getattr(access, capability), message)
-            return view(request, access, *args, **kwargs)
+            return _gate(
+                request, week_for_user, (seminar_slug, week_slug), capability, message,
+                lambda access: view(request, access, *args, **kwargs),
+            )  # fmt: skip
 
         return wrapped
 

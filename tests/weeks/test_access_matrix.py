@@ -92,24 +92,18 @@ def test_the_matrix_names_every_role():
         assert allowed <= set(ROLES)
 
 
-def test_seminar_capabilities_by_role(people, seminar, week):
+@pytest.mark.parametrize(
+    ("level", "capabilities"),
+    [(0, SEMINAR_CAPABILITIES), (1, WEEK_CAPABILITIES)],
+    ids=["seminar", "week"],
+)
+def test_capabilities_by_role(people, seminar, week, level, capabilities):
     table = accesses(people, seminar, week)
     wrong = [
         f"{role}.{capability}"
-        for capability, allowed in SEMINAR_CAPABILITIES.items()
+        for capability, allowed in capabilities.items()
         for role in ROLES
-        if getattr(table[role][0], capability) != (role in allowed)
-    ]
-    assert wrong == []
-
-
-def test_week_capabilities_by_role(people, seminar, week):
-    table = accesses(people, seminar, week)
-    wrong = [
-        f"{role}.{capability}"
-        for capability, allowed in WEEK_CAPABILITIES.items()
-        for role in ROLES
-        if getattr(table[role][1], capability) != (role in allowed)
+        if getattr(table[role][level], capability) != (role in allowed)
     ]
     assert wrong == []
 
