@@ -19,14 +19,13 @@ from core.access import SeminarAccess
 from core.models import Week
 from teams import services
 from teams.forms import (
-    CsvForm,
     RotationForm,
     WeekPersonAddForm,
     WeekPersonRemoveForm,
     WeekSwapForm,
 )
 from teams.selectors import schedule_for, week_teams
-from teams.views import csv_preview, previewed_unchanged, render_page, staff_only
+from teams.views import CsvImport, csv_apply, csv_upload, render_page, staff_only
 
 
 def _week(access: SeminarAccess, week_slug: str) -> Week:
@@ -38,31 +37,29 @@ def _week(access: SeminarAccess, week_slug: str) -> Week:
 # --- the rotation CSV: preview, then apply -------------------------------------------
 
 
+ROTATION_CSV = CsvImport(
+    kind="rotation_import",
+    preview_of=services.rotation_preview_csv,
+    apply=services.rotation_apply_csv,
+    summary=lambda result: (
+        f"Rotation imported: {len(result.changed)} week(s) changed, "
+        f"{len(result.rows) - len(result.changed)} unchanged, "
+        f"{len(result.invalid)} invalid row(s) skipped."
+    ),
+    done="teams:rotation",
+)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_only
 def rotation_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    if request.method == "GET":
-        return render_page(request, access, "rotation_import_upload.html", form=CsvForm())
-    form = CsvForm(request.POST, request.FILES)
-    return csv_preview(request, access, form, "rotation_import", services.rotation_preview_csv)
+    return csv_upload(request, access, ROTATION_CSV)
 
 
 @require_POST
 @staff_only
 def rotation_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    form = CsvForm(request.POST)
-    if not previewed_unchanged(request, form):
-        warning = "The CSV changed since the preview: check this preview, then apply."
-        preview_of = services.rotation_preview_csv
-        return csv_preview(request, access, form, "rotation_import", preview_of, warning)
-    result = services.rotation_apply_csv(seminar=access.seminar, text=form.cleaned_data["text"])
-    messages.success(
-        request,
-        f"Rotation imported: {len(result.changed)} week(s) changed, "
-        f"{len(result.rows) - len(result.changed)} unchanged, "
-        f"{len(result.invalid)} invalid row(s) skipped.",
-    )
-    return redirect("teams:rotation", access.seminar.slug)
+    return csv_apply(request, access, ROTATION_CSV)
 
 
 # --- generating the rotation ----------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -239,27 +240,55 @@ def previewed_unchanged(request: HttpRequest, form: CsvForm) -> bool:
     return seen.cleaned_data["digest"] == _digest(form.cleaned_data["text"])
 
 
+@dataclass(frozen=True)
+class CsvImport:
+    """One CSV import of the staff pages: its templates' prefix, preview, apply and result."""
+
+    kind: str  # templates teams/<kind>_upload.html and teams/<kind>_preview.html
+    preview_of: Callable[..., Any]
+    apply: Callable[..., Any]
+    summary: Callable[[Any], str]  # the success message, from apply's result
+    done: str  # the URL name to go to after applying
+
+
+def csv_upload(request: HttpRequest, access: SeminarAccess, spec: CsvImport) -> HttpResponse:
+    """GET: the upload form; POST: the preview of the uploaded or pasted text."""
+    if request.method == "GET":
+        return render_page(request, access, f"{spec.kind}_upload.html", form=CsvForm())
+    form = CsvForm(request.POST, request.FILES)
+    return csv_preview(request, access, form, spec.kind, spec.preview_of)
+
+
+def csv_apply(request: HttpRequest, access: SeminarAccess, spec: CsvImport) -> HttpResponse:
+    """Apply the previewed text, or show the preview again when the text changed."""
+    form = CsvForm(request.POST)
+    if not previewed_unchanged(request, form):
+        warning = "The CSV changed since the preview: check this preview, then apply."
+        return csv_preview(request, access, form, spec.kind, spec.preview_of, warning)
+    result = spec.apply(seminar=access.seminar, text=form.cleaned_data["text"])
+    messages.success(request, spec.summary(result))
+    return redirect(spec.done, access.seminar.slug)
+
+
+TEAMS_CSV = CsvImport(
+    kind="teams_import",
+    preview_of=services.teams_from_csv_preview,
+    apply=services.teams_from_csv_apply,
+    summary=lambda result: (
+        f"Teams imported: {len(result.adds)} added, {len(result.moves)} moved, "
+        f"{len(result.unchanged)} unchanged, {len(result.invalid)} invalid row(s) skipped."
+    ),
+    done="teams:overview",
+)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_only
 def teams_import(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    if request.method == "GET":
-        return render_page(request, access, "teams_import_upload.html", form=CsvForm())
-    form = CsvForm(request.POST, request.FILES)
-    return csv_preview(request, access, form, "teams_import", services.teams_from_csv_preview)
+    return csv_upload(request, access, TEAMS_CSV)
 
 
 @require_POST
 @staff_only
 def teams_import_apply(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
-    form = CsvForm(request.POST)
-    if not previewed_unchanged(request, form):
-        warning = "The CSV changed since the preview: check this preview, then apply."
-        preview_of = services.teams_from_csv_preview
-        return csv_preview(request, access, form, "teams_import", preview_of, warning)
-    result = services.teams_from_csv_apply(seminar=access.seminar, text=form.cleaned_data["text"])
-    messages.success(
-        request,
-        f"Teams imported: {len(result.adds)} added, {len(result.moves)} moved, "
-        f"{len(result.unchanged)} unchanged, {len(result.invalid)} invalid row(s) skipped.",
-    )
-    return redirect("teams:overview", access.seminar.slug)
+    return csv_apply(request, access, TEAMS_CSV)
