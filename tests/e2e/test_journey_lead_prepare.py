@@ -74,6 +74,9 @@ def test_lead_pastes_previews_and_submits_staff_publish_and_a_student_reads_it(
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}/s/{draft.seminar.slug}/")
     page.locator("a.week-title", has_text="Week 3: Oversight").click()
+    # count() does not wait: a loaded CI machine counted the page before it arrived
+    page.wait_for_url(f"**/w/{draft.slug}/")
+    page.wait_for_load_state()
     assert page.locator(".reading-list li").count() == 2
     assert "What makes oversight scalable?" in page.locator(".question").first.inner_text()
 
