@@ -101,6 +101,15 @@ class RosterEntry(models.Model):
     email = models.EmailField("email address")
     name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=10, choices=RosterRole, default=RosterRole.STUDENT)
+    student_id = models.CharField(
+        "student ID",
+        max_length=64,
+        blank=True,
+        help_text=(
+            "The university's student number (the SIS user ID of Canvas, the ID number of "
+            "Moodle): the gradebook exports match students by it."
+        ),
+    )
     user = models.ForeignKey(
         User,
         null=True,

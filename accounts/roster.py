@@ -1,4 +1,4 @@
-"""A seminar's roster: who may join it, imported from an `email,name,role` CSV.
+"""A seminar's roster: who may join it, imported from an `email,name,role[,student_id]` CSV.
 
 The import runs in two steps that share one pure function: `plan_import` reads the file
 (accounts.roster_csv) and compares it with the roster (adds, role changes, name changes,
@@ -99,6 +99,7 @@ class RosterPlan:
     adds: list[RosterAdd] = field(default_factory=list)
     role_changes: list[RosterChange] = field(default_factory=list)
     name_changes: list[RosterChange] = field(default_factory=list)
+    id_changes: list[RosterChange] = field(default_factory=list)  # the student ID
     removals: list[RosterEntry] = field(default_factory=list)
     links: list[RosterLink] = field(default_factory=list)
     invalid: list[InvalidRow] = field(default_factory=list)
@@ -135,7 +136,12 @@ class RosterPlan:
     @property
     def has_changes(self) -> bool:
         return bool(
-            self.adds or self.role_changes or self.name_changes or self.removals or self.links
+            self.adds
+            or self.role_changes
+            or self.name_changes
+            or self.id_changes
+            or self.removals
+            or self.links
         )
 
     @property
@@ -153,9 +159,13 @@ class RosterPlan:
     def digest(self) -> str:
         """A fingerprint of the changes, to tell whether an "Apply" still matches its preview."""
         parts: list[str] = [f"seminar:{self.seminar.pk}"]
-        parts += [f"add:{a.row.email}:{a.row.role}:{a.row.name}:{_pk(a.user)}" for a in self.adds]
+        parts += [
+            f"add:{a.row.email}:{a.row.role}:{a.row.name}:{a.row.student_id}:{_pk(a.user)}"
+            for a in self.adds
+        ]
         parts += [f"role:{c.entry.pk}:{c.old}:{c.new}" for c in self.role_changes]
         parts += [f"name:{c.entry.pk}:{c.old}:{c.new}" for c in self.name_changes]
+        parts += [f"id:{c.entry.pk}:{c.old}:{c.new}" for c in self.id_changes]
         parts += [f"remove:{e.pk}:{e.email}" for e in self.removals]
         parts += [f"link:{link.entry.pk}:{link.user.pk}" for link in self.links]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -211,6 +221,11 @@ def plan_import(seminar: Seminar, text: str) -> RosterPlan:
             changed = True
         if entry.name != row.name:
             plan.name_changes.append(RosterChange(entry, row.line, entry.name, row.name))
+            changed = True
+        # A blank student ID keeps the one on the roster (a file without the column, or a
+        # row without it, loses nothing); staff clear one in the admin.
+        if row.student_id and entry.student_id != row.student_id:
+            plan.id_changes.append(RosterChange(entry, row.line, entry.student_id, row.student_id))
             changed = True
         plan.unchanged += not changed
     for entry in entries.values():
@@ -292,6 +307,7 @@ def apply_import(
             email=add.row.email,
             name=add.row.name,
             role=add.row.role,
+            student_id=add.row.student_id,
             user=add.user,
         )
         for add in plan.adds
@@ -300,11 +316,14 @@ def apply_import(
         change.entry.role = change.new
     for change in plan.name_changes:
         change.entry.name = change.new
+    for change in plan.id_changes:
+        change.entry.student_id = change.new
     for link in plan.links:
         link.entry.user = link.user
-    touched = {c.entry.pk: c.entry for c in [*plan.role_changes, *plan.name_changes]}
+    changes = [*plan.role_changes, *plan.name_changes, *plan.id_changes]
+    touched = {c.entry.pk: c.entry for c in changes}
     touched |= {link.entry.pk: link.entry for link in plan.links}
-    RosterEntry.objects.bulk_update(touched.values(), ["role", "name", "user"])
+    RosterEntry.objects.bulk_update(touched.values(), ["role", "name", "student_id", "user"])
     roles = {add.user.pk: add.row.role for add in plan.adds if add.user is not None}
     roles |= {e.user_id: e.role for e in touched.values() if e.user_id is not None}
     _enroll(seminar, roles)

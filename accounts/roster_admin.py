@@ -42,9 +42,9 @@ class RosterUploadForm(forms.Form):
     csv_file = forms.FileField(
         label="CSV file",
         required=False,
-        help_text="Columns email,name,role (a header row is optional), separated by "
-        "commas, semicolons or tabs; UTF-8, UTF-16 or Latin-1. Role is student, staff or "
-        "auditor; blank means student.",
+        help_text="Columns email,name,role and optionally student_id (a header row is "
+        "optional), separated by commas, semicolons or tabs; UTF-8, UTF-16 or Latin-1. "
+        "Role is student, staff or auditor; blank means student.",
     )
     csv_text = forms.CharField(
         label="…or paste the CSV",
@@ -79,7 +79,7 @@ class RosterApplyForm(forms.Form):
 class RosterEntryForm(forms.ModelForm):
     class Meta:
         model = RosterEntry
-        fields = ("seminar", "email", "name", "role")
+        fields = ("seminar", "email", "name", "role", "student_id")
 
     def clean_email(self) -> str:
         """Stored lower-case, so "Ann@X" and "ann@x" are the same person on one roster."""
@@ -90,13 +90,13 @@ class RosterEntryForm(forms.ModelForm):
 class RosterEntryAdmin(SeminarScopedAdmin, admin.ModelAdmin):
     seminar_path = "seminar"
     form = RosterEntryForm
-    list_display = ("email", "name", "role", "seminar", "has_account", "invited_at")
+    list_display = ("email", "name", "role", "student_id", "seminar", "has_account", "invited_at")
     list_filter = ("seminar", "role", ("user", admin.EmptyFieldListFilter), "invited_at")
-    search_fields = ("email", "name", "user__email", "user__display_name")
+    search_fields = ("email", "name", "student_id", "user__email", "user__display_name")
     list_select_related = ("seminar", "user")
     raw_id_fields = ("user",)
     readonly_fields = ("user", "invited_at", "created_at")
-    fields = ("seminar", "email", "name", "role", "user", "invited_at", "created_at")
+    fields = ("seminar", "email", "name", "role", "student_id", "user", "invited_at", "created_at")
     actions = ("resend_invitations",)
     change_list_template = "admin/accounts/rosterentry/change_list.html"
 
@@ -273,6 +273,8 @@ def _summary(plan: roster.RosterPlan) -> str:
         f"{len(plan.name_changes)} name change(s)",
         f"{len(plan.removals)} removed",
     ]
+    if plan.id_changes:
+        parts.insert(3, f"{len(plan.id_changes)} student ID change(s)")
     if plan.links:
         parts.append(f"{len(plan.links)} linked to their account")
     text = "Roster updated: " + ", ".join(parts) + "."

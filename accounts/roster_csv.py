@@ -1,9 +1,11 @@
-"""Reading a roster CSV (`email,name,role`, separated by commas, semicolons or tabs): each
-row checked into a RosterRow or an InvalidRow with its reason. Pure: compares nothing with
-the database."""
+"""Reading a roster CSV (`email,name,role[,student_id]`, separated by commas, semicolons or
+tabs): each row checked into a RosterRow or an InvalidRow with its reason. Pure: compares
+nothing with the database. The fourth column, the university's student ID, is optional
+(files from before it existed have three columns)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,8 +14,12 @@ from django.core.validators import validate_email
 from accounts.models import RosterEntry, RosterRole
 from core.lib.csv_rows import CsvRow, read_rows, sniff_delimiter
 
-ROSTER_CSV_HEADER = ("email", "name", "role")
+ROSTER_CSV_HEADER = ("email", "name", "role", "student_id")
 NAME_MAX = RosterEntry._meta.get_field("name").max_length or 200
+STUDENT_ID_MAX = RosterEntry._meta.get_field("student_id").max_length or 64
+# Letters, digits and . _ - @ / : what SIS numbers and logins are made of. Starting with a
+# letter or digit, it cannot be read as a formula by a spreadsheet the export opens in.
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@/-]*")
 EMAIL_MAX = RosterEntry._meta.get_field("email").max_length or 254
 
 # What staff may write in the role column (any case); a blank role means student.
@@ -45,6 +51,7 @@ class RosterRow:
     email: str
     name: str
     role: str
+    student_id: str = ""
 
     @property
     def role_label(self) -> str:
@@ -62,8 +69,8 @@ def _is_email(value: str) -> bool:
 def _check_row(row: CsvRow) -> RosterRow | str:
     """The row as a RosterRow, or the reason it cannot be used."""
     if len(row.values) > len(ROSTER_CSV_HEADER):
-        return "expected three columns: email,name,role"
-    email, name, role_word = row.values
+        return "expected at most four columns: email,name,role,student_id"
+    email, name, role_word, student_id = row.values
     if not email:
         return "the email is missing"
     if not _is_email(email):
@@ -73,7 +80,14 @@ def _check_row(row: CsvRow) -> RosterRow | str:
     role = ROLE_WORDS.get(" ".join(role_word.lower().split()))
     if role is None:
         return f"unknown role {role_word!r} (use student, staff or auditor)"
-    return RosterRow(line=row.line, email=email.lower(), name=name, role=role)
+    if student_id and not (len(student_id) <= STUDENT_ID_MAX and STUDENT_ID.fullmatch(student_id)):
+        return (
+            f"the student ID {student_id!r} is not valid: use letters, digits and . _ - @ / "
+            f"(at most {STUDENT_ID_MAX} characters)"
+        )
+    return RosterRow(
+        line=row.line, email=email.lower(), name=name, role=role, student_id=student_id
+    )
 
 
 def parse_roster(text: str) -> tuple[list[RosterRow], list[InvalidRow], set[str]]:
@@ -87,7 +101,8 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[InvalidRow], set[str]
     mentioned: set[str] = set()
     first_line: dict[str, int] = {}
     delimiter = sniff_delimiter(text)
-    for csv_row in read_rows(text, header=ROSTER_CSV_HEADER, delimiter=delimiter):
+    rows_read = read_rows(text, header=ROSTER_CSV_HEADER, delimiter=delimiter, optional=1)
+    for csv_row in rows_read:
         checked = _check_row(csv_row)
         email = csv_row.values[0].lower()
         if _is_email(email):

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from accounts.http import signed_in_user
+from core.access import seminar_access
 from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
 from core.admin import SeminarAdmin, WeekAdmin
 from core.admin_mixins import KnownUserForm, LocalTimesMixin, UserAutocompleteMixin
-from core.models import Extension
+from core.models import Extension, Seminar
+from participation.gradebook_views import csv_response
 from participation.models import CreditDismissal, SeminarRule, StatusOverride, WeekRule
 
 
@@ -68,8 +70,41 @@ class ExtensionInline(
         return super().get_queryset(request).select_related("user", "week")
 
 
+def _gradebook_download(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[Seminar], fmt: str
+) -> HttpResponse | None:
+    seminars = list(queryset[:2])
+    if len(seminars) != 1:
+        modeladmin.message_user(request, "Select exactly one seminar.", messages.WARNING)
+        return None
+    if not seminar_access(request.user, seminars[0]).can_export_gradebook:
+        modeladmin.message_user(request, "Only the seminar's staff export it.", messages.ERROR)
+        return None
+    return csv_response(seminars[0], fmt)
+
+
+@admin.action(description="Download the gradebook for Canvas (CSV)")
+def gradebook_canvas_action(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[Seminar]
+) -> HttpResponse | None:
+    """participation.gradebook: scores per student and week (docs/gradebook.md)."""
+    return _gradebook_download(modeladmin, request, queryset, "canvas")
+
+
+@admin.action(description="Download the gradebook for Moodle (CSV)")
+def gradebook_moodle_action(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[Seminar]
+) -> HttpResponse | None:
+    return _gradebook_download(modeladmin, request, queryset, "moodle")
+
+
 # Added to the weeks admin's inlines (additively: the classes stay as core/admin.py wrote them).
 SeminarAdmin.inlines = (*SeminarAdmin.inlines, SeminarRuleInline)
+SeminarAdmin.actions = (
+    *(SeminarAdmin.actions or ()),
+    gradebook_canvas_action,
+    gradebook_moodle_action,
+)
 WeekAdmin.inlines = (*WeekAdmin.inlines, WeekRuleInline, ExtensionInline)
 
 

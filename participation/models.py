@@ -15,10 +15,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from core.models import Seminar, Week
@@ -62,9 +65,35 @@ class SeminarRule(models.Model):
     hint_quotes_parent = models.BooleanField(
         default=True, help_text="Hint: a reply quotes the comment it answers."
     )
+    # The gradebook's score of a week (participation.gradebook): met = week_points, met
+    # late = week_points x late_fraction, missed = 0, exempt = excused (not counted).
+    week_points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Gradebook: the points a week is worth when the rule is met on time.",
+    )
+    late_fraction = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=(
+            "Gradebook: the share of a week's points for meeting the rule late "
+            "(0 to 1; 0.5 gives half). Missed weeks score 0; exempt weeks are excused."
+        ),
+    )
 
     class Meta:
         verbose_name = "participation rule"
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(late_fraction__gte=0) & Q(late_fraction__lte=1),
+                name="rule_late_fraction_0_to_1",
+            ),
+            models.CheckConstraint(condition=Q(week_points__gt=0), name="rule_week_points_pos"),
+        ]
 
     def __str__(self) -> str:
         return f"Participation rule for {self.seminar}"

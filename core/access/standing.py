@@ -104,6 +104,11 @@ class SeminarAccess:
         return self.is_staff
 
     @property
+    def can_export_gradebook(self) -> bool:
+        """Scores per student and week, and the Canvas and Moodle CSV files: staff."""
+        return self.is_staff
+
+    @property
     def has_participation(self) -> bool:
         """Owes posts in some weeks, so sees their own participation: students."""
         return self.is_student
@@ -129,6 +134,11 @@ class SeminarAccess:
     @property
     def can_see_all_flags(self) -> bool:
         """The flag queue of every week at once (leads see their own week's)."""
+        return self.is_staff
+
+    @property
+    def can_see_moderation_log(self) -> bool:
+        """Who hid, pinned, locked or credited what, in every week: staff."""
         return self.is_staff
 
     @property
@@ -197,6 +207,11 @@ class WeekAccess:
     @property
     def can_see_week_participation(self) -> bool:
         """Who has met this week's rule, with links to their posts: staff and the leads."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
+    def can_see_moderation_log(self) -> bool:
+        """This week's moderation log (who did what, why): its lead team and staff."""
         return self.can_view and (self.is_staff or self.is_lead)
 
     @property

@@ -91,10 +91,13 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_rows(text: str, *, header: tuple[str, ...], delimiter: str = ",") -> list[CsvRow]:
+def read_rows(
+    text: str, *, header: tuple[str, ...], delimiter: str = ",", optional: int = 0
+) -> list[CsvRow]:
     """Non-blank rows of `text`, cells stripped and padded to the header's width.
 
-    A first row equal to `header` (in any case) is skipped; rows with more cells than the
+    A first row equal to `header` (in any case) is skipped, or to the header without its
+    last `optional` columns (a file from before they existed); rows with more cells than the
     header keep them, so the caller can name the row as malformed. Raises ValidationError
     for text that is not CSV: an unclosed quote (which would swallow every later row into
     one cell) or a NUL character (binary data, and PostgreSQL cannot store it).
@@ -108,7 +111,9 @@ def read_rows(text: str, *, header: tuple[str, ...], delimiter: str = ",") -> li
             cells = tuple(cell.strip() for cell in values)
             if not any(cells):
                 continue
-            if not rows and tuple(c.lower() for c in cells) == header:
+            lowered = tuple(c.lower() for c in cells)
+            short = len(header) - optional <= len(lowered) <= len(header)
+            if not rows and short and lowered == header[: len(lowered)]:
                 continue
             cells += ("",) * (len(header) - len(cells))
             rows.append(CsvRow(line=reader.line_num, values=cells))

@@ -28,7 +28,7 @@ def test_parse_names_each_bad_row_with_its_line_and_reason() -> None:
             ("cy@example.edu", "Cy", "professor"),
             ("ANN@example.edu", "Ann again", "auditor"),
             ("", "Nobody", "student"),
-            ("dee@example.edu", "Dee", "student,extra"),
+            ("dee@example.edu", "Dee", "student,S1,extra"),
         ]
     )
     rows, invalid, mentioned = parse_roster(text)
@@ -38,7 +38,7 @@ def test_parse_names_each_bad_row_with_its_line_and_reason() -> None:
     assert "unknown role 'professor'" in reasons[4]
     assert reasons[5] == "duplicate: ann@example.edu is already on line 2"
     assert reasons[6] == "the email is missing"
-    assert reasons[7] == "expected three columns: email,name,role"
+    assert reasons[7] == "expected at most four columns: email,name,role,student_id"
     # A row with a bad role still names its person: they must not be removed.
     assert {"cy@example.edu", "dee@example.edu"} <= mentioned
 

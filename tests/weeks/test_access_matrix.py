@@ -40,6 +40,8 @@ SEMINAR_CAPABILITIES: dict[str, set[str]] = {
     "can_review_posts": STAFF,
     "can_see_participation_matrix": STAFF,
     "can_manage_participation": STAFF,
+    "can_export_gradebook": STAFF,
+    "can_see_moderation_log": STAFF,
     "has_participation": STUDENTS,
 }
 WEEK_CAPABILITIES: dict[str, set[str]] = {
@@ -49,6 +51,7 @@ WEEK_CAPABILITIES: dict[str, set[str]] = {
     "can_moderate": {"lead"} | STAFF,
     "can_credit": {"lead"} | STAFF,
     "can_see_week_participation": {"lead"} | STAFF,
+    "can_see_moderation_log": {"lead"} | STAFF,
     "can_blog": {"blogger"} | STAFF,
     "can_download_discussion": {"blogger"} | STAFF,
     "sees_all_answers": {"lead", "blogger"} | STAFF,
