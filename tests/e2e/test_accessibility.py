@@ -90,6 +90,29 @@ def test_staff_draft_week_has_no_serious_accessibility_violations(page, live_ser
     audit(page)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/s/{seminar}/schedule/", "/s/{seminar}/archive/"])
+def test_staff_schedule_and_archive_have_no_serious_accessibility_violations(
+    page, live_server, staff, lead, blogger, week, path, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    login(page, live_server, staff.email, PASSWORD)
+    page.goto(live_server.url + path.format(seminar=week.seminar.slug))
+    assert page.locator("h1").count() == 1
+    audit(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_archive_page_on_a_phone_has_no_serious_accessibility_violations(
+    phone_page, live_server, staff, week, scheme
+):
+    """On a phone the command line is wider than the screen: what scrolls must be reachable."""
+    phone_page.emulate_media(color_scheme=scheme)
+    login(phone_page, live_server, staff.email, PASSWORD)
+    phone_page.goto(f"{live_server.url}/s/{week.seminar.slug}/archive/")
+    audit(phone_page)
+
+
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_server, student, week):
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}/s/{week.seminar.slug}/w/{week.slug}/")
