@@ -63,6 +63,15 @@ class CommentView:
     viewer_can_flag: bool
     viewer_can_moderate: bool
     children: list[CommentView] = field(default_factory=list)
+    read_status: str = ""  # discussions.unread: "new", "edited" (since the viewer read it)
+
+    @property
+    def is_new(self) -> bool:
+        return self.read_status == "new"
+
+    @property
+    def edited_since_read(self) -> bool:
+        return self.read_status == "edited"
 
     @property
     def is_deleted(self) -> bool:

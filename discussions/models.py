@@ -358,3 +358,6 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_id} in week {self.week_id}"
+
+
+from discussions.read_models import WeekRead as WeekRead  # noqa: E402

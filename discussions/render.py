@@ -35,6 +35,8 @@ def comment_tree(c: CommentView, context: Context) -> str:
         classes += " pinned"
     if c.is_deleted:
         classes += " deleted"
+    if c.read_status:
+        classes += f" unread-{c.read_status}"
     replies = ""
     if c.nests:
         children = "".join(comment_tree(child, context) for child in c.children)
@@ -54,7 +56,7 @@ def comment_main(c: CommentView, context: Context) -> str:
     out = [
         f'<div class="comment-main" id="main-c{key}">\n'
         f'<header class="comment-meta"><span class="comment-author">{escape(c.author_name)}'
-        f"</span>{pronouns} {c.badges}\n"
+        f"</span>{pronouns} {c.badges}{read_marker(c)}\n"
         f'<a class="permalink" href="#c{key}" title="Link to this comment">'
         f'<time datetime="{escape(c.time_iso)}">{escape(c.time_text)}</time></a>'
     ]
@@ -92,6 +94,15 @@ def comment_main(c: CommentView, context: Context) -> str:
         out.append(f'\n<div class="reply-slot" id="slot-c{key}"></div>')
     out.append("\n</div>\n")
     return "".join(out)
+
+
+def read_marker(c: CommentView) -> str:
+    """The viewer's "new" or "edited since you read" marker (discussions/unread.py)."""
+    if c.is_new:
+        return '<span class="badge badge-new">new</span>'
+    if c.edited_since_read:
+        return '<span class="badge badge-new">edited since you read</span>'
+    return ""
 
 
 def slot_link(url: str, action: str, key: str, label: str) -> str:

@@ -30,9 +30,10 @@ from core.models import (
     WeekDuty,
 )
 from core.posting import viewer_extension, window_for
-from discussions.comment_view import CommentView, comment_view
+from discussions.comment_view import CommentView, comment_view, local_time
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
+from discussions.unread import ReadState, apply_read_state, read_state, to_ms
 
 # Author columns the page never reads (comment_view reads name parts, email, is_superuser).
 DEFERRED_AUTHOR_FIELDS = (
@@ -61,6 +62,11 @@ class Thread:
     thread_locked: bool = False  # this thread's own lock (moderation), not the week's
     state: PostingState = PostingState.OPEN
     form: CommentForm | None = None
+    # What's new for the viewer (discussions.unread.apply_read_state)
+    new_count: int = 0
+    edited_count: int = 0
+    first_new: str = ""  # the key of its first new or edited comment, in page order
+    seen_ids: list[int] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -88,6 +94,38 @@ class Discussion:
     comment_count: int = 0
     now: dt.datetime = field(default_factory=timezone.now)
     open_flags: int = 0  # unresolved flags in this week (moderators only)
+    read: ReadState = field(default_factory=ReadState)  # the viewer's record (unread.py)
+
+    @property
+    def all_threads(self) -> list[Thread]:
+        return [*self.threads.values(), self.general]
+
+    @property
+    def new_count(self) -> int:
+        return sum(t.new_count for t in self.all_threads)
+
+    @property
+    def edited_count(self) -> int:
+        return sum(t.edited_count for t in self.all_threads)
+
+    @property
+    def first_new(self) -> str:
+        return next((t.first_new for t in self.all_threads if t.first_new), "")
+
+    @property
+    def seen_ids(self) -> str:
+        """The comments the page shows, for the form that marks them read."""
+        return ",".join(str(pk) for t in self.all_threads for pk in t.seen_ids)
+
+    @property
+    def last_visit_text(self) -> str:
+        """When the viewer last marked this week read, as the page shows times."""
+        return local_time(self.read.last_visit, self.tz)[1] if self.read.last_visit else ""
+
+    @property
+    def drawn_at(self) -> int:
+        """When the page was drawn (ms): what was read is the comments as they were then."""
+        return to_ms(self.now)
 
     @property
     def tz(self) -> Any:
@@ -114,12 +152,16 @@ class Discussion:
         return self.threads.get(question.pk)
 
 
-def week_discussion_context(access: WeekAccess, now: dt.datetime | None = None) -> dict[str, Any]:
+def week_discussion_context(
+    access: WeekAccess, now: dt.datetime | None = None, sort: str = "oldest"
+) -> dict[str, Any]:
     """Extra template context the week page needs to show its discussion: `discussion`."""
-    return {"discussion": build_discussion(access, now=now)}
+    return {"discussion": build_discussion(access, now=now, sort=sort)}
 
 
-def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Discussion:
+def build_discussion(
+    access: WeekAccess, now: dt.datetime | None = None, sort: str = "oldest"
+) -> Discussion:
     week = access.week
     now = now or timezone.now()
     questions = list(
@@ -162,6 +204,9 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
             thread.comments.append(comment)
     for thread in [*threads.values(), general]:
         finish_thread(thread, access, own_sections, locks, drafts, now, extension)
+        sort_thread(thread, sort)
+    read = read_state(access)
+    apply_read_state([*threads.values(), general], by_id, read, access)
     return Discussion(
         access=access,
         threads=threads,
@@ -169,7 +214,23 @@ def build_discussion(access: WeekAccess, now: dt.datetime | None = None) -> Disc
         comment_count=sum(t.count for t in [*threads.values(), general]),
         now=now,
         open_flags=sum(flags.values()),
+        read=read,
     )
+
+
+SORTS = {"oldest": "Oldest first", "newest": "Newest first", "replies": "Most replied"}
+
+
+def sort_thread(thread: Thread, sort: str) -> None:
+    """Order a thread's top-level comments: oldest first (the default), newest first or
+    most replied; pinned comments stay on top."""
+    if sort == "newest":
+        thread.comments.reverse()  # built oldest first; pinned ones now last
+    elif sort == "replies":
+        thread.comments.sort(key=lambda c: -count_tree(c.children))
+    else:
+        return
+    thread.comments.sort(key=lambda c: not c.is_pinned)  # stable: keeps the order above
 
 
 def answered_sections(access: WeekAccess, sections: Iterable[QuestionSection]) -> set[int]:

@@ -6,7 +6,7 @@ per comment; keep the two in step.
 
 from django.urls import path
 
-from discussions import comment_views, moderation_views, views
+from discussions import comment_views, moderation_views, unread_views, views
 
 app_name = "discussions"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("c/<int:comment_id>/delete/", comment_views.delete, name="delete"),
     path("c/<int:comment_id>/history/", comment_views.history, name="history"),
     path("draft/", comment_views.save_draft, name="draft"),
+    # What's new: marking what a page showed as read (discussions/unread_views.py)
+    path("seen/", unread_views.mark_seen, name="seen"),
     # Near-duplicate answers (discussions/duplicates.py)
     path("q/<int:question_id>/similar/", comment_views.similar_answers, name="similar"),
     path("q/<int:question_id>/answers/", comment_views.existing_answers, name="answers"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -19,6 +19,7 @@ from core.display import numbered_required, optional_groups
 from core.lib.markdown import render_markdown
 from core.models import Question, QuestionSection, Week
 from discussions.selectors import week_discussion_context
+from discussions.unread import unread_by_week
 from leads import selectors as lead_selectors
 from notifications.status import staff_email_warning
 from participation import selectors as participation_selectors
@@ -29,6 +30,7 @@ from teams.selectors import week_teams
 class WeekRow:
     week: Week
     deadline: display.Deadline | None
+    new: int = 0  # comments new for the viewer (discussions/unread.py)
 
 
 @require_safe
@@ -36,7 +38,7 @@ class WeekRow:
 @seminar_view()
 def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
     now = timezone.now()
-    sections = QuestionSection.objects.only("id", "week_id", "deadline")
+    sections = QuestionSection.objects.only("id", "week_id", "deadline", "reveal_policy")
     weeks = weeks_visible(access).prefetch_related(Prefetch("sections", queryset=sections))
     rows = []
     for week in weeks:
@@ -44,6 +46,8 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
         deadlines = [s.deadline for s in week.sections.all() if s.deadline]
         deadlines += [week.deadline] if week.deadline else []
         rows.append(WeekRow(week=week, deadline=display.week_state(week, deadlines, now)))
+    unread = unread_by_week(access, [row.week for row in rows])
+    rows = [replace(row, new=unread.get(row.week.pk, 0)) for row in rows]
     context = {
         "access": access,
         "seminar": access.seminar,

@@ -44,6 +44,8 @@ MASKS = [
     (re.compile(r'(nonce=")[^"]+'), r"\1NONCE"),
     # a random key per rendered form, so a resubmitted post is not saved twice
     (re.compile(r'(name="submission_key" value=")[^"]+'), r"\1KEY"),
+    # the time the page was drawn, which the "what's new" form marks as read
+    (re.compile(r'(name="at" value=")[0-9]+'), r"\1TIME"),
 ]
 
 

@@ -254,6 +254,12 @@ class WeekAccess:
         return self.can_view and self.user.is_authenticated and self.seminar_access.is_member
 
     @property
+    def can_track_reading(self) -> bool:
+        """Keeps a record of what they read here ("what's new", discussions/unread.py):
+        anyone logged in who may see the week."""
+        return self.can_view and self.user.is_authenticated
+
+    @property
     def sees_all_answers(self) -> bool:
         """Staff, this week's leads and its bloggers (who summarise the discussion) see
         every answer, whatever the reveal policy."""

@@ -57,6 +57,7 @@ WEEK_CAPABILITIES: dict[str, set[str]] = {
     "sees_all_answers": {"lead", "blogger"} | STAFF,
     "can_see_history": STAFF,
     "can_flag": MEMBERS,
+    "can_track_reading": MEMBERS,  # what's new: a record of what they read
     "bypasses_posting_rules": STAFF,
     # Owing no posts this week: the week's teams, and everyone who is not a student.
     "is_exempt": (set(ROLES) - STUDENTS) | {"lead", "blogger"},
