@@ -6,6 +6,8 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from core.models import validate_timezone
+
 
 def new_calendar_token() -> str:
     """A fresh secret for the personal calendar feed URL."""
@@ -64,6 +66,13 @@ class User(AbstractUser):
     )
     email_reminders = models.BooleanField("deadline and duty reminders", default=True)
     email_announcements = models.BooleanField("announcements of new weeks", default=True)
+    time_zone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="The zone times are shown in; blank: each seminar's own zone.",
+    )
     calendar_token = models.CharField(
         max_length=64,
         unique=True,

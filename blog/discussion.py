@@ -12,10 +12,10 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from core.access import WeekAccess
 from core.models import Question
+from core.timefmt import format_time
 from discussions.models import Comment
 from discussions.selectors import answered_sections
 
@@ -26,7 +26,7 @@ def _quote(text: str, depth: int) -> str:
 
 
 def _comment_block(comment: Comment, base_url: str, tz: dt.tzinfo, depth: int) -> list[str]:
-    when = timezone.localtime(comment.created_at, tz).strftime("%Y-%m-%d %H:%M")
+    when = format_time(comment.created_at, tz)
     link = f"{base_url}#{comment.anchor}"
     kind = "Reply" if comment.parent_id else "Answer"
     late = " (late)" if comment.is_late else ""
@@ -44,7 +44,7 @@ def _tree(comment: Comment, children: dict, base_url: str, tz: dt.tzinfo, depth:
 def discussion_markdown(access: WeekAccess, *, base_url: str) -> str:
     """The discussion as markdown; `base_url` is the week page's absolute URL."""
     week = access.week
-    tz = week.seminar.tz
+    tz = access.tz
     questions = Question.objects.order_by("position")
     sections = list(week.sections.prefetch_related(Prefetch("questions", queryset=questions)))
     comments = list(

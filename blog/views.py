@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
@@ -26,6 +25,7 @@ from blog.forms import EditorActionForm, FeedbackForm, PostForm, ReviewForm, for
 from blog.models import BlogPost, BlogRevision
 from core.access import SeminarAccess, WeekAccess, require, seminar_view, week_view
 from core.lib.markdown import render_markdown
+from core.timefmt import format_time
 
 
 def base_context(access: WeekAccess, post: BlogPost | None) -> dict[str, Any]:
@@ -252,8 +252,8 @@ def autosave(request: AuthenticatedHtmxHttpRequest, access: WeekAccess) -> HttpR
             # teammate's text: only an explicit Save after the warning does.
             status, message = 409, " ".join(error.messages)
         else:
-            saved = timezone.localtime(post.updated_at, access.week.seminar.tz)
-            message, version = f"Saved at {saved:%H:%M}.", post.version
+            saved = format_time(post.updated_at, access.tz)
+            message, version = f"Saved at {saved}.", post.version
     if not request.htmx:
         return HttpResponse(status=204 if status == 200 else status)
     html = render_to_string(

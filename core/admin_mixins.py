@@ -18,11 +18,12 @@ from django.db import models
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from core.models import (
     Seminar,
 )
+from core.timefmt import format_time
 
 if TYPE_CHECKING:
     # What the mixins below are mixed into: their super() calls reach these classes.
@@ -41,10 +42,11 @@ SMALL_TEXTAREA: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 
 
 def local_datetime(value: dt.datetime | None, seminar: Seminar) -> str:
-    """`Sun 3 Sep 2023, 5:29 p.m. EDT` in the seminar's zone; an em dash when unset."""
+    """`Sun 3 Sep 2023, 5:29 pm EDT` in the seminar's zone (the year when not this one);
+    an em dash when unset."""
     if value is None:
         return "—"
-    return dateformat.format(timezone.localtime(value, seminar.tz), "D j M Y, P T")
+    return format_time(value, seminar.tz, timezone.now())
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:

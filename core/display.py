@@ -1,18 +1,19 @@
 """How deadlines and the weekly posting rule read on the page.
 
 Pure functions over model instances (nothing here queries the database): deadlines in the
-seminar's time zone ("Sun 3 Sep, 5:29 pm EDT"), relative times ("in 3 days"), and the
-posting rule in words, computed from the week's sections, deadlines and late policy.
+viewer's time zone ("Sun 3 Sep, 5:29 pm EDT", core.timefmt, the seminar's when no zone is
+given), relative times ("in 2 days 3 hours"), and the posting rule in words, computed from
+the week's sections, deadlines and late policy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from core import timefmt
 from core.models import LatePolicy, PostingState, QuestionSection, Reading, Week
 from core.posting import class_deadline
 
@@ -30,30 +31,12 @@ def plural(n: int, word: str) -> str:
 
 def format_deadline(when: dt.datetime, tz: ZoneInfo, now: dt.datetime | None = None) -> str:
     """`Sun 3 Sep, 5:29 pm EDT` in `tz`; the year is added when it is not the current one."""
-    local = when.astimezone(tz)
-    hour = local.hour % 12 or 12
-    meridiem = "am" if local.hour < 12 else "pm"
-    day = f"{local:%a} {local.day} {local:%b}"
-    if now is not None and now.astimezone(tz).year != local.year:
-        day += f" {local.year}"
-    return f"{day}, {hour}:{local.minute:02d} {meridiem} {local.tzname()}"
+    return timefmt.format_time(when, tz, now)
 
 
 def relative_time(when: dt.datetime, now: dt.datetime) -> str:
-    """`in 3 days`, `2 hours ago`, `in 5 minutes`; `just now` within a minute."""
-    seconds = (when - now).total_seconds()
-    size = abs(seconds)
-    if size < 60:
-        return "just now"
-    if size < 90 * 60:
-        amount = plural(round(size / 60), "minute")
-    elif size < 36 * 3600:
-        amount = plural(round(size / 3600), "hour")
-    elif size < 14 * 86400:
-        amount = plural(round(size / 86400), "day")
-    else:
-        amount = plural(math.floor(size / (7 * 86400)), "week")
-    return f"in {amount}" if seconds > 0 else f"{amount} ago"
+    """`in 2 days 3 hours`, `2 hours ago`, `in 5 minutes`; `just now` within a minute."""
+    return timefmt.relative_time(when, now)
 
 
 @dataclass(frozen=True)
@@ -70,10 +53,13 @@ class Deadline:
         return self.when.isoformat()
 
 
-def deadline_for(week: Week, when: dt.datetime | None, now: dt.datetime) -> Deadline | None:
+def deadline_for(
+    week: Week, when: dt.datetime | None, now: dt.datetime, tz: ZoneInfo | None = None
+) -> Deadline | None:
+    """The deadline in `tz` (the viewer's zone; the seminar's when None)."""
     if when is None:
         return None
-    tz = week.seminar.tz
+    tz = tz or week.seminar.tz
     return Deadline(
         when=when.astimezone(tz),
         text=format_deadline(when, tz, now),
@@ -140,7 +126,12 @@ def _late_note(week: Week, tz: ZoneInfo, now: dt.datetime) -> str:
     return "Posting closes at the deadline."
 
 
-def posting_rule(week: Week, sections: Sequence[QuestionSection], now: dt.datetime) -> PostingRule:
+def posting_rule(
+    week: Week,
+    sections: Sequence[QuestionSection],
+    now: dt.datetime,
+    tz: ZoneInfo | None = None,
+) -> PostingRule:
     """The weekly rule in words, one sentence per distinct deadline.
 
     Sections that require no answers are left out; when none require any, the rule says
@@ -155,24 +146,26 @@ def posting_rule(week: Week, sections: Sequence[QuestionSection], now: dt.dateti
     lines = []
     for when, members in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or now)):
         lead = "Answer " + _what_to_answer(members, len(sections))
-        lines.append(RuleLine(lead=lead, deadline=deadline_for(week, when, now)))
+        lines.append(RuleLine(lead=lead, deadline=deadline_for(week, when, now, tz)))
     if len(lines) == 1:
         lines = [replace(lines[0], tail=f" — {EXEMPTION}.")]
     else:
         lines = [replace(line, tail=".") for line in lines]
         lines.append(RuleLine(lead="Leads and bloggers are exempt."))
     any_deadline = any(line.deadline for line in lines)
-    late = _late_note(week, week.seminar.tz, now) if any_deadline else ""
+    late = _late_note(week, tz or week.seminar.tz, now) if any_deadline else ""
     return PostingRule(lines=lines, late_note=late)
 
 
-def week_state(week: Week, deadlines: Sequence[dt.datetime], now: dt.datetime) -> Deadline | None:
+def week_state(
+    week: Week, deadlines: Sequence[dt.datetime], now: dt.datetime, tz: ZoneInfo | None = None
+) -> Deadline | None:
     """The deadline that matters now for a week list: the next one to come, else the last."""
     if not deadlines:
         return None
     ordered = sorted(set(deadlines))
     upcoming = [d for d in ordered if d > now]
-    return deadline_for(week, upcoming[0] if upcoming else ordered[-1], now)
+    return deadline_for(week, upcoming[0] if upcoming else ordered[-1], now, tz)
 
 
 def numbered_required(readings: list[Reading]) -> list[tuple[int, Reading]]:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from core.models import Question, QuestionSection, Reading, Seminar, Week
+from core.timefmt import format_time
 from core.weekfile import (
     ParsedReading,
     ParsedSection,
@@ -81,8 +82,8 @@ def _optional(counts: dict[str, int]) -> str:
 def _when(week: Week) -> str:
     if week.deadline is None:
         return "none"
-    local = week.deadline.astimezone(week.seminar.tz)
-    return f"{local:%a %d %b %Y, %H:%M %Z} ({week.seminar.timezone})"
+    when = format_time(week.deadline, week.seminar.tz, timezone.now())
+    return f"{when} ({week.seminar.timezone})"
 
 
 def import_week_file(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from core.extension_models import Extension
 from core.models import PostingState, QuestionSection, Week, posting_state
+from core.timefmt import format_time
 
 if TYPE_CHECKING:
     from core.access import WeekAccess
@@ -70,12 +71,11 @@ class PostingWindow:
         """Whether a post at `now` is accepted (on time or late)."""
         return self.state(now) != PostingState.CLOSED
 
-    def closed_message(self) -> str:
+    def closed_message(self, tz: dt.tzinfo | None = None) -> str:
         """Why a post is refused once the window has closed, naming the instant it closed in
-        the seminar's time zone."""
-        tz = self.week.seminar.tz
+        `tz` (the viewer's zone; the seminar's when None)."""
         last = self.cutoff or self.deadline
-        when = f" on {last.astimezone(tz):%A %b %-d at %-I:%M %p %Z}" if last else ""
+        when = f" on {format_time(last, tz or self.week.seminar.tz)}" if last else ""
         if self.cutoff is not None:
             return f"Posting closed: the cut-off for late posts passed{when}."
         return f"Posting closed: the deadline passed{when} and this seminar takes no late posts."

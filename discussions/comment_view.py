@@ -15,6 +15,7 @@ from django.utils.html import format_html_join
 
 from core.access import WeekAccess
 from core.models import Enrollment, WeekDuty
+from core.timefmt import local_time
 from discussions.models import MAX_NEST_DEPTH, Comment, Flag
 
 HIDDEN_NOTICE = "Hidden by a moderator."
@@ -107,7 +108,7 @@ def comment_view(
     """
     author = comment.author
     base = base if base is not None else access.week.get_absolute_url()
-    time_iso, time_text = local_time(comment.created_at, access.week.seminar.tz)
+    time_iso, time_text = local_time(comment.created_at, access.tz)
     container_id = container_of(comment, by_id)
     parent = by_id.get(comment.parent_id) if comment.parent_id else None
     deleted = comment.deleted_at is not None
@@ -149,13 +150,6 @@ def comment_view(
             access.can_flag and not access.can_moderate and show_body and not is_author
         ),
     )
-
-
-def local_time(created_at: dt.datetime, tz: dt.tzinfo) -> tuple[str, str]:
-    """The time in the seminar's zone: ISO for the <time> element, and as shown."""
-    local = created_at.astimezone(tz)
-    shown = f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p} {local.tzname()}"
-    return local.isoformat(timespec="seconds"), shown
 
 
 def notice_for(comment: Comment, access: WeekAccess, *, is_author: bool) -> tuple[str, bool]:

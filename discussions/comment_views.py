@@ -11,8 +11,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import WeekAccess, require, week_view
@@ -20,6 +18,7 @@ from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
 from core.lib.ratelimit import ratelimit
 from core.models import Question
+from core.timefmt import format_time
 from discussions import duplicates, services
 from discussions.comment_view import load_comment_view
 from discussions.forms import DraftForm, DraftPlaceForm, SimilarForm, error_messages
@@ -75,7 +74,7 @@ def history(request: HttpRequest, access: WeekAccess, comment_id: int) -> HttpRe
         "current_html": comment.body_html,
         "title": "Edit history",
         "back_url": week_anchor(access, comment.anchor),
-        "tz": access.week.seminar.tz,
+        "tz": access.tz,
     }
     return render(request, "discussions/history.html", context)
 
@@ -100,8 +99,7 @@ def save_draft(request: HtmxHttpRequest, access: WeekAccess) -> HttpResponse:
         return HttpResponse(status=204)
     if draft is None:
         return HttpResponse("")
-    saved = timezone.localtime(draft.updated_at, access.week.seminar.tz)
-    return HttpResponse(f"Draft saved at {time_format(saved, 'g:i A')}.")
+    return HttpResponse(f"Draft saved at {format_time(draft.updated_at, access.tz)}.")
 
 
 def draft_place(

@@ -33,10 +33,10 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from core.access import WeekAccess
 from core.models import Question
+from core.timefmt import local_time
 from discussions.models import Comment
 from discussions.selectors import answered_sections
 
@@ -135,11 +135,9 @@ def _label(access: WeekAccess, comments: Sequence[Comment]) -> list[Comment]:
     """Give each comment what the duplicate templates read: link, local time, author.
     (Attributes for the templates only, so not declared on the model: type: ignore.)"""
     base = access.week.get_absolute_url()
-    tz = access.week.seminar.tz
     for comment in comments:
         comment.link = f"{base}#{comment.anchor}"  # type: ignore[attr-defined]
-        local = timezone.localtime(comment.created_at, tz)
-        comment.time_text = f"{local:%a %b} {local.day}, {local:%-I:%M %p}"  # type: ignore[attr-defined]
+        comment.time_text = local_time(comment.created_at, access.tz)[1]  # type: ignore[attr-defined]
         comment.author_name = comment.author.name  # type: ignore[attr-defined]
         comment.viewer_is_author = access.is_author(comment)  # type: ignore[attr-defined]
         similarity = getattr(comment, "similarity", None)

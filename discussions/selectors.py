@@ -30,7 +30,8 @@ from core.models import (
     WeekDuty,
 )
 from core.posting import viewer_extension, window_for
-from discussions.comment_view import CommentView, comment_view, local_time
+from core.timefmt import local_time
+from discussions.comment_view import CommentView, comment_view
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
 from discussions.unread import ReadState, apply_read_state, read_state, to_ms
@@ -129,7 +130,7 @@ class Discussion:
 
     @property
     def tz(self) -> Any:
-        return self.access.week.seminar.tz
+        return self.access.tz
 
     @cached_property
     def base(self) -> str:

@@ -67,7 +67,7 @@ def check_open(access: WeekAccess, question: Question | None, now: dt.datetime) 
     window = window_for(access, section, viewer_extension(access))
     state = window.state(now)
     if state == PostingState.CLOSED:
-        raise ValidationError(window.closed_message(), code="closed")
+        raise ValidationError(window.closed_message(access.tz), code="closed")
     return state
 
 

@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from core.models import Seminar
+from core.timefmt import viewer_zone
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -113,8 +115,11 @@ def render_email(
         link = unsubscribe_url(recipient, category)
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # Times read in the recipient's zone (their profile's, else the seminar's).
+    tz = viewer_zone(recipient, seminar.tz)
     full = {
         **context,
+        "tz": tz,
         "recipient": recipient,
         "seminar": seminar,
         "site_url": settings.SITE_URL,
@@ -122,11 +127,12 @@ def render_email(
         "category_label": CATEGORIES.get(category or "", ""),
         "reason": reason,
     }
-    subject = " ".join(render_to_string(f"notifications/{name}_subject.txt", full).split())
-    full["subject"] = subject
-    return RenderedEmail(
-        subject=f"[{seminar.title}] {subject}",
-        text=render_to_string(f"notifications/{name}.txt", full).strip() + "\n",
-        html=render_to_string(f"notifications/{name}.html", full),
-        headers=headers,
-    )
+    with timezone.override(tz):
+        subject = " ".join(render_to_string(f"notifications/{name}_subject.txt", full).split())
+        full["subject"] = subject
+        return RenderedEmail(
+            subject=f"[{seminar.title}] {subject}",
+            text=render_to_string(f"notifications/{name}.txt", full).strip() + "\n",
+            html=render_to_string(f"notifications/{name}.html", full),
+            headers=headers,
+        )

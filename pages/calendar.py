@@ -4,6 +4,9 @@ Calendar apps subscribe to `/calendar/<token>.ics` without logging in, so the se
 in the URL is the only credential: the feed shows exactly what the user's own pages show
 (published weeks of the seminars they are enrolled in, and their own duties), and
 resetting the token (accounts.profile_services.calendar_token_reset) makes the old URL 404.
+
+Deadlines are instants written in the user's zone (their profile's, else the seminar's:
+core.timefmt), with its VTIMEZONE, and their description says the time in words.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
@@ -23,6 +27,7 @@ from accounts.models import User
 from core.exemption import exempt_reason
 from core.models import Enrollment, Extension, QuestionSection, Week, WeekDuty
 from core.posting import posting_window
+from core.timefmt import format_time, viewer_zone
 
 PRODID = "-//Seminar//Deadlines and team duties//EN"
 
@@ -45,12 +50,22 @@ def _week_label(week: Week) -> str:
     return f"{week.seminar.title}, {week.numbered_title}"
 
 
+def _at(when: dt.datetime, tz: ZoneInfo, note: str = "") -> tuple[dt.datetime, str]:
+    """The instant in the user's zone, and the description: its time in words, then `note`."""
+    return when.astimezone(tz), " ".join(filter(None, [f"Due {format_time(when, tz)}.", note]))
+
+
 def _deadline_entries(
-    week: Week, url: str, exempt_because: str | None, extension: Extension | None = None
+    week: Week,
+    url: str,
+    exempt_because: str | None,
+    extension: Extension | None = None,
+    tz: ZoneInfo | None = None,
 ) -> Iterable[CalendarEntry]:
     """The week's posting deadline, the sections' own deadlines and the late cut-off, as
     they apply to this user: their posting window (core.posting), moved by their extension
-    when they have one."""
+    when they have one; in `tz` (the user's zone; the seminar's when None)."""
+    tz = tz or week.seminar.tz
     note = f"You are exempt from posting this week: {exempt_because}." if exempt_because else ""
     if extension is not None:
         note = "Your own deadline: staff gave you an extension for this week."
@@ -58,30 +73,34 @@ def _deadline_entries(
     window = posting_window(week, extension=extension)
     deadline = window.deadline
     if deadline:
+        start, description = _at(deadline, tz, note)
         yield CalendarEntry(
             uid=f"week-{week.pk}-deadline",
             summary=f"Posts due: {label}",
-            start=deadline,
+            start=start,
             url=url,
-            description=note,
+            description=description,
         )
     for section in week.sections.all():
         own = posting_window(week, section, extension=extension).deadline
         if own and own != deadline:
             name = section.day_label or section.title
+            start, description = _at(own, tz, note)
             yield CalendarEntry(
                 uid=f"section-{section.pk}-deadline",
                 summary=f"Posts due ({name}): {label}",
-                start=own,
+                start=start,
                 url=url,
-                description=note,
+                description=description,
             )
     if window.cutoff is not None:
+        start, description = _at(window.cutoff, tz)
         yield CalendarEntry(
             uid=f"week-{week.pk}-cutoff",
             summary=f"Late posts close: {label}",
-            start=window.cutoff,
+            start=start,
             url=url,
+            description=description,
         )
 
 
@@ -154,7 +173,8 @@ def calendar_entries(user: User, absolute_url: AbsoluteUrl) -> list[CalendarEntr
         week.seminar = seminars[week.seminar_id]
         reason = exempt_reason(roles.get(week.seminar_id), duty_of_week.get(week.pk))
         url = absolute_url(week.get_absolute_url())
-        entries.extend(_deadline_entries(week, url, reason, extensions.get(week.pk)))
+        tz = viewer_zone(user, week.seminar.tz)
+        entries.extend(_deadline_entries(week, url, reason, extensions.get(week.pk), tz))
     for member in duties:
         member.week.seminar = seminars[member.week.seminar_id]
         # A draft week has no page the student may open yet: link to the seminar instead.
@@ -192,6 +212,8 @@ def calendar_ical(
         else:
             event.add("description", entry.url)
         calendar.add_component(event)
+    # A VTIMEZONE for every TZID used, so calendar apps read the times as written.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

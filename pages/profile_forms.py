@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from core import timefmt
 
 
 class ProfileForm(forms.ModelForm):
@@ -15,6 +16,7 @@ class ProfileForm(forms.ModelForm):
         fields = (
             "display_name",
             "pronouns",
+            "time_zone",
             "email_reply_notices",
             "email_reminders",
             "email_announcements",
@@ -22,6 +24,7 @@ class ProfileForm(forms.ModelForm):
         labels = {
             "display_name": "Display name",
             "pronouns": "Pronouns (optional)",
+            "time_zone": "Show times in",
             "email_reply_notices": "Email me when someone replies to my comments",
             "email_reminders": "Email me reminders before deadlines and team duties",
             "email_announcements": "Email me when a new week is published",
@@ -32,8 +35,19 @@ class ProfileForm(forms.ModelForm):
                 "the roster, else the first part of your email address."
             ),
             "pronouns": "Shown next to your name on your profile and your comments, e.g. she/her.",
+            "time_zone": (
+                "Deadlines and comment times on pages, in emails and in your calendar feed "
+                "are shown in this zone, and name it. Travelling? Pick where you are."
+            ),
         }
         widgets = {"email_reply_notices": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every IANA zone; blank keeps each seminar's own (the default for everyone).
+        self.fields["time_zone"].widget = forms.Select(
+            choices=[("", "Each seminar's own time zone"), *timefmt.zone_choices()]
+        )
 
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())

@@ -45,7 +45,8 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
         week.seminar = access.seminar
         deadlines = [s.deadline for s in week.sections.all() if s.deadline]
         deadlines += [week.deadline] if week.deadline else []
-        rows.append(WeekRow(week=week, deadline=display.week_state(week, deadlines, now)))
+        state = display.week_state(week, deadlines, now, access.tz)
+        rows.append(WeekRow(week=week, deadline=state))
     unread = unread_by_week(access, [row.week for row in rows])
     rows = [replace(row, new=unread.get(row.week.pk, 0)) for row in rows]
     context = {
@@ -86,7 +87,7 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
     for section in sections:
         section.week = week  # effective deadlines read the week without a query
         section.own_deadline = (  # type: ignore[attr-defined]  # read by the template
-            display.deadline_for(week, section.deadline, now)
+            display.deadline_for(week, section.deadline, now, access.tz)
             if section.deadline and section.deadline != week.deadline
             else None
         )
@@ -99,11 +100,11 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
         "required_readings": numbered_required(readings),
         "optional_groups": optional_groups(readings),
         "sections": sections,
-        "rule": display.posting_rule(week, sections, now),
+        "rule": display.posting_rule(week, sections, now, access.tz),
         "week_teams": teams,
         "lead_team": [user.name for user in teams.lead_people],
         "blog_team": [user.name for user in teams.blog_people],
         "publish_at": (
-            display.deadline_for(week, week.publish_at, now) if week.publish_at else None
+            display.deadline_for(week, week.publish_at, now, access.tz) if week.publish_at else None
         ),
     }

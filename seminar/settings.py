@@ -127,9 +127,7 @@ INSTALLED_APPS = [
     "bench",
 ]
 SOCIALACCOUNT_PROVIDER_APPS = envlist("SOCIALACCOUNT_PROVIDER_APPS")
-INSTALLED_APPS += [
-    f"allauth.socialaccount.providers.{name}" for name in SOCIALACCOUNT_PROVIDER_APPS
-]
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{n}" for n in SOCIALACCOUNT_PROVIDER_APPS]
 
 MIDDLEWARE = [
     "core.lib.logs.RequestIDMiddleware",  # X-Request-ID, in every log line of the request
@@ -144,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.middleware.ViewerZoneMiddleware",  # times in the viewer's zone (core.timefmt)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -165,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            "builtins": ["core.templatetags.when_tags"],  # |when: the one time wording
         },
     },
 ]

@@ -16,6 +16,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from core.access.lookups import require, seminar_for_user, week_for_user
 from core.access.standing import SeminarAccess, WeekAccess
@@ -61,7 +62,9 @@ def _gate(
         return redirect_to_login(request.get_full_path())
     if capability is not None:
         require(getattr(access, capability), message)
-    return then(access)
+    # Templates' times read in the viewer's zone: their own, else the seminar's.
+    with timezone.override(access.tz):
+        return then(access)
 
 
 def seminar_view(

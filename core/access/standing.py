@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils import timezone
 from core.exemption import is_exempt
 from core.models import Enrollment, QuestionSection, RevealPolicy, Seminar, Week, WeekDuty
 from core.posting import class_deadline
+from core.timefmt import viewer_zone
 
 if TYPE_CHECKING:
     from core.lead_models import WeekReview
@@ -91,6 +93,11 @@ class SeminarAccess:
     def is_student(self) -> bool:
         return self.role == Enrollment.Role.STUDENT
 
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        """The zone this viewer reads times in: their profile's, else the seminar's."""
+        return viewer_zone(self.user, self.seminar.tz)
+
     # --- Participation (participation/) -----------------------------------------------
 
     @property
@@ -163,6 +170,11 @@ class WeekAccess:
     @property
     def user(self) -> AnyUser:
         return self.seminar_access.user
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The viewer's zone (see SeminarAccess.tz)."""
+        return self.seminar_access.tz
 
     @property
     def is_staff(self) -> bool:

@@ -152,7 +152,7 @@ def test_after_the_cutoff_a_post_is_refused_saying_why(seminar, student, htmx):
     assert_refused_with_text(
         response, "Posting closed: the cut-off for late posts passed", htmx=htmx
     )
-    assert "Mar 4 at 5:29 PM EST" in response.content.decode()  # in the seminar's time zone
+    assert "Mon 4 Mar, 5:29 pm EST" in response.content.decode()  # in the seminar's time zone
     assert not Comment.objects.exists()
 
 

@@ -84,7 +84,7 @@ def test_times_show_in_the_seminars_time_zone_with_a_permalink(week, student):
         comment = add_comment(week, student, "timed", question=first_question(week))
     page = page_of(student, week)
     assert f'<a class="permalink" href="#c{comment.pk}"' in page
-    assert '<time datetime="2026-09-10T17:29:00-04:00">Thu Sep 10, 5:29 PM EDT</time>' in page
+    assert '<time datetime="2026-09-10T17:29:00-04:00">Thu 10 Sep, 5:29 pm EDT</time>' in page
 
 
 def test_an_authors_pronouns_show_beside_their_name(week, student, other_student):

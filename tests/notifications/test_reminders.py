@@ -67,7 +67,8 @@ def test_reminder_names_what_is_still_owed_and_the_deadline_in_the_seminars_zone
     assert "Questions about section 2" in message.body
     assert "Questions about section 1" not in message.body
     local = week.deadline.astimezone(seminar.tz)
-    assert f"{local:%B} {local.day}" in message.body and local.strftime("%Z") in message.body
+    assert f"{local:%a} {local.day} {local:%b}" in message.body
+    assert local.strftime("%Z") in message.body
     html = message.alternatives[0].content
     assert "Questions about section 2" in html and "LLM Risks" in html
     assert "https://seminar.example.edu/s/llm-risks/w/week1/" in message.body

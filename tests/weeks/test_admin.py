@@ -131,7 +131,8 @@ def test_week_list_shows_the_deadline_in_the_seminar_time_zone(admin_client, sem
     seminar.save()
     make_week(seminar, deadline=dt.datetime(2026, 3, 1, 17, 0, tzinfo=TOKYO))
     response = admin_client.get(reverse("admin:weeks_week_changelist"))
-    assert "Sun 1 Mar 2026, 5 p.m. JST" in response.content.decode()
+    page = response.content.decode()
+    assert "Sun 1 Mar" in page and "5:00 pm JST" in page
 
 
 def test_non_staff_are_sent_to_the_admin_login(client, student, week):

@@ -53,7 +53,8 @@ def test_deadline_in_another_year_names_the_year():
     ("delta", "expected"),
     [
         (dt.timedelta(days=3), "in 3 days"),
-        (dt.timedelta(days=1), "in 24 hours"),
+        (dt.timedelta(days=1), "in 1 day"),
+        (dt.timedelta(days=2, hours=3), "in 2 days 3 hours"),
         (-dt.timedelta(hours=2), "2 hours ago"),
         (dt.timedelta(minutes=5), "in 5 minutes"),
         (dt.timedelta(minutes=1), "in 1 minute"),
@@ -73,7 +74,7 @@ def test_rule_with_one_deadline_and_one_answer_per_section():
         "Answer at least one question in each section by Sun 3 Sep, 5:29 pm EDT"
         " — leads and bloggers exempt."
     )
-    assert rule.lines[0].deadline.relative == "in 3 days"
+    assert rule.lines[0].deadline.relative == "in 3 days 5 hours"
 
 
 def test_rule_with_two_required_answers_per_section():

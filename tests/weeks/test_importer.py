@@ -150,7 +150,7 @@ def test_seed_import_report_names_counts_and_deadline(ny_seminar):
     assert "week2-alignment.md: imported 'Week 2: Alignment'" in report
     assert "4 required readings, 13 optional readings in 3 groups" in report
     assert "2 question sections, 8 questions" in report
-    assert "Sun 03 Sep 2023, 17:29 EDT" in report
+    assert "Sun 3 Sep 2023, 5:29 pm EDT" in report
 
 
 def test_draft_front_matter_imports_a_draft_week(ny_seminar):
