@@ -11,10 +11,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from accounts.http import AuthenticatedHttpRequest, signed_in_user
 from core.access.admin import SeminarScopedAdmin, SeminarScopedInline
-from discussions import moderation
+from discussions import moderation, moderation_log
 from discussions.models import Comment, CommentRevision, Flag, ModerationAction, ThreadLock
 
 
@@ -186,15 +187,18 @@ class FlagAdmin(SeminarScopedAdmin, admin.ModelAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(SeminarScopedAdmin, admin.ModelAdmin):
-    """The moderation log: visible to staff, never edited."""
+    """The moderation log: visible to staff, never edited. Rows read as the site's log
+    page does (discussions.moderation_log): names and the comment's first words, not ids."""
 
     seminar_path = "week__seminar"
 
-    list_display = ("created_at", "week", "action", "actor", "comment", "question", "reason")
+    list_display = ("created_at", "week", "action", "moderator", "target", "excerpt", "reason")
     list_filter = ("action", "week__seminar")
-    search_fields = ("reason", "actor__email")
-    list_select_related = ("week", "actor", "comment", "question")
+    search_fields = ("reason", "actor__email", "actor__display_name", "actor__last_name")
+    list_select_related = ("week__seminar", "actor", "comment__author", "question")
     date_hierarchy = "created_at"
+    fields = ("created_at", "week", "action", "moderator", "target", "excerpt", "reason", "link")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -204,6 +208,22 @@ class ModerationActionAdmin(SeminarScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="moderator", ordering="actor__email")
+    def moderator(self, row: ModerationAction) -> str:
+        return moderation_log.entry(row).moderator
+
+    @admin.display(description="what")
+    def target(self, row: ModerationAction) -> str:
+        return moderation_log.entry(row).target
+
+    @admin.display(description="comment")
+    def excerpt(self, row: ModerationAction) -> str:
+        return moderation_log.entry(row).excerpt
+
+    @admin.display(description="on the site")
+    def link(self, row: ModerationAction) -> str:
+        return format_html('<a href="{}">{}</a>', moderation_log.entry(row).url, "open")
 
 
 @admin.register(ThreadLock)

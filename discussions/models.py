@@ -357,7 +357,8 @@ class ModerationAction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor_id} in week {self.week_id}"
+        who = self.actor.name if self.actor is not None else "a removed account"
+        return f"{self.get_action_display()} by {who} in week {self.week.number}"
 
 
 from discussions.read_models import WeekRead as WeekRead  # noqa: E402

@@ -6,7 +6,7 @@ per comment; keep the two in step.
 
 from django.urls import path
 
-from discussions import comment_views, moderation_views, unread_views, views
+from discussions import comment_views, moderation_log_views, moderation_views, unread_views, views
 
 app_name = "discussions"
 urlpatterns = [
@@ -29,4 +29,6 @@ urlpatterns = [
     path("lock/", moderation_views.lock, name="lock"),
     path("flags/", moderation_views.week_flags, name="flags"),
     path("flags/<int:flag_id>/resolve/", moderation_views.resolve_flag, name="resolve_flag"),
+    path("moderation/log/", moderation_log_views.week_log, name="moderation_log"),
+    path("moderation/log.csv", moderation_log_views.week_log_csv, name="moderation_log_csv"),
 ]

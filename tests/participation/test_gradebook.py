@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import RosterEntry
 from core.models import Enrollment, Seminar, WeekDuty
-from participation.gradebook import gradebook, week_score
+from participation.gradebook import canvas_csv, gradebook, week_score
 from participation.models import SeminarRule, State, StatusOverride
 from tests.conftest import enroll, make_user, make_week
 from tests.discussions.helpers import add_comment, client_for, first_question
@@ -176,10 +176,7 @@ def test_export_gradebook_command_writes_either_format(seminar, student, term, t
 def test_students_only_and_a_formula_name_stays_text(seminar, student, auditor, term) -> None:
     student.first_name, student.last_name = "=HYPERLINK(1)", "X"
     student.save()
-    text = gradebook(seminar)
-    from participation.gradebook import canvas_csv
-
-    lines = rows(canvas_csv(text))
+    lines = rows(canvas_csv(gradebook(seminar)))
     assert len(lines) == 3  # header, points possible, the one student (no auditor, no staff)
     assert lines[2][0] == "X, =HYPERLINK(1)"
     assert Enrollment.objects.filter(seminar=seminar).count() == 3
