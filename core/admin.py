@@ -257,7 +257,7 @@ class WeekAdmin(
         (None, {"fields": ("seminar", "number", "title", "slug", "class_date")}),
         ("Publishing", {"fields": ("status", "publish_at", "published_at")}),
         ("Posting", {"fields": ("deadline", "cutoff", "late_policy", "is_locked", "staff_run")}),
-        ("Text", {"fields": ("intro", "discussion_intro")}),
+        ("Text", {"fields": ("intro", "discussion_intro", "notes")}),
     )
 
     def seminar_zone_name(self, request: HttpRequest, object_id: str | None) -> str | None:

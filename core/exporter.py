@@ -1,8 +1,11 @@
 """Week → week file, in the format `core.importer` reads (export then import round-trips).
 
 The body is the course page as people write it; the front matter also carries what the
-page cannot say unambiguously: the week number, the exact deadline and, per question
-section, its day label, own deadline, required answers and the reading it is about.
+page cannot say unambiguously: the week number, its status and publish times, the time zone
+its times were written in, the exact deadline and cut-off, the late policy, lock, staff-run
+flag, participation rule and the staff's notes, and per question section its exact title,
+day label, own deadline, required answers, reveal policy and the reading it is about.
+Importing an export gives the same rows, and exporting them again gives the same bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import json
 import re
 
+from core import hooks
 from core.models import Question, QuestionSection, Reading, Week
 from core.weekfile.headings import DAY_KIND, classify
 
@@ -45,10 +49,12 @@ def _toml(value: object) -> str:
         return str(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    return json.dumps(str(value), ensure_ascii=False)  # a valid TOML basic string
+    # A JSON string is a TOML basic string, once DEL (which JSON leaves alone) is escaped.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def _front_matter(week: Week, sections: list[QuestionSection]) -> str:
+def _week_fields(week: Week) -> dict[str, object]:
+    """The week's own keys; optional ones only when set (a missing key means "not set")."""
     tz = week.seminar.tz
     fields: dict[str, object] = {
         "title": week.title,
@@ -56,17 +62,37 @@ def _front_matter(week: Week, sections: list[QuestionSection]) -> str:
         "number": week.number,
         "draft": week.status != Week.Status.PUBLISHED,
     }
+    if week.status == Week.Status.SCHEDULED:
+        fields["status"] = week.status
     if week.class_date:
         fields["date"] = week.class_date.isoformat()
-    if week.deadline:
-        fields["deadline"] = week.deadline.astimezone(tz)
-    lines = ["+++", *(f"{k} = {_toml(v)}" for k, v in fields.items())]
+    fields["timezone"] = week.seminar.timezone
+    times = {"deadline": week.deadline, "cutoff": week.cutoff, "publish_at": week.publish_at}
+    if week.status == Week.Status.PUBLISHED:
+        times["published_at"] = week.published_at
+    fields.update({key: when.astimezone(tz) for key, when in times.items() if when})
+    flags = {
+        "late_policy": week.late_policy,
+        "locked": week.is_locked,
+        "staff_run": week.staff_run,
+        "notes": week.notes.strip(),
+    }
+    fields.update({key: value for key, value in flags.items() if value})
+    return fields
+
+
+def _front_matter(week: Week, sections: list[QuestionSection]) -> str:
+    tz = week.seminar.tz
+    lines = ["+++", *(f"{k} = {_toml(v)}" for k, v in _week_fields(week).items())]
+    if alternatives := hooks.week_rule().alternatives(week):
+        lines += ["", "[rule]", f"alternatives = {_toml(alternatives)}"]
     for section in sections:
         lines += ["", "[[sections]]", f"title = {_toml(section.title)}"]
         lines.append(f"required_answers = {section.required_answers}")
         lines.append(f"day = {_toml(section.day_label)}")
         if section.deadline:
             lines.append(f"deadline = {_toml(section.deadline.astimezone(tz))}")
+        lines.append(f"reveal = {_toml(section.reveal_policy)}")
         if section.reading:
             lines.append(f"reading = {_toml(section.reading.title)}")
     lines.append("+++")

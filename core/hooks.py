@@ -2,9 +2,10 @@
 
 Signals (`<app>/events.py`) tell the upper layers that something happened; this is for
 the few places where a lower layer needs an answer back from the mail layer (how many
-invitations or reminders were queued, when a week was last nudged). The notifications
-app provides the mailer in `NotificationsConfig.ready()`; asking before that is a
-configuration error, never something to skip quietly.
+invitations or reminders were queued, when a week was last nudged), or, for week files,
+the week's participation rule. The notifications app provides the mailer in
+`NotificationsConfig.ready()`, participation the week rule in its `ready()`; asking before
+that is a configuration error, never something to skip quietly.
 """
 
 from __future__ import annotations
@@ -39,7 +40,20 @@ class Mailer(Protocol):
         ...
 
 
+class WeekRuleStore(Protocol):
+    """The week's participation rule, which week files carry (the participation app owns it)."""
+
+    def alternatives(self, week: Week) -> str:
+        """What may stand in for a missing answer this week ("" the seminar's rule)."""
+        ...
+
+    def set_alternatives(self, week: Week, value: str) -> None:
+        """Set it ("" goes back to the seminar's rule)."""
+        ...
+
+
 _mailer: Mailer | None = None
+_week_rule: WeekRuleStore | None = None
 
 
 def provide_mailer(mailer: Mailer) -> None:
@@ -52,3 +66,15 @@ def mailer() -> Mailer:
     if _mailer is None:
         raise ImproperlyConfigured("No app provides the mailer (is notifications installed?)")
     return _mailer
+
+
+def provide_week_rule(store: WeekRuleStore) -> None:
+    global _week_rule  # noqa: PLW0603 — the registry is this one module-level slot
+    _week_rule = store
+
+
+def week_rule() -> WeekRuleStore:
+    """The week-rule store the participation app provided; ImproperlyConfigured without it."""
+    if _week_rule is None:
+        raise ImproperlyConfigured("No app provides the week rule (is participation installed?)")
+    return _week_rule

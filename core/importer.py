@@ -9,12 +9,13 @@ attached to the week and to questions that still exist survive a re-import.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core import hooks
 from core.models import Question, QuestionSection, Reading, Seminar, Week
 from core.timefmt import format_time
 from core.weekfile import (
@@ -48,6 +49,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     replaced: bool = False
     source: str = "<text>"
+    guesses: list[str] = field(default_factory=list)
+    parsed: ParsedWeek | None = None
 
     def report(self) -> str:
         c = self.counts
@@ -60,6 +63,11 @@ class ImportResult:
             f" {_n(c['sections'], 'question section')}, {_n(c['questions'], 'question')}",
             f"  deadline: {_when(week)}",
         ]
+        if self.guesses:
+            lines.append(f"  {len(self.guesses)} guess(es), check them:")
+            lines.extend(f"  - {g}" for g in self.guesses)
+        if week.notes.strip():
+            lines.append("  the week has notes (lines to place by hand): see its Notes field")
         if self.warnings:
             lines.append(f"  {len(self.warnings)} warning(s):")
             lines.extend(f"  - {w}" for w in self.warnings)
@@ -107,9 +115,11 @@ def import_week_file(
                     f"{source}: week {parsed.slug!r} already exists in seminar {seminar.slug!r}"
                     " (use --replace to replace it)"
                 )
-            week = _save_week(parsed, seminar, existing, status, warnings, source)
+            week = _save_week(parsed, seminar, existing, status, warnings, source, settings=True)
             readings = _save_readings(week, parsed.readings, source)
             _save_sections(week, parsed.sections, readings, source)
+            if "alternatives" in parsed.settings:
+                hooks.week_rule().set_alternatives(week, parsed.settings["alternatives"])
     except IntegrityError as exc:
         raise WeekFileError(f"{source}: the database refused the week: {exc}") from exc
     return ImportResult(
@@ -118,6 +128,8 @@ def import_week_file(
         warnings=warnings,
         replaced=existing is not None,
         source=source,
+        guesses=list(parsed.guesses),
+        parsed=parsed,
     )
 
 
@@ -147,32 +159,60 @@ def _save_week(
     status: str | None,
     warnings: list[str],
     source: str,
+    *,
+    settings: bool = False,
 ) -> Week:
+    """The week's row with the file's content; with `settings`, also the settings the file
+    gives (publish times, cut-off, late policy, lock, staff-run)."""
     week = existing or Week(seminar=seminar, slug=parsed.slug)
     week.number = _free_number(seminar, parsed.number, existing, warnings)
     week.title = parsed.title
     week.class_date = parsed.class_date
     week.intro = parsed.intro
     week.discussion_intro = parsed.discussion_intro
+    week.notes = parsed.notes
     week.deadline = parsed.deadline
+    if settings:
+        _apply_settings(week, parsed.settings)
     if week.cutoff is not None and (week.deadline is None or week.cutoff <= week.deadline):
         warnings.append("the week's cut-off was no longer after its deadline and was cleared")
         week.cutoff = None
-    _set_status(week, status, parsed.draft, source)
+    _set_status(week, status, parsed, source)
     _checked(week, source, f"week {parsed.slug!r}", exclude=["seminar"])
     week.save()
     return week
 
 
-def _set_status(week: Week, status: str | None, draft: bool, source: str) -> None:
-    if status is None:
-        status = Week.Status.DRAFT if draft else Week.Status.PUBLISHED
+SETTING_FIELDS = {
+    "cutoff": "cutoff",
+    "publish_at": "publish_at",
+    "late_policy": "late_policy",
+    "locked": "is_locked",
+    "staff_run": "staff_run",
+}
+
+
+def _apply_settings(week: Week, settings: dict[str, Any]) -> None:
+    """The settings the file gives; the ones it leaves out keep the week's value."""
+    for key, name in SETTING_FIELDS.items():
+        if key in settings:
+            setattr(week, name, settings[key])
+
+
+def _set_status(week: Week, status: str | None, parsed: ParsedWeek, source: str) -> None:
+    """`status` as asked (None: the file's). A published week keeps the time it was
+    published (the file's `published_at`, else now); any other status has none."""
+    status = status or parsed.status
     if status not in Week.Status.values:
         raise WeekFileError(f"{source}: unknown status {status!r}")
     if status == Week.Status.SCHEDULED and week.publish_at is None:
-        raise WeekFileError(f"{source}: a scheduled week needs a publish time")
+        raise WeekFileError(f"{source}: a scheduled week needs a publish time (publish_at)")
     week.status = status
-    if status == Week.Status.PUBLISHED and week.published_at is None:
+    if status != Week.Status.PUBLISHED:
+        week.published_at = None
+    elif parsed.settings.get("published_at") is not None:
+        week.published_at = parsed.settings["published_at"]
+    elif week.published_at is None:
         week.published_at = timezone.now()
 
 
@@ -231,6 +271,8 @@ def _save_sections(
         section.day_label = item.day_label
         section.deadline = item.deadline
         section.required_answers = item.required_answers
+        if item.reveal_policy is not None:
+            section.reveal_policy = item.reveal_policy
         _checked(section, source, f"section {item.title[:60]!r}", exclude=["week", "reading"])
         section.save()
         _save_questions(section, item.questions, source)

@@ -152,6 +152,9 @@ class Week(RenderedMarkdownModel):
         help_text="Markdown shown above the questions (the posting rule as the course words it).",
     )
     discussion_intro_html = models.TextField(blank=True, editable=False)
+    notes = models.TextField(
+        blank=True, help_text="Staff only: lines of an imported week file it could not place."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         null=True, blank=True, help_text="When a scheduled week is published."

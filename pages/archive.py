@@ -11,8 +11,9 @@ The archive holds:
 - `teams.json` — the fixed teams with their members and each week's lead and blogging team;
 - `roster.json` — the roster entries and the enrollments.
 
-`restore_weeks` reads the weeks back (as drafts, their dates shifted) into another seminar:
-the next offering starts from last year's weeks. People, teams and comments stay behind.
+`restore_weeks` reads the weeks back (dates shifted, as drafts or scheduled: core.next_term)
+into another seminar: the next offering starts from last year's weeks. People, teams and
+comments stay behind.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RosterEntry
 from blog.models import BlogPost
 from core.exporter import export_week_file
-from core.importer import ImportResult, WeekFileError, import_week_file
+from core.importer import WeekFileError
 from core.models import Enrollment, Seminar, Week, WeekDuty
+from core.next_term import TermImport, TermItem, import_term
 from discussions.models import Comment
 from teams.models import Team
 
@@ -290,45 +291,6 @@ def read_archive(path_or_file: str | Path | IO[bytes], *, source: str = "") -> A
     return Archive(manifest=manifest, weeks=weeks)
 
 
-def shift_local(value: dt.datetime | None, days: int, tz: Any) -> dt.datetime | None:
-    """`value` moved by whole days on the wall clock of `tz` (5:29 pm stays 5:29 pm across a
-    daylight-saving change)."""
-    if value is None or not days:
-        return value
-    local = timezone.localtime(value, tz).replace(tzinfo=None) + dt.timedelta(days=days)
-    return local.replace(tzinfo=tz)
-
-
-def shift_week(week: Week, days: int) -> None:
-    """Move the week's class date, deadline, cut-off and section deadlines by `days`."""
-    if not days:
-        return
-    tz = week.seminar.tz
-    if week.class_date:
-        week.class_date += dt.timedelta(days=days)
-    week.deadline = shift_local(week.deadline, days, tz)
-    week.cutoff = shift_local(week.cutoff, days, tz)
-    week.publish_at = shift_local(week.publish_at, days, tz)
-    week.save(update_fields=["class_date", "deadline", "cutoff", "publish_at", "updated_at"])
-    for section in week.sections.exclude(deadline=None):
-        section.deadline = shift_local(section.deadline, days, tz)
-        section.save(update_fields=["deadline"])
-
-
-def shift_days_for(
-    weeks: list[Week], *, shift_days: int | None = None, first_class_date: dt.date | None = None
-) -> int:
-    """Days to move the weeks: as given, or so the earliest class date lands on
-    `first_class_date` (0 when no week has a class date)."""
-    if first_class_date is None:
-        return shift_days or 0
-    dates = [week.class_date for week in weeks if week.class_date]
-    if not dates:
-        return 0
-    return (first_class_date - min(dates)).days
-
-
-@transaction.atomic
 def restore_weeks(
     archive: Archive,
     *,
@@ -337,43 +299,17 @@ def restore_weeks(
     first_class_date: dt.date | None = None,
     replace: bool = False,
     source: str = "archive",
-) -> tuple[list[ImportResult], int]:
-    """Import the archive's weeks into `seminar` as drafts, dates shifted; all or nothing.
-
-    Also restores what a week file does not carry (staff-run, late policy, cut-off). Returns
-    the import results and the number of days the dates moved.
-    """
-    results = []
-    for item in archive.weeks:
-        result = import_week_file(
-            item.text,
-            seminar=seminar,
-            replace=replace,
-            status=Week.Status.DRAFT,
-            source=f"{source}:{item.name}",
-        )
-        week = result.week
-        week.seminar = seminar
-        entry = item.entry
-        week.staff_run = bool(entry.get("staff_run", False))
-        week.late_policy = entry.get("late_policy") or ""
-        cutoff = _parse_datetime(entry.get("cutoff"))
-        if cutoff and week.deadline and cutoff > week.deadline:
-            week.cutoff = cutoff
-        week.publish_at = None
-        week.save(update_fields=["staff_run", "late_policy", "cutoff", "publish_at"])
-        results.append(result)
-    weeks = [r.week for r in results]
-    days = shift_days_for(weeks, shift_days=shift_days, first_class_date=first_class_date)
-    for week in weeks:
-        shift_week(week, days)
-    return results, days
-
-
-def _parse_datetime(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
+) -> TermImport:
+    """Import the archive's weeks into `seminar`, dates moved, as drafts or scheduled (never
+    published: core.next_term); all or nothing. People, teams and comments stay behind."""
+    items = [
+        TermItem(text=item.text, source=f"{source}:{item.name}", entry=item.entry)
+        for item in archive.weeks
+    ]
+    return import_term(
+        items,
+        seminar=seminar,
+        replace=replace,
+        shift_days=shift_days,
+        first_class_date=first_class_date,
+    )

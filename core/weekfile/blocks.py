@@ -26,10 +26,15 @@ class Block:
     level: int = 0  # heading level
     number: int | None = None  # ordered item number
     extra: list[str] = field(default_factory=list)  # item continuation paragraphs
+    end: int = 0  # 1-based number of its last line (0: the block is one line)
 
     @property
     def full_text(self) -> str:
         return "\n\n".join([self.text, *self.extra]).strip()
+
+    @property
+    def last_line(self) -> int:
+        return max(self.end, self.line)
 
 
 def _indent(line: str) -> int:
@@ -49,6 +54,7 @@ class _Reader:
         number = self.first_line + index
         if self.in_fence is not None:
             self._append(line)
+            self._grow(number)
             if line.strip().startswith(self.in_fence):
                 self.in_fence = None
             return
@@ -58,7 +64,14 @@ class _Reader:
                 self.current = None
             return
         self._line(number, line)
+        self._grow(number)
         self.blank_before = False
+
+    def _grow(self, number: int) -> None:
+        """The open item or paragraph (or the block just pushed) now ends at line `number`."""
+        last = self.current or (self.blocks[-1] if self.blocks else None)
+        if last is not None and last.line <= number:
+            last.end = number
 
     def _line(self, number: int, line: str) -> None:
         item = self.current if self.current and self.current.kind == "item" else None

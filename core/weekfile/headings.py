@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from core.weekfile.deadlines import MONTHS, TRIGGER, WEEKDAYS, weekday_in
 
-QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
+QUESTIONS = re.compile(r"\b(?:questions?|discussions?)\b", re.IGNORECASE)
+QUESTION_WORD = re.compile(r"\bquestions?\b", re.IGNORECASE)
 READINGS = re.compile(r"\breadings?\b", re.IGNORECASE)
 OPTIONAL_WORDS = re.compile(
     r"\b(optional|additional|further|supplementa\w*|extra|recommended|suggested|background"
@@ -29,8 +30,8 @@ QUESTIONS_ABOUT = re.compile(r"^[*_]*questions?\s+(?:about|on|regarding|for)\b",
 BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*$")
 COLON_LINE = re.compile(r"^\s*(?P<text>[^*#\[\]()`<>]{2,60}?)\s*:\s*$")
 GENERIC_WORDS = {
-    "discussion", "questions", "question", "for", "the", "this", "week", "weeks", "s", "and",
-    "class", "st", "nd", "rd", "th", *WEEKDAYS, *MONTHS,
+    "discussion", "discussions", "questions", "question", "for", "the", "this", "week",
+    "weeks", "s", "and", "class", "st", "nd", "rd", "th", *WEEKDAYS, *MONTHS,
     "january", "february", "march", "april", "june", "july", "august", "september",
     "october", "november", "december",
 }  # fmt: skip
@@ -136,6 +137,11 @@ def day_label(text: str, limit: int = 40) -> str:
     """ "Monday, 16 October: Scalable oversight" → "Monday, 16 October" (the day, not the topic)."""
     label = re.split(r":|\s[-–—]\s", text, maxsplit=1)[0].strip()
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def names_discussion_only(text: str) -> bool:
+    """ "Discussion for Monday": a question heading that does not say "questions"."""
+    return QUESTIONS.search(text) is not None and QUESTION_WORD.search(text) is None
 
 
 def looks_optional(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 REQUIRED = "required"
 OPTIONAL = "optional"
@@ -39,6 +40,7 @@ class ParsedSection:
     day_label: str = ""
     deadline: dt.datetime | None = None
     required_answers: int = 1
+    reveal_policy: str | None = None  # None: the file does not say (a new section: always)
     questions: list[tuple[str, str]] = field(default_factory=list)  # (number, body)
 
 
@@ -49,12 +51,18 @@ class ParsedWeek:
     number: int | None
     class_date: dt.date | None
     draft: bool
+    status: str = "published"  # "draft", "scheduled" or "published" (draft: not published)
     intro: str = ""
     discussion_intro: str = ""
     deadline: dt.datetime | None = None
+    notes: str = ""  # what the importer could not place, for staff to move
+    # Settings the file gives (cutoff, late_policy, publish_at, published_at, locked,
+    # staff_run, alternatives); a key it leaves out leaves the week's value as it is.
+    settings: dict[str, Any] = field(default_factory=dict)
     readings: list[ParsedReading] = field(default_factory=list)
     sections: list[ParsedSection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)  # what was read by a rule of thumb
 
     def readings_of(self, kind: str) -> list[ParsedReading]:
         return [r for r in self.readings if r.kind == kind]

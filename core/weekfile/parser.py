@@ -16,6 +16,7 @@ from core.weekfile.frontmatter import read_front_matter, split_front_matter
 from core.weekfile.parsed import ParsedWeek, WeekFileError
 from core.weekfile.sections import (
     apply_section_meta,
+    check_section_readings,
     finish_sections,
     link_sections,
     set_required_answers,
@@ -35,29 +36,39 @@ def parse_week_file(text: str, *, tz: str, source: str = "<text>") -> ParsedWeek
     fm = read_front_matter(raw, source, tz)
     state = WalkState(tz=tz, class_date=fm.class_date, warnings=list(fm.warnings))
     blocks = read_blocks(body, first_line)
-    walker = Walker(state, lists_are_readings=not _has_readings_heading(blocks))
+    walker = Walker(
+        state,
+        lists_are_readings=not _has_readings_heading(blocks),
+        lines=body.splitlines(),
+        first_line=first_line,
+    )
     for block in blocks:
         walker.block(block)
     walker.close_group()
     sections = finish_sections(state)
     set_required_answers(sections, "\n\n".join(state.discussion_intro))
-    apply_section_meta(sections, fm.sections, state.warnings)
     week = ParsedWeek(
         title=fm.title,
         slug=fm.slug,
         number=fm.number,
         class_date=fm.class_date,
         draft=fm.draft,
+        status=fm.status,
         intro="\n\n".join(state.intro).strip(),
         discussion_intro="\n\n".join(state.discussion_intro).strip(),
+        notes="\n\n".join(p for p in (fm.notes.strip(), *state.notes) if p).strip(),
+        settings=fm.settings,
         readings=state.readings,
         sections=sections,
         warnings=state.warnings,
+        guesses=state.guesses,
     )
+    link_sections(week)
+    apply_section_meta(sections, fm.sections, state.warnings)
+    check_section_readings(week)
     week.deadline = fm.deadline or week_deadline(state, sections)
     if week.deadline is None:
         state.warnings.append('no deadline found (e.g. "Before 5:29pm on Sunday, September 3")')
-    link_sections(week)
     return week
 
 

@@ -18,6 +18,8 @@ DAY_LABEL_MAX = 40
 
 
 def finish_sections(state: WalkState) -> list[ParsedSection]:
+    for entry in state.sections:
+        entry.section.intro = "\n\n".join(entry.intro).strip()
     kept = [e for e in state.sections if not (e.empty and (e.auto_title or e.from_day))]
     for entry in kept:
         if not entry.section.questions:
@@ -98,6 +100,10 @@ def apply_section_meta(
         )
         return
     for section, entry in zip(sections, meta, strict=True):
+        exact = entry.get("title", "")
+        if exact and _norm(exact) == _norm(section.title):
+            section.title = exact  # the heading, as typed (backticks, colons, emphasis)
+        section.reveal_policy = entry.get("reveal", section.reveal_policy)
         section.day_label = str(entry.get("day", section.day_label))[:DAY_LABEL_MAX]
         section.deadline = entry.get("deadline", section.deadline)
         section.required_answers = entry.get("required_answers", section.required_answers)
@@ -109,28 +115,47 @@ def _norm(text: str) -> str:
 
 
 def link_sections(week: ParsedWeek) -> None:
-    """Link each section to the reading its title names (`Questions about \\`Title\\``)."""
+    """Link each section to the reading its title names ("Questions about `Title`"); the
+    backticks around a reading's title are quotes and go, any other backticks are code."""
     titles = {_norm(r.title): r.title for r in week.readings if len(_norm(r.title)) >= 8}
     for section in week.sections:
-        if section.reading_title:
-            if section.reading_title not in {r.title for r in week.readings}:
-                week.warnings.append(
-                    f"section {section.title!r} names reading {section.reading_title!r},"
-                    " which the page does not list"
-                )
-                section.reading_title = ""
-            continue
-        section.reading_title = _reading_named_in(section.title, titles)
+        if not section.reading_title:
+            section.reading_title = _reading_named_in(section.title, titles)
+        section.title = " ".join(_unquote_readings(section.title, titles).split())
+
+
+def check_section_readings(week: ParsedWeek) -> None:
+    """A section names a reading the page lists, or none (with a warning)."""
+    listed = {r.title for r in week.readings}
     for section in week.sections:
-        section.title = " ".join(section.title.replace("`", "").split())
+        if section.reading_title and section.reading_title not in listed:
+            week.warnings.append(
+                f"section {section.title!r} names reading {section.reading_title!r},"
+                " which the page does not list"
+            )
+            section.reading_title = ""
+
+
+def _names_reading(quoted: str, titles: dict[str, str]) -> str:
+    q = _norm(quoted)
+    for norm, original in titles.items():
+        if q == norm or (len(q) >= 8 and norm.startswith(q)):
+            return original
+    return ""
+
+
+def _unquote_readings(title: str, titles: dict[str, str]) -> str:
+    return re.sub(
+        r"`([^`]+)`",
+        lambda m: m.group(1) if _names_reading(m.group(1), titles) else m.group(0),
+        title,
+    )
 
 
 def _reading_named_in(title: str, titles: dict[str, str]) -> str:
-    quoted = [_norm(q) for q in re.findall(r"`([^`]+)`", title)]
-    for q in quoted:
-        for norm, original in titles.items():
-            if q == norm or (len(q) >= 8 and norm.startswith(q)):
-                return original
+    for quoted in re.findall(r"`([^`]+)`", title):
+        if named := _names_reading(quoted, titles):
+            return named
     wanted = _norm(title)
     contained = [norm for norm in titles if norm in wanted]
     return titles[max(contained, key=len)] if contained else ""

@@ -18,10 +18,11 @@ class SectionEntry:
     section: ParsedSection
     auto_title: bool = False  # no title written: named after its day or "Questions" later
     from_day: bool = False  # titled by a day heading only
+    intro: list[str] = field(default_factory=list)  # its paragraphs, as written
 
     @property
     def empty(self) -> bool:
-        return not self.section.questions and not self.section.intro
+        return not self.section.questions and not self.intro
 
 
 @dataclass
@@ -46,3 +47,7 @@ class WalkState:
     week_deadlines: list[Deadline] = field(default_factory=list)
     intro_deadlines: list[Deadline] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)  # what the walk read by a rule of thumb
+    notes: list[str] = field(default_factory=list)  # text it could not place
+    last_block: Block | None = None  # the block handled before the current one
+    tail: tuple[int, Block] | None = None  # (id of a text list, the block last added to it)

@@ -1,34 +1,35 @@
 """The walk over a week file's body: one handler per block kind, switching the mode —
 intro, required readings, optional readings, discussion — as headings and keyword lines
-come. Whatever cannot be classified is kept as intro text and reported in `warnings`."""
+come. Whatever cannot be classified is kept in the week's notes and reported in `warnings`;
+what was read by a rule of thumb is reported in `guesses`."""
 
 from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from core.weekfile import headings as h
 from core.weekfile.blocks import Block
-from core.weekfile.deadlines import Deadline, find_deadline, find_deadlines, weekday_in
-from core.weekfile.parsed import ParsedReading, ParsedSection
-from core.weekfile.readings import BARE_URL, LINK, parse_reading
+from core.weekfile.deadlines import Deadline, find_deadlines, weekday_in
+from core.weekfile.parsed import ParsedSection
+from core.weekfile.readings import BARE_URL, LINK
 from core.weekfile.state import DISCUSSION, INTRO, OPT, REQ, SectionEntry, WalkState
+from core.weekfile.walk_readings import ReadingsMixin
 
 BOLD_NUMBER = re.compile(r"^\*\*(?P<number>[A-Za-z]?\d{1,3}[a-z]?)[.:)]\*\*\s*")
 QUESTION_PARAGRAPH = re.compile(
     r"^\s*(?:\*\*|__)?Q(?:uestion)?\s*(?P<number>\d{1,3})\s*[.:)]\s*(?:\*\*|__)?\s*", re.IGNORECASE
 )
-URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 
-class Walker:
+class Walker(ReadingsMixin):
     """Feeds blocks to the state, one handler per block kind."""
 
-    def __init__(self, state: WalkState, *, lists_are_readings: bool) -> None:
+    def __init__(
+        self, state: WalkState, *, lists_are_readings: bool, lines: list[str], first_line: int
+    ) -> None:
         self.s = state
         self.lists_are_readings = lists_are_readings  # pages with no readings heading at all
+        self.lines, self.first_line = lines, first_line  # the body as written
 
     def block(self, block: Block) -> None:
         if block.kind == "heading":
@@ -39,6 +40,7 @@ class Walker:
             self.item(block)
         else:
             self.paragraph(block)
+        self.s.last_block = block
 
     # headings ---------------------------------------------------------------------------
     def heading(self, head: h.Heading, block: Block) -> None:
@@ -46,7 +48,7 @@ class Walker:
         if s.open_group is not None and head.kind != h.OTHER_KIND:
             self.close_group()
         if s.mode == OPT and self._is_optional_group(head):
-            self._set_group(head.text, block)
+            self.set_group(head.text, block)
             return
         handler = {
             h.COMBINED_KIND: self._readings_heading,
@@ -57,6 +59,11 @@ class Walker:
             h.REQUIRED_GROUP_KIND: self._required_group_heading,
             h.SECTION_KIND: self._section_heading,
         }.get(head.kind, self._other_heading)
+        if head.level == 7 and head.kind in (h.DAY_KIND, h.QUESTIONS_KIND) and head.weekday:
+            what = "day label" if head.kind == h.DAY_KIND else "question section"
+            self.guess(block, f"{h.clean(block.text.partition(chr(10))[0])!r} read as a {what}")
+        elif head.kind == h.QUESTIONS_KIND and h.names_discussion_only(head.text):
+            self.guess(block, f"{head.text!r} read as a question section heading")
         handler(head, block)
 
     def _is_optional_group(self, head: h.Heading) -> bool:
@@ -78,13 +85,14 @@ class Walker:
 
     def _optional_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
-        self._leave_day(head.level)
+        if head.level < 7:  # an "Optional Readings:" line stays in the day it is written in
+            self._leave_day(head.level)
         s.mode, s.group, s.optional_level = OPT, head.group or s.day_title, head.level
         s.current = None
 
     def _required_group_heading(self, head: h.Heading, block: Block) -> None:
         self.s.mode = REQ
-        self._set_group(head.group, block)
+        self.set_group(head.group, block)
 
     def _questions_heading(self, head: h.Heading, block: Block) -> None:
         s = self.s
@@ -93,7 +101,7 @@ class Walker:
             self._set_day(head.weekday, head.level)
         else:
             self._leave_day(head.level)
-        deadline = self._deadline(head.text)
+        deadline = self.deadline_in(head.text)
         s.heading_deadline = None
         if head.weekday or s.sections:
             self._open_section(title="", auto=True)
@@ -124,11 +132,11 @@ class Walker:
         elif s.mode == REQ and (s.readings or h.looks_optional(head.text)):
             if h.looks_optional(head.text):
                 s.mode, s.optional_level = OPT, head.level - 1
-            self._set_group(head.text, block)
-        elif head.level == 7:
-            self._keep_as_intro(f"**{head.text}**", block, warn=s.mode != INTRO)
+            self.set_group(head.text, block)
+        elif s.mode == INTRO:
+            self.keep_as_intro(block, f"**{head.text}**" if head.level == 7 else None)
         else:
-            self._keep_as_intro(f"{'#' * head.level} {block.text}", block, warn=s.mode != INTRO)
+            self.keep_in_notes(block, f"**{head.text}**" if head.level == 7 else None)
 
     # rules, items, paragraphs -------------------------------------------------------------
     def rule(self) -> None:
@@ -141,15 +149,13 @@ class Walker:
         if s.mode == INTRO and has_link and self.lists_are_readings:
             s.mode, s.group = REQ, s.day_title
         if s.mode in (REQ, OPT):
-            self._reading(block)
+            self.reading(block)
         elif s.mode == DISCUSSION and (
             block.number is not None or s.current or s.after_rule or "?" in block.text
         ):
             self._question(block)
         else:
-            target = s.discussion_intro if s.mode == DISCUSSION else s.intro
-            marker = f"{block.number}." if block.number is not None else "-"
-            target.append(f"{marker} {block.full_text}")
+            self.add_text(s.discussion_intro if s.mode == DISCUSSION else s.intro, block)
 
     def paragraph(self, block: Block) -> None:
         first, _, rest = block.text.partition("\n")
@@ -162,9 +168,10 @@ class Walker:
             self.s.mode = DISCUSSION
             self._titled_section(h.clean(first), block)
         else:
-            rest = block.text
+            self._text(block)
+            return
         if rest.strip():
-            self._text(Block("paragraph", block.line, rest.strip()))
+            self._text(Block("paragraph", block.line + 1, rest.strip(), end=block.end))
 
     def _group_line(self, first: str, rest: str) -> h.Heading | None:
         """Among readings, a lone "Background:" line names a group like a heading would."""
@@ -177,12 +184,17 @@ class Walker:
     def _text(self, block: Block) -> None:
         s = self.s
         if s.mode in (REQ, OPT) and (LINK.search(block.text) or BARE_URL.search(block.text)):
-            self._reading(block)
+            self.reading(block)
         elif s.mode == DISCUSSION:
             self._discussion_text(block)
+        elif s.mode in (REQ, OPT) and self.reading_sentence(block):
+            return
         else:
-            self._keep_as_intro(block.text, block, warn=s.mode != INTRO)
-            self._intro_deadline(block.text)
+            if s.mode == INTRO:
+                self.keep_as_intro(block)
+            else:
+                self.keep_in_notes(block)
+            self.intro_deadline(block.text)
 
     def _discussion_text(self, block: Block) -> None:
         s = self.s
@@ -191,7 +203,7 @@ class Walker:
             self._question(Block("item", block.line, block.text[match.end() :], number=number))
             return
         if s.current is None and not s.after_rule:
-            s.discussion_intro.append(block.text)
+            self.add_text(s.discussion_intro, block)
             for found in find_deadlines(block.text, tz=s.tz, near=s.class_date):
                 s.warnings.extend(found.warnings())
                 s.week_deadlines.append(found)
@@ -203,14 +215,14 @@ class Walker:
                 f"line {block.line}: text after the questions of {section.title or 'a section'!r}"
                 " kept in that section's intro"
             )
-        section.intro = "\n\n".join(p for p in (section.intro, block.text) if p)
-        deadline = self._deadline(block.text) if section.deadline is None else None
+        self.add_text(current.intro, block)
+        deadline = self.deadline_in(block.text) if section.deadline is None else None
         self._section_deadline(deadline, block)
         if deadline is not None and not section.questions and current.auto_title:
             s.heading_deadline = deadline.when  # under "Questions for Monday": all its sections
 
     # helpers -----------------------------------------------------------------------------
-    def _set_group(self, group: str, block: Block) -> None:
+    def set_group(self, group: str, block: Block) -> None:
         self.close_group()
         self.s.group, self.s.open_group = group, (group, block)
 
@@ -219,44 +231,7 @@ class Walker:
         if self.s.open_group is not None:
             group, block = self.s.open_group
             self.s.open_group = None
-            self._keep_as_intro(f"**{group}**", block, warn=True)
-
-    def _reading(self, block: Block) -> None:
-        s = self.s
-        parts = parse_reading(block.full_text)
-        if not parts.url:
-            s.warnings.append(f"line {block.line}: reading {parts.title[:60]!r} has no link")
-        kind = parts.kind or s.mode
-        url = self._usable_url(parts.url, block)
-        if parts.url and not url:
-            parts.citation = " ".join(p for p in (parts.citation, f"(link: {parts.url})") if p)
-        parts.url = url
-        s.open_group = None
-        s.readings.append(
-            ParsedReading(
-                kind=kind, group=s.group, position=len(s.readings), number=block.number,
-                title=parts.title, url=parts.url, citation=parts.citation, note=parts.note,
-                abstract=parts.abstract,
-            )
-        )  # fmt: skip
-
-    def _usable_url(self, url: str, block: Block) -> str:
-        """A link the Reading.url field accepts: `arxiv.org/abs/1` gains https://; a link that
-        is not a web address (`/local.pdf`) stays in the citation only, with a warning."""
-        if not url or len(url) > 1000:
-            return url
-        for candidate in (url, f"https://{url}"):
-            try:
-                URL_VALIDATOR(candidate)
-            except ValidationError:
-                continue
-            if candidate != url:
-                self.s.warnings.append(f"line {block.line}: link {url!r} read as {candidate!r}")
-            return candidate
-        self.s.warnings.append(
-            f"line {block.line}: link {url!r} is not a web address; kept in the reading's text"
-        )
-        return ""
+            self.keep_in_notes(block, f"**{group}**")
 
     def _question(self, block: Block) -> None:
         s = self.s
@@ -299,7 +274,7 @@ class Walker:
             if weekday:
                 self._set_day(weekday, 7)
             self._open_section(title=title)
-        self._section_deadline(self._deadline(title), block)
+        self._section_deadline(self.deadline_in(title), block)
 
     def _open_section(
         self, *, title: str, auto: bool = False, from_day: bool = False
@@ -325,24 +300,6 @@ class Walker:
         if self.s.day and level <= self.s.day_level:
             self.s.day, self.s.day_title, self.s.day_level = "", "", 0
 
-    def _deadline(self, text: str) -> Deadline | None:
-        s = self.s
-        deadline = find_deadline(text, tz=s.tz, near=s.class_date)
-        if deadline is not None:
-            s.warnings.extend(deadline.warnings())
-        return deadline
-
     def _section_deadline(self, deadline: Deadline | None, block: Block) -> None:
         if deadline is not None and self.s.current is not None:
             self.s.current.section.deadline = deadline.when
-
-    def _intro_deadline(self, text: str) -> None:
-        deadline = find_deadline(text, tz=self.s.tz, near=self.s.class_date)
-        if deadline is not None:
-            self.s.intro_deadlines.append(deadline)
-
-    def _keep_as_intro(self, text: str, block: Block, *, warn: bool) -> None:
-        self.s.intro.append(text)
-        if warn:
-            snippet = " ".join(text.split())[:70]
-            self.s.warnings.append(f"line {block.line}: kept as intro text: {snippet!r}")

@@ -18,6 +18,7 @@ ALL_FIXTURES = sorted(p.name for p in WEEKFILES.glob("*.md"))
 STRUCTURAL = {
     "readings", "reading", "discussion", "questions", "question", "optional", "additional",
     "required", "for", "and", "pdf", "s",  # "s": the possessive of "Monday's Questions"
+    "optionally", "also", "explore",  # "Optionally, also explore [X](…)": X is optional
 }  # fmt: skip
 
 
@@ -36,7 +37,7 @@ def titles(week: ParsedWeek, kind: str = "required") -> list[str]:
 
 def everything(week: ParsedWeek) -> str:
     """All the text the week keeps, for checking that nothing was dropped."""
-    parts = [week.title, week.slug, week.intro, week.discussion_intro]
+    parts = [week.title, week.slug, week.intro, week.discussion_intro, week.notes]
     for r in week.readings:
         parts += [r.group, str(r.number or ""), r.title, r.url, r.citation, r.note, r.abstract]
     for s in week.sections:
@@ -75,15 +76,16 @@ def test_every_fixture_has_readings_and_questions(name):
     assert all(s.questions for s in week.sections)
 
 
-def test_unclassified_text_is_kept_as_intro_and_reported():
+def test_unclassified_text_is_kept_in_the_weeks_notes_and_reported():
     week = parse("unclassified.md")
-    assert week.intro.startswith("Welcome back! This intro is ordinary prose.")
-    assert "Remember to bring a laptop to class on Monday." in week.intro
-    assert "A stray heading nobody planned" in week.intro
+    assert week.intro == "Welcome back! This intro is ordinary prose."
+    assert week.notes == (
+        "Remember to bring a laptop to class on Monday.\n\n**A stray heading nobody planned**"
+    )
     assert titles(week) == ["Odd Paper"]
     assert week.warnings == [
-        "line 13: kept as intro text: 'Remember to bring a laptop to class on Monday.'",
-        "line 15: kept as intro text: '**A stray heading nobody planned**'",
+        "line 13: kept in the week's notes: 'Remember to bring a laptop to class on Monday.'",
+        "line 15: kept in the week's notes: '**A stray heading nobody planned**'",
     ]
 
 
@@ -147,9 +149,10 @@ def test_blank_line_separated_paragraph_readings():
     week = parse("paragraphs.md")
     assert titles(week) == ["Paragraph Paper One", "Paragraph Paper Two"]
     assert week.readings[1].citation == "Gus Author. Venue (2020)."
-    assert week.intro == "Read the first one closely; skim the second."
+    assert week.intro == ""
+    assert week.notes == "Read the first one closely; skim the second."
     assert week.warnings == [
-        "line 13: kept as intro text: 'Read the first one closely; skim the second.'"
+        "line 13: kept in the week's notes: 'Read the first one closely; skim the second.'"
     ]
 
 

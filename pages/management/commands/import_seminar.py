@@ -1,11 +1,15 @@
-"""python manage.py import_seminar DIR --seminar SLUG [--title T] [--timezone TZ]
+"""python manage.py import_seminar DIR --seminar SLUG [--title T] [--timezone TZ] [--term T]
 
 Every *.md file in DIR, in natural order (week2 before week10), in one transaction.
 
 DIR may also be a zip made by `export_seminar` (pages/archive.py): its weeks are restored
-as drafts into the seminar (a new term: teams, comments and people stay behind), with the
-seminar's settings from the archive unless given. --shift-days N or --first-class-date
-YYYY-MM-DD move every class date and deadline (for a directory too).
+into the seminar (a new term: teams, comments and people stay behind), with the seminar's
+settings from the archive unless given. --shift-days N or --first-class-date YYYY-MM-DD
+move every class date, deadline and publish time (for a directory too).
+
+Nothing is published at import (core.next_term): a new week the files say was published
+or scheduled is scheduled at its moved publish time while that is ahead, else a draft; a
+replaced week keeps its status. The report says which.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from core.importer import WeekFileError, import_week_file
+from core.importer import WeekFileError
 from core.management.commands.import_week import read_week_file, seminar_slug
 from core.models import Seminar, validate_timezone
+from core.next_term import TermImport, TermItem, import_term
 from pages import archive
 
 
@@ -62,35 +67,39 @@ class Command(BaseCommand):
         paths = sorted(directory.glob("*.md"), key=natural_key)
         if not paths:
             raise CommandError(f"{directory}: no .md week files")
-        texts = [(path, read_week_file(path)) for path in paths]
+        items = [TermItem(text=read_week_file(path), source=path.name) for path in paths]
         try:
             with transaction.atomic():
                 seminar = self._seminar(options)
-                results = [
-                    import_week_file(
-                        text, seminar=seminar, replace=options["replace"], source=path.name
-                    )
-                    for path, text in texts
-                ]
-                days = archive.shift_days_for(
-                    [r.week for r in results],
+                done = import_term(
+                    items,
+                    seminar=seminar,
+                    replace=options["replace"],
                     shift_days=options.get("shift_days"),
                     first_class_date=options.get("first_class_date"),
                 )
-                for result in results:
-                    archive.shift_week(result.week, days)
         except WeekFileError as exc:
             raise CommandError(f"{exc} — nothing was imported") from exc
-        for result in results:
+        self._report(done)
+        self.stdout.write(f"{len(done.results)} week file(s) imported into {seminar.slug}.")
+
+    def _report(self, done: TermImport) -> None:
+        for result in done.results:
             self.stdout.write(result.report())
-        self.stdout.write(f"{len(results)} week file(s) imported into {seminar.slug}.")
+        if done.days:
+            self.stdout.write(
+                f"Dates moved by {done.days} day{'' if abs(done.days) == 1 else 's'}."
+            )
+        self.stdout.write("Publishing (nothing was published by the import):")
+        for line in done.lines:
+            self.stdout.write(f"  {line}")
 
     def _restore_archive(self, path: Path, options: dict[str, Any]) -> None:
         try:
             data = archive.read_archive(path, source=path.name)
             with transaction.atomic():
                 seminar = self._archive_seminar(data, options)
-                results, days = archive.restore_weeks(
+                done = archive.restore_weeks(
                     data,
                     seminar=seminar,
                     shift_days=options.get("shift_days"),
@@ -100,10 +109,8 @@ class Command(BaseCommand):
                 )
         except WeekFileError as exc:
             raise CommandError(f"{exc} — nothing was imported") from exc
-        for result in results:
-            self.stdout.write(result.report())
-        moved = f", dates moved by {days} day{'' if abs(days) == 1 else 's'}" if days else ""
-        self.stdout.write(f"{len(results)} week(s) restored as drafts into {seminar.slug}{moved}.")
+        self._report(done)
+        self.stdout.write(f"{len(done.results)} week(s) restored into {seminar.slug}.")
 
     def _archive_seminar(self, data: archive.Archive, options: dict[str, Any]) -> Seminar:
         """The target seminar: created with the archive's settings (and the options), or
@@ -144,15 +151,18 @@ class Command(BaseCommand):
                 validate_timezone(tz)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
+        term = options.get("term")
         seminar, created = Seminar.objects.get_or_create(
             slug=options["seminar"],
             defaults={
                 "title": options.get("title") or options["seminar"],
                 **({"timezone": tz} if tz else {}),
+                **({"term": term} if term else {}),
             },
         )
         if not created:
-            changed = {k: v for k, v in (("title", options.get("title")), ("timezone", tz)) if v}
+            given = (("title", options.get("title")), ("timezone", tz), ("term", term))
+            changed = {k: v for k, v in given if v}
             for key, value in changed.items():
                 setattr(seminar, key, value)
             if changed:
