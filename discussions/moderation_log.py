@@ -176,7 +176,8 @@ def _cell(text: str) -> str:
 
 
 def log_csv(entries: list[LogEntry], *, tz: dt.tzinfo, absolute: Any) -> str:
-    """The rows as CSV, times in the seminar's zone; `absolute(path)` makes a full URL."""
+    """The rows as CSV, times in `tz` (the viewer's) with their offset; `absolute(path)`
+    makes a full URL."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
