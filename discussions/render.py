@@ -28,13 +28,19 @@ CONTROLS = "discussions/moderation/_controls.html"
 DELETE_CONFIRM = "Delete this comment? Its replies stay."
 
 
+def article_classes(level: int, pinned: bool, deleted: bool) -> str:
+    """The classes of a comment's <article> (the viewer's read marker class comes after)."""
+    classes = f"comment depth-{level}"
+    if pinned:
+        classes += " pinned"
+    if deleted:
+        classes += " deleted"
+    return classes
+
+
 def comment_tree(c: CommentView, context: Context) -> str:
     """The comment with its replies (nested up to the selector's depth)."""
-    classes = f"comment depth-{c.level}"
-    if c.is_pinned:
-        classes += " pinned"
-    if c.is_deleted:
-        classes += " deleted"
+    classes = article_classes(c.level, c.is_pinned, c.is_deleted)
     if c.read_status:
         classes += f" unread-{c.read_status}"
     replies = ""
@@ -47,8 +53,9 @@ def comment_tree(c: CommentView, context: Context) -> str:
     )
 
 
-def comment_main(c: CommentView, context: Context) -> str:
-    """The comment without its replies: author, badges, time, text, the viewer's actions."""
+def comment_main(c: CommentView, context: Context, *, marker: str | None = None) -> str:
+    """The comment without its replies: author, badges, time, text, the viewer's actions.
+    `marker` stands in for the viewer's read marker (discussions/page_cache.py's slot)."""
     key = c.key
     pronouns = (
         f' <span class="pronouns">({escape(c.author_pronouns)})</span>' if c.author_pronouns else ""
@@ -56,7 +63,7 @@ def comment_main(c: CommentView, context: Context) -> str:
     out = [
         f'<div class="comment-main" id="main-c{key}">\n'
         f'<header class="comment-meta"><span class="comment-author">{escape(c.author_name)}'
-        f"</span>{pronouns} {c.badges}{read_marker(c)}\n"
+        f"</span>{pronouns} {c.badges}{read_marker(c) if marker is None else marker}\n"
         f'<a class="permalink" href="#c{key}" title="Link to this comment">'
         f'<time datetime="{escape(c.time_iso)}">{escape(c.time_text)}</time></a>'
     ]
@@ -96,13 +103,15 @@ def comment_main(c: CommentView, context: Context) -> str:
     return "".join(out)
 
 
+MARKERS = {
+    "new": '<span class="badge badge-new">new</span>',
+    "edited": '<span class="badge badge-new">edited since you read</span>',
+}
+
+
 def read_marker(c: CommentView) -> str:
     """The viewer's "new" or "edited since you read" marker (discussions/unread.py)."""
-    if c.is_new:
-        return '<span class="badge badge-new">new</span>'
-    if c.edited_since_read:
-        return '<span class="badge badge-new">edited since you read</span>'
-    return ""
+    return MARKERS.get(c.read_status, "")
 
 
 def slot_link(url: str, action: str, key: str, label: str) -> str:

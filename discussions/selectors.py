@@ -1,10 +1,10 @@
 """Reads for the discussion on a week page, in a constant number of queries.
 
-`week_discussion_context(access)` loads every comment of the week in one query (authors
-joined), the week's questions, team, staff, locks and the viewer's drafts in one query
-each, and builds the threads in Python: the number of queries never depends on how many
-comments there are. Each comment becomes a CommentView (discussions/comment_view.py: its
-replies, badges, what the viewer may do), so rendering never queries.
+`week_discussion_context(access)` reads the week's questions, team, staff, locks and the
+viewer's drafts in one query each, and takes the comments' markup from
+discussions/page_cache.py (rendered once per change for each kind of viewer, one stamp
+query per request; the viewer's own comments rendered for them): the number of queries
+never depends on how many comments there are, and a repeat view renders no comment.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
 from accounts.http import account
 from core.access import WeekAccess
@@ -31,19 +32,12 @@ from core.models import (
 )
 from core.posting import viewer_extension, window_for
 from core.timefmt import local_time
-from discussions.comment_view import CommentView, comment_view
+from discussions import page_cache
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
+from discussions.page_cache import Top
 from discussions.unread import ReadState, apply_read_state, read_state, to_ms
 
-# Author columns the page never reads (comment_view reads name parts, email, is_superuser).
-DEFERRED_AUTHOR_FIELDS = (
-    "author__password",
-    "author__last_login",
-    "author__is_staff",
-    "author__is_active",
-    "author__date_joined",
-)
 REVEAL_NOTICES: dict[str, str] = {
     RevealPolicy.AFTER_OWN: "Classmates' answers in this section show once you post your own.",
     RevealPolicy.AFTER_DEADLINE: "Classmates' answers in this section show after the deadline.",
@@ -55,7 +49,9 @@ class Thread:
     """One thread as the viewer sees it: a question's answers, or the general thread."""
 
     question: Question | None
-    comments: list[CommentView] = field(default_factory=list)  # top level; replies: .children
+    tops: list[Top] = field(default_factory=list)  # top-level comments shown, with replies
+    html: str = ""  # the comments' markup for this viewer (discussions/page_cache.py)
+    may_post: bool = False  # the viewer may post (and reply) in it now
     count: int = 0  # comments shown, replies included
     withheld: int = 0  # classmates' answers not shown under the reveal policy
     reveal_notice: str = ""
@@ -68,6 +64,7 @@ class Thread:
     edited_count: int = 0
     first_new: str = ""  # the key of its first new or edited comment, in page order
     seen_ids: list[int] = field(default_factory=list)
+    statuses: dict[int, str] = field(default_factory=dict)  # comment id -> its read marker
 
     @property
     def key(self) -> str:
@@ -163,6 +160,9 @@ def week_discussion_context(
 def build_discussion(
     access: WeekAccess, now: dt.datetime | None = None, sort: str = "oldest"
 ) -> Discussion:
+    """The viewer's threads: stored fragments (discussions/page_cache.py) put together with
+    the viewer's own comments and read markers, under the reveal policy and posting window
+    of this request, in the order `sort` asks."""
     week = access.week
     now = now or timezone.now()
     questions = list(
@@ -170,12 +170,6 @@ def build_discussion(
         .select_related("section")
         .order_by("section__position", "position")
     )
-    comments = list(
-        Comment.objects.filter(week=week)
-        .select_related("author")
-        .defer("body")
-        .defer(*DEFERRED_AUTHOR_FIELDS)
-    )  # Meta ordering: pinned first, then oldest first
     teams = dict(WeekDuty.objects.filter(week=week).values_list("user_id", "team"))
     staff_ids = set(
         Enrollment.objects.filter(
@@ -185,29 +179,24 @@ def build_discussion(
     locks = set(ThreadLock.objects.filter(week=week).values_list("question_id", flat=True))
     drafts = load_drafts(access)
     flags = open_flag_counts(access)
-
-    section_of = {q.pk: q.section for q in questions}
-    by_id = {c.pk: c for c in comments}
-    base = week.get_absolute_url()
-    views = {
-        c.pk: comment_view(c, access, teams, staff_ids, by_id, base, flags.get(c.pk, 0))
-        for c in comments
-    }
-    own_sections = answered_sections(access, section_of.values())
+    stored = page_cache.week_comments(access, teams, staff_ids, comment_zone(access))
+    assembler = page_cache.Assembler(
+        access, stored, teams, staff_ids, flags, week.get_absolute_url()
+    )
+    own_sections = answered_sections(access, [q.section for q in questions])
     extension = viewer_extension(access)  # once per page: every thread's window reads it
-    top_level = attach_replies(comments, views)
 
     threads = {q.pk: Thread(question=q) for q in questions}
     general = Thread(question=None)
-    for comment in top_level:
-        thread = threads.get(comment.question_id) if comment.question_id else general
-        if thread is not None:
-            thread.comments.append(comment)
     for thread in [*threads.values(), general]:
-        finish_thread(thread, access, own_sections, locks, drafts, now, extension)
+        tops = stored.tops.get(thread.question.pk if thread.question else None, [])
+        finish_thread(thread, access, own_sections, locks, drafts, now, extension, tops=tops)
         sort_thread(thread, sort)
     read = read_state(access)
-    apply_read_state([*threads.values(), general], by_id, read, access)
+    threads_in_order = [*threads.values(), general]
+    apply_read_state(threads_in_order, stored.by_id, read, access)
+    for thread in threads_in_order:
+        thread.html = SafeString(assembler.html(thread.tops, thread.may_post, thread.statuses))
     return Discussion(
         access=access,
         threads=threads,
@@ -226,12 +215,18 @@ def sort_thread(thread: Thread, sort: str) -> None:
     """Order a thread's top-level comments: oldest first (the default), newest first or
     most replied; pinned comments stay on top."""
     if sort == "newest":
-        thread.comments.reverse()  # built oldest first; pinned ones now last
+        thread.tops.reverse()  # stored oldest first; pinned ones now last
     elif sort == "replies":
-        thread.comments.sort(key=lambda c: -count_tree(c.children))
+        thread.tops.sort(key=lambda top: -top.count)
     else:
         return
-    thread.comments.sort(key=lambda c: not c.is_pinned)  # stable: keeps the order above
+    thread.tops.sort(key=lambda top: not top.pinned)  # stable: keeps the order above
+
+
+def comment_zone(access: WeekAccess) -> dt.tzinfo:
+    """The time zone comment times are written in, the viewer's (part of the stored
+    fragments' key)."""
+    return access.tz
 
 
 def answered_sections(access: WeekAccess, sections: Iterable[QuestionSection]) -> set[int]:
@@ -266,22 +261,6 @@ def load_drafts(access: WeekAccess) -> dict[int | None, str]:
     )
 
 
-def attach_replies(comments: Iterable[Comment], views: dict[int, CommentView]) -> list[CommentView]:
-    """Hang each reply's view under its container's; return the top-level views, in order."""
-    top: list[CommentView] = []
-    for comment in comments:
-        view = views[comment.pk]
-        if comment.parent_id is None:
-            top.append(view)
-        elif view.container_id in views:
-            views[view.container_id].children.append(view)
-    return top
-
-
-def count_tree(comments: Iterable[CommentView]) -> int:
-    return sum(1 + count_tree(c.children) for c in comments)
-
-
 def finish_thread(
     thread: Thread,
     access: WeekAccess,
@@ -290,31 +269,33 @@ def finish_thread(
     drafts: dict[int | None, str],
     now: dt.datetime,
     extension: Extension | None = None,
+    *,
+    tops: list[Top],
 ) -> None:
-    """Apply the reveal policy, and add the posting state and the form with its draft.
+    """Apply the reveal policy to the thread's top-level comments `tops`, and add the
+    posting state and the form with its draft.
 
     The state is the viewer's posting window (core.posting, moved by their `extension`),
     the same one the posting service enforces."""
     question = thread.question
     week = access.week
     section = question.section if question is not None else None
+    thread.tops = list(tops)  # sorted per viewer: never the stored list itself
     if section is not None and not access.can_see_answers(
         section, answered_section_ids=own_sections, now=now
     ):
-        mine = [c for c in thread.comments if access.is_author(c)]
-        thread.withheld = len(thread.comments) - len(mine)
-        thread.comments = mine
+        uid = access.seminar_access.user_id
+        thread.tops = [top for top in tops if uid is not None and top.author_id == uid]
+        thread.withheld = len(tops) - len(thread.tops)
         thread.reveal_notice = REVEAL_NOTICES.get(section.reveal_policy, "")
-    thread.count = count_tree(thread.comments)
+    thread.count = sum(top.count for top in thread.tops)
     thread.thread_locked = (question.pk if question else None) in locks
     thread.locked = week.is_locked or thread.thread_locked
     thread.state = window_for(access, section, extension).state(now)
-    may_post = access.can_post and (
+    thread.may_post = access.can_post and (
         access.bypasses_posting_rules or (not thread.locked and thread.state != PostingState.CLOSED)
     )
-    if not may_post:
-        no_reply_links(thread.comments)
-    if may_post:
+    if thread.may_post:
         qid = question.pk if question else None
         thread.form = CommentForm(
             key=thread.key,
@@ -322,13 +303,6 @@ def finish_thread(
             initial={"body": drafts.get(qid, "")},
             draft_url=week.get_absolute_url() + thread.draft,
         )
-
-
-def no_reply_links(comments: Iterable[CommentView]) -> None:
-    """A thread that takes no posts (closed, locked) offers no Reply links."""
-    for comment in comments:
-        comment.viewer_can_reply = False
-        no_reply_links(comment.children)
 
 
 def answer_label(question: Question | None) -> str:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.http import account
 from core.access import SeminarAccess, WeekAccess
 from core.models import QuestionSection, Week, WeekDuty
+from discussions.comment_view import notice_for
 from discussions.models import Comment
 from discussions.read_models import WeekRead
 
@@ -147,30 +148,37 @@ def unread_by_week(access: SeminarAccess, weeks: Sequence[Week]) -> dict[int, in
 def apply_read_state(
     threads: Iterable[Any], by_id: dict[int, Comment], state: ReadState, access: WeekAccess
 ) -> None:
-    """Set each shown comment's `read_status` and each thread's counts, first new comment
-    and `seen_ids` (what the page marks as read: shown comments the viewer did not write).
-    Run after the reveal policy: withheld comments are not in the threads any more."""
+    """Set each thread's read markers (`statuses`: comment id -> NEW or EDITED), counts,
+    first new comment and `seen_ids` (what the page marks as read: shown comments the
+    viewer did not write). Run after the reveal policy: withheld comments are not in the
+    threads' `tops` any more (discussions/page_cache.py: each Top lists its comments' ids
+    in page order)."""
     for thread in threads:
         thread.new_count = thread.edited_count = 0
         thread.first_new = ""
         thread.seen_ids = []
-        for view in walk(thread.comments):
-            comment = by_id[view.pk]
+        thread.statuses = {}
+        for pk in walk(thread.tops):
+            comment = by_id[pk]
             own = access.is_author(comment)
-            view.read_status = state.status(comment, own=own, shown=view.show_body)
-            thread.new_count += view.read_status == NEW
-            thread.edited_count += view.read_status == EDITED
-            if view.read_status and not thread.first_new:
-                thread.first_new = view.key
-            if view.show_body and not own and not view.is_deleted:
-                thread.seen_ids.append(view.pk)
+            shown = notice_for(comment, access, is_author=own)[1]
+            status = state.status(comment, own=own, shown=shown)
+            if status:
+                thread.statuses[pk] = status
+                thread.new_count += status == NEW
+                thread.edited_count += status == EDITED
+                if not thread.first_new:
+                    thread.first_new = str(pk)
+            if shown and not own and comment.deleted_at is None:
+                thread.seen_ids.append(pk)
 
 
-def walk(views: Iterable[Any]) -> Iterable[Any]:
-    """Comment views in page order: each one, then its replies."""
-    for view in views:
-        yield view
-        yield from walk(view.children)
+def walk(tops: Iterable[Any]) -> Iterable[int]:
+    """The ids of the comments in these trees, in page order: each one, then its replies."""
+    for top in tops:
+        for part in top.parts:
+            if type(part) is int:
+                yield part
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,14 @@ def _cheap_password_hashing() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Every test starts with an empty cache: no rate-limit counter (allauth's login
-    limit counts every log-in from 127.0.0.1) or cached page leaks into the next test."""
+    limit counts every log-in from 127.0.0.1) or cached page leaks into the next test.
+    The week pages' stored comment markup (per process) is emptied too."""
     from django.core.cache import cache
 
+    from discussions.page_cache import STORE
+
     cache.clear()
+    STORE.clear()
 
 
 def make_user(email: str, **extra: object) -> User:

@@ -1,0 +1,324 @@
+"""Render once, assemble per viewer: the week page's comments without per-request rendering.
+
+The HTML of a week's comments is the same for every viewer of one *kind* (moderator or not,
+may reply in the thread or not, sees history, may flag), in one time zone, as long as
+nothing the comments show has changed. So it is rendered once and kept in this process
+(an LRU of a few weeks), under a key that changes whenever anything it shows changes:
+
+- the week's comments: their number and latest `updated_at` (one indexed aggregate query;
+  every save, edit, moderation action and delete changes `updated_at`, a hard delete the
+  number, and renaming a user touches their comments, see `touch_renamed_author`);
+- who the authors are this week: the week's teams and the seminar's staff (the badges),
+  read anyway by the page;
+- for moderators, the open flags per comment (read anyway for their controls);
+- the time zone the times are written in.
+
+A request then only assembles: per thread, the stored fragments of the top-level comments
+it may see (the reveal policy is applied per viewer, per request), with the viewer's OWN
+comments rendered for them (edit and delete controls, a hidden comment's reason, their
+"credited" badge: a handful of comments), and the viewer's CSRF token put in place of
+`CSRF_SLOT` in the moderators' forms. No viewer's controls are ever stored: what is stored
+is rendered for a stand-in viewer of the same kind who wrote none of the comments.
+
+Fragments are kept per process (nothing to pickle, no network): each gunicorn worker
+renders a changed week once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max
+from django.template import Context
+from django.utils import timezone
+
+from core.access import WeekAccess
+from discussions import render
+from discussions.comment_view import CommentView, comment_view, container_of
+from discussions.models import MAX_NEST_DEPTH, Comment
+
+# Stands for the viewer's CSRF token in stored moderation forms; random per process, so
+# no comment text can contain it.
+CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
+MARKER_SLOT = "<!--read-marker-->"  # where a comment's read marker goes (found in its header)
+MAX_WEEKS = 32  # weeks (x kinds of viewer) kept per process
+# Author columns the page never reads (comment_view reads name parts, email, is_superuser).
+DEFERRED_AUTHOR_FIELDS = (
+    "author__password",
+    "author__last_login",
+    "author__is_staff",
+    "author__is_active",
+    "author__date_joined",
+)
+# The author fields the comments show (name, pronouns, staff badge): changing one touches
+# the author's comments so that the pages showing them render again.
+SHOWN_AUTHOR_FIELDS = frozenset(
+    {"first_name", "last_name", "display_name", "pronouns", "email", "is_superuser"}
+)
+
+
+class LRU:
+    """A small thread-safe least-recently-used map (gunicorn threads share a worker)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+STORE = LRU(MAX_WEEKS)
+
+
+@dataclass
+class Top:
+    """A top-level comment with its replies: what the reveal policy shows or withholds."""
+
+    pk: int
+    author_id: int
+    pinned: bool
+    count: int  # comments in the tree, itself included
+    # Markup, and in place of each comment's opening <article> tag and main part its id
+    # (in page order: a comment, then its replies).
+    parts: list[str | int]
+
+
+@dataclass
+class WeekComments:
+    """A week's comments as read once for a key (see the module docstring)."""
+
+    comments: list[Comment]
+    by_id: dict[int, Comment]
+    tops: dict[int | None, list[Top]]  # by question id (None: the general thread)
+    mains: dict[Hashable, dict[int, Main]] = field(default_factory=dict)  # by kind of viewer
+
+
+@dataclass(frozen=True, slots=True)
+class Main:
+    """A comment's opening <article> tag and main part, split where the viewer's read
+    marker goes: `head` + class + `mid` + marker + `tail` (`full` without either)."""
+
+    full: str
+    head: str
+    mid: str
+    tail: str
+
+    def marked(self, status: str) -> str:
+        if not status:
+            return self.full
+        return f"{self.head} unread-{status}{self.mid}{render.MARKERS[status]}{self.tail}"
+
+
+def comments_stamp(week_id: int) -> tuple[int, dt.datetime | None]:
+    """What changes whenever a comment of the week changes (one indexed query)."""
+    row = Comment.objects.filter(week_id=week_id).aggregate(n=Count("id"), t=Max("updated_at"))
+    return row["n"], row["t"]
+
+
+def load_comments(week_id: int) -> list[Comment]:
+    """Every comment of the week with its author, in the page's order (one query)."""
+    return list(
+        Comment.objects.filter(week_id=week_id)
+        .select_related("author")
+        .defer("body")
+        .defer(*DEFERRED_AUTHOR_FIELDS)
+    )  # Meta ordering: pinned first, then oldest first
+
+
+def week_comments(
+    access: WeekAccess, teams: dict[int, str], staff_ids: set[int], tz: dt.tzinfo
+) -> WeekComments:
+    """The week's comments and their threads' skeletons, from the store or read now."""
+    week_id = access.week.pk
+    key = (
+        "week",
+        week_id,
+        comments_stamp(week_id),
+        tuple(sorted(teams.items())),
+        tuple(sorted(staff_ids)),
+        str(tz),
+    )
+    found = STORE.get(key)
+    if found is not None:
+        return found
+    comments = load_comments(week_id)
+    by_id = {c.pk: c for c in comments}
+    return STORE.put(key, WeekComments(comments, by_id, skeletons(comments, by_id)))
+
+
+def skeletons(comments: list[Comment], by_id: dict[int, Comment]) -> dict[int | None, list[Top]]:
+    """Each thread's top-level comments with their trees' markup around each comment's
+    main part (discussions/render.py's comment_tree, with the main parts left as slots)."""
+    children: dict[int, list[Comment]] = {}
+    tops: dict[int | None, list[Top]] = {}
+    top_level = []
+    for comment in comments:
+        if comment.parent_id is None:
+            top_level.append(comment)
+            continue
+        container = container_of(comment, by_id)
+        if container is not None and container in by_id:
+            children.setdefault(container, []).append(comment)
+    for comment in top_level:
+        parts: list[str | int] = []
+        count = tree_parts(comment, children, parts)
+        top = Top(comment.pk, comment.author_id, comment.is_pinned, count, parts)
+        tops.setdefault(comment.question_id, []).append(top)
+    return tops
+
+
+def tree_parts(comment: Comment, children: dict[int, list[Comment]], parts: list[str | int]) -> int:
+    """Append the markup of `comment`'s tree to `parts`; return how many comments it holds."""
+    parts.append(comment.pk)
+    count = 1
+    parts.append("\n")
+    if comment.depth < MAX_NEST_DEPTH:
+        parts.append(f'<div class="replies" id="replies-c{comment.pk}">')
+        for child in children.get(comment.pk, ()):
+            count += tree_parts(child, children, parts)
+        parts.append("</div>")
+    parts.append("\n</article>\n")
+    return count
+
+
+class StandIn:
+    """A viewer of the same kind as `access` who wrote none of the comments: what the
+    stored fragments are rendered for (comment_view reads these)."""
+
+    def __init__(self, access: WeekAccess, reply_ok: bool) -> None:
+        self.week = access.week
+        self.tz = access.tz
+        self.can_moderate = access.can_moderate
+        self.can_reply = access.can_reply and reply_ok
+        self.can_see_history = access.can_see_history
+        self.can_flag = access.can_flag
+
+    def is_author(self, comment: Comment) -> bool:
+        return False
+
+    def can_edit(self, comment: Comment) -> bool:
+        return False
+
+
+def viewer_kind(access: WeekAccess, reply_ok: bool, flags: dict[int, int]) -> Hashable:
+    """Everything a stored main part depends on about its viewer."""
+    kind = (access.can_moderate, access.can_reply and reply_ok, access.can_see_history)
+    flag_state = tuple(sorted(flags.items())) if access.can_moderate else ()
+    return (*kind, access.can_flag, flag_state)
+
+
+@dataclass
+class Assembler:
+    """Puts one viewer's threads together from a WeekComments (see the module docstring)."""
+
+    access: WeekAccess
+    week: WeekComments
+    teams: dict[int, str]
+    staff_ids: set[int]
+    flags: dict[int, int]
+    base: str
+
+    def shared_mains(self, reply_ok: bool) -> dict[int, Main]:
+        """The main part of every comment for this kind of viewer, rendered once."""
+        kind = viewer_kind(self.access, reply_ok, self.flags)
+        mains = self.week.mains.get(kind)
+        if mains is None:
+            stand_in: Any = StandIn(self.access, reply_ok)
+            mains = {c.pk: self.main(self.view(c, stand_in)) for c in self.week.comments}
+            self.week.mains[kind] = mains
+        return mains
+
+    def main(self, view: CommentView) -> Main:
+        """The comment's <article> opening and main part, with a slot for the marker."""
+        context = Context({"csrf_token": CSRF_SLOT})
+        html = render.comment_main(view, context, marker=MARKER_SLOT)
+        before, _slot, tail = html.partition(MARKER_SLOT)  # the header precedes the text
+        head = (
+            f'<article class="{render.article_classes(view.level, view.is_pinned, view.is_deleted)}'
+        )
+        mid = f'" id="c{view.key}">\n{before}'
+        return Main(f"{head}{mid}{tail}", head, mid, tail)
+
+    def view(self, comment: Comment, viewer: Any) -> CommentView:
+        return comment_view(
+            comment,
+            viewer,
+            self.teams,
+            self.staff_ids,
+            self.week.by_id,
+            self.base,
+            self.flags.get(comment.pk, 0),
+        )
+
+    def own_mains(self, tops: Iterable[Top], reply_ok: bool) -> dict[int, Main]:
+        """The viewer's own comments in these trees, rendered for them now."""
+        uid = self.access.seminar_access.user_id
+        if uid is None:
+            return {}
+        own = {}
+        for top in tops:
+            for part in top.parts:
+                if type(part) is int and self.week.by_id[part].author_id == uid:
+                    view = self.view(self.week.by_id[part], self.access)
+                    view.viewer_can_reply = view.viewer_can_reply and reply_ok
+                    own[part] = self.main(view)
+        return own
+
+    def html(self, tops: list[Top], reply_ok: bool, statuses: dict[int, str]) -> str:
+        """The thread's comments as this viewer sees them, with their read markers."""
+        if not tops:
+            return ""
+        mains = self.shared_mains(reply_ok)
+        own = self.own_mains(tops, reply_ok)
+        if own:
+            mains = {**mains, **own}
+        out = []
+        for top in tops:
+            for part in top.parts:
+                if type(part) is str:
+                    out.append(part)
+                elif part in statuses:
+                    out.append(mains[part].marked(statuses[part]))
+                else:
+                    out.append(mains[part].full)  # type: ignore[index]
+        return "".join(out)
+
+
+def fill_csrf(html: str, token: str) -> str:
+    """The viewer's CSRF token in place of the slot in stored moderation forms."""
+    return html.replace(CSRF_SLOT, token) if CSRF_SLOT in html else html
+
+
+def touch_renamed_author(sender: Any, instance: Any, update_fields: Any = None, **kw: Any) -> None:
+    """A user's shown name, pronouns or staff status may have changed: their comments are
+    touched (`updated_at`), so every page showing them renders again (post_save of User,
+    connected in discussions/apps.py). Saves of other fields (last_login) touch nothing."""
+    if kw.get("raw") or kw.get("created"):
+        return
+    if update_fields is not None and not SHOWN_AUTHOR_FIELDS.intersection(update_fields):
+        return
+    Comment.objects.filter(author_id=instance.pk).update(updated_at=timezone.now())

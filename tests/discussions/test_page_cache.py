@@ -1,0 +1,234 @@
+"""The week page's stored comment markup (discussions/page_cache.py): after every kind of
+change the next view of every role shows it, and no viewer ever sees another's controls or
+an answer withheld from them, whatever other viewers loaded the store before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from core.access import seminar_access, week_access
+from core.models import Enrollment, QuestionSection, RevealPolicy, WeekDuty
+from discussions import moderation, services
+from discussions.page_cache import CSRF_SLOT, STORE
+from tests.conftest import enroll, make_user
+from tests.discussions.helpers import add_comment, base, client_for, first_question
+
+pytestmark = pytest.mark.django_db
+
+
+def access_for(user, week):
+    return week_access(seminar_access(user, week.seminar), week)
+
+
+@pytest.fixture(autouse=True)
+def _empty_store():
+    STORE.clear()
+
+
+@pytest.fixture
+def cast(week, staff, lead, student, other_student):
+    """Olive's answer (with a reply by Sam) and Sam's answer to question 1, and a client for
+    every role, each having viewed the page once (the store holds every kind of viewer)."""
+    question = first_question(week)
+    answer = add_comment(week, other_student, "OLIVE-ANSWER", question=question)
+    add_comment(week, student, "SAM-REPLY", parent=answer)
+    mine = add_comment(week, student, "SAM-ANSWER", question=question)
+    clients = {
+        name: client_for(u)
+        for name, u in {
+            "staff": staff,
+            "lead": lead,
+            "student": student,
+            "other": other_student,
+        }.items()
+    }
+    for client in clients.values():
+        assert client.get(base(week)).status_code == 200
+    return {"question": question, "answer": answer, "mine": mine, "clients": clients}
+
+
+def page(client: Client, week) -> str:
+    response = client.get(base(week))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def pages(cast, week) -> dict[str, str]:
+    return {name: page(client, week) for name, client in cast["clients"].items()}
+
+
+ROLES = ("staff", "lead", "student", "other")
+Change = Callable[..., None]
+
+
+def post(cast, week, users):
+    services.post_comment(access_for(users["student"], week), None, None, "NEW-GENERAL-POST")
+
+
+def reply(cast, week, users):
+    services.post_comment(access_for(users["lead"], week), None, cast["answer"], "NEW-LEAD-REPLY")
+
+
+def edit(cast, week, users):
+    services.edit_comment(access_for(users["other"], week), cast["answer"], "OLIVE-EDITED")
+
+
+def delete(cast, week, users):
+    services.delete_comment(access_for(users["other"], week), cast["answer"])
+
+
+def rename(cast, week, users):
+    users["other"].display_name = "Renamed Olive"
+    users["other"].save()
+
+
+def pin(cast, week, users):
+    moderation.pin(cast["answer"], actor=users["lead"])
+
+
+def endorse(cast, week, users):
+    moderation.endorse(cast["answer"], actor=users["lead"])
+
+
+def team(cast, week, users):
+    WeekDuty.objects.create(week=week, user=users["other"], team=WeekDuty.Team.BLOG)
+
+
+def role(cast, week, users):
+    Enrollment.objects.filter(user=users["other"], seminar=week.seminar).update(
+        role=Enrollment.Role.STAFF
+    )
+
+
+EVERYONE_SEES = [
+    (post, "NEW-GENERAL-POST"),
+    (reply, "NEW-LEAD-REPLY"),
+    (edit, "OLIVE-EDITED"),
+    (delete, "Deleted by author."),
+    (rename, "Renamed Olive"),
+    (pin, "badge-pinned"),
+    (endorse, "badge-endorsed"),
+    (team, "badge-blogger"),
+    (role, "badge-staff"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"), EVERYONE_SEES, ids=lambda v: getattr(v, "__name__", v)
+)
+def test_every_role_sees_a_change_on_its_next_view(
+    cast, week, staff, lead, student, other_student, change, shown
+):
+    users = {"staff": staff, "lead": lead, "student": student, "other": other_student}
+    before = pages(cast, week)
+    assert all(before[name].count(shown) == before["staff"].count(shown) for name in ROLES)
+    change(cast, week, users)
+    after = pages(cast, week)
+    for name in ROLES:
+        assert after[name].count(shown) > before[name].count(shown), name
+    if change is edit or change is delete:
+        assert not any("OLIVE-ANSWER" in after[name] for name in ROLES)
+
+
+def test_hide_and_unhide_show_to_each_role_what_it_may_see(cast, week, lead):
+    moderation.hide(cast["answer"], actor=lead, reason="SECRET-REASON")
+    after = pages(cast, week)
+    for name in ("staff", "lead"):  # moderators read the text and the reason
+        assert "OLIVE-ANSWER" in after[name]
+        assert "hidden: SECRET-REASON" in after[name]
+    assert "OLIVE-ANSWER" in after["other"]  # its author, with the reason
+    assert "SECRET-REASON" in after["other"]
+    assert "OLIVE-ANSWER" not in after["student"]
+    assert "SECRET-REASON" not in after["student"]
+    assert "Hidden by a moderator." in after["student"]
+    moderation.unhide(cast["answer"], actor=lead)
+    again = pages(cast, week)
+    assert all("OLIVE-ANSWER" in again[name] for name in ROLES)
+    assert not any("SECRET-REASON" in again[name] for name in ROLES)
+
+
+def test_a_lock_takes_the_reply_links_away_from_students_not_staff(cast, week, lead):
+    reply_link = f"c/{cast['answer'].pk}/reply/"
+    assert all(reply_link in html for html in pages(cast, week).values())
+    moderation.lock_thread(week, cast["question"], actor=lead, reason="")
+    after = pages(cast, week)
+    assert reply_link not in after["student"]
+    assert reply_link not in after["lead"]
+    assert reply_link in after["staff"]  # staff may post in locked threads
+    moderation.unlock_thread(week, cast["question"], actor=lead)
+    assert reply_link in page(cast["clients"]["student"], week)
+
+
+def test_a_flag_shows_in_the_moderators_controls(cast, week, student):
+    moderation.flag(cast["answer"], user=student, reason="rude")
+    after = pages(cast, week)
+    assert "1 flag" in after["lead"]
+    assert "1 flag" in after["staff"]
+    assert "1 flag" not in after["student"]
+
+
+def test_a_reveal_policy_change_withholds_answers_from_who_has_not_answered(
+    cast, week, seminar, other_student
+):
+    fresh = enroll(make_user("fresh@example.edu", first_name="Fresh"), seminar)
+    fresh_client = client_for(fresh)
+    assert "OLIVE-ANSWER" in page(fresh_client, week)
+    section = cast["question"].section
+    section.reveal_policy = RevealPolicy.AFTER_OWN
+    section.save()
+    assert "OLIVE-ANSWER" not in page(fresh_client, week)
+    assert "SAM-REPLY" not in page(fresh_client, week)
+    assert "OLIVE-ANSWER" in page(cast["clients"]["student"], week)  # has answered there
+    QuestionSection.objects.filter(pk=section.pk).update(reveal_policy=RevealPolicy.ALWAYS)
+    assert "OLIVE-ANSWER" in page(fresh_client, week)
+
+
+def test_a_new_lead_gets_the_controls_and_a_former_one_loses_them(cast, week, lead, student):
+    assert "mod-controls" not in page(cast["clients"]["student"], week)
+    WeekDuty.objects.create(week=week, user=student, team=WeekDuty.Team.LEAD)
+    assert "mod-controls" in page(cast["clients"]["student"], week)
+    WeekDuty.objects.filter(week=week, user=lead).delete()
+    assert "mod-controls" not in page(cast["clients"]["lead"], week)
+
+
+def test_no_viewer_sees_anothers_controls(cast, week):
+    answer, mine = cast["answer"], cast["mine"]
+    for _ in range(2):  # first and repeat views, in every order of the roles
+        html = pages(cast, week)
+        assert f"c/{mine.pk}/edit/" in html["student"]
+        assert f"c/{answer.pk}/edit/" not in html["student"]
+        assert f"c/{answer.pk}/edit/" in html["other"]
+        assert f"c/{mine.pk}/edit/" not in html["other"]
+        assert f"c/{mine.pk}/edit/" not in html["lead"]
+        assert f"c/{mine.pk}/flag/" not in html["student"]  # nobody flags their own
+        assert f"c/{mine.pk}/flag/" in html["other"]
+        for name in ("student", "other"):
+            assert "mod-controls" not in html[name]
+            assert "/history/" not in html[name]
+        for name in ROLES:
+            assert CSRF_SLOT not in html[name]
+
+
+def test_moderators_forms_carry_their_own_csrf_token(cast, week):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["answer"].week.seminar.enrollments.get(role="staff").user)
+    html = page(client, week)
+    token = html.split('name="csrfmiddlewaretoken" value="', 2)[2].split('"', 1)[0]
+    response = client.post(
+        f"{base(week)}c/{cast['answer'].pk}/moderate/",
+        {"action": "pin", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert "badge-pinned" in page(client, week)
+
+
+def test_the_author_alone_sees_their_credit(cast, week, lead):
+    reply_ = cast["answer"].replies.get()
+    moderation.credit(reply_, actor=lead)
+    html = pages(cast, week)
+    assert "credited as substantive" in html["student"]  # Sam wrote the reply
+    assert "credited as substantive" in html["lead"]
+    assert "credited as substantive" not in html["other"]
