@@ -13,6 +13,7 @@ from core.access import seminar_access, week_access
 from core.models import Enrollment, QuestionSection, RevealPolicy, WeekDuty
 from discussions import moderation, services
 from discussions.page_cache import CSRF_SLOT, STORE
+from discussions.unread import mark_seen
 from tests.conftest import enroll, make_user
 from tests.discussions.helpers import add_comment, base, client_for, first_question
 
@@ -232,3 +233,19 @@ def test_the_author_alone_sees_their_credit(cast, week, lead):
     assert "credited as substantive" in html["student"]  # Sam wrote the reply
     assert "credited as substantive" in html["lead"]
     assert "credited as substantive" not in html["other"]
+
+
+def test_read_markers_are_each_viewers_own(cast, week, student, other_student):
+    lead_reply = services.post_comment(
+        access_for(cast["answer"].week.seminar.enrollments.get(role="staff").user, week),
+        None,
+        cast["answer"],
+        "STAFF-REPLY",
+    )
+    marker = f'id="c{lead_reply.pk}"'
+    html = pages(cast, week)
+    assert "unread-new" in html["student"].split(marker, 1)[0].rsplit("<article", 1)[1]
+    mark_seen(access_for(student, week), [lead_reply.pk], lead_reply.updated_at)
+    after = pages(cast, week)
+    assert "unread-new" not in after["student"].split(marker, 1)[0].rsplit("<article", 1)[1]
+    assert "unread-new" in after["other"].split(marker, 1)[0].rsplit("<article", 1)[1]

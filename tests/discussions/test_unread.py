@@ -19,7 +19,7 @@ from core.access import seminar_access, week_access
 from core.models import RevealPolicy
 from discussions.models import WeekRead
 from discussions.selectors import build_discussion
-from discussions.unread import mark_seen, read_state, to_ms, unread_by_week
+from discussions.unread import mark_seen, read_state, to_ms, unread_by_week, walk
 from tests.discussions.helpers import add_comment, client_for, first_question
 
 
@@ -30,14 +30,9 @@ def access_for(user, week):
 def statuses(user, week) -> dict[int, str]:
     discussion = build_discussion(access_for(user, week))
     out = {}
-
-    def visit(views):
-        for view in views:
-            out[view.pk] = view.read_status
-            visit(view.children)
-
-    for thread in discussion.all_threads:
-        visit(thread.comments)
+    for thread in discussion.all_threads:  # every comment shown, in page order
+        for pk in walk(thread.tops):
+            out[pk] = thread.statuses.get(pk, "")
     return out
 
 
