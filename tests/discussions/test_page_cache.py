@@ -249,3 +249,14 @@ def test_read_markers_are_each_viewers_own(cast, week, student, other_student):
     after = pages(cast, week)
     assert "unread-new" not in after["student"].split(marker, 1)[0].rsplit("<article", 1)[1]
     assert "unread-new" in after["other"].split(marker, 1)[0].rsplit("<article", 1)[1]
+
+
+def test_comment_times_are_in_each_viewers_own_zone(cast, week, student, other_student):
+    student.time_zone = "Asia/Tokyo"
+    student.save()
+    other_student.time_zone = "Europe/Berlin"
+    other_student.save()
+    html = pages(cast, week)
+    assert "JST" in html["student"] and "CET" not in html["student"]
+    assert "CET" in html["other"] and "JST" not in html["other"]
+    assert "JST" not in html["staff"] and "CET" not in html["staff"]
