@@ -25,6 +25,7 @@ from core.exporter import export_week_file
 from core.lead_models import WeekReview, WeekReviewEvent
 from core.models import Seminar, Week
 from core.services import publish_week
+from core.week_editing import WeekEdit, save_week_edit
 from core.weekfile import WeekFileError
 from discussions.models import Comment
 from leads.events import review_step
@@ -138,6 +139,16 @@ def save_week_text(week: Week, text: str, *, user: User) -> SaveResult:
     _record(review, WeekReviewEvent.Kind.SAVED, user, result.summary)
     week.refresh_from_db()
     return result
+
+
+@transaction.atomic
+def save_week_form(week: Week, edit: WeekEdit, *, user: User) -> Week:
+    """Save the structured editor's forms over the week (core.week_editing, in place: ids,
+    answers and status kept); logs a "saved" event in the week's review history."""
+    saved = save_week_edit(week, edit)
+    review, _ = WeekReview.objects.get_or_create(week=week)
+    _record(review, WeekReviewEvent.Kind.SAVED, user, edit.summary())
+    return saved
 
 
 def _transition(

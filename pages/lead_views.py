@@ -1,9 +1,11 @@
-"""The lead team's editor for its draft week, and staff's review queue.
+"""Importing a week file into the lead team's draft week, staff's review of it, and
+staff's review queue. (The week is edited through forms: pages/week_editor.py.)
 
-/s/<seminar>/w/<week>/prepare/ — the week file in a textarea (prefilled from the saved
-week), Preview (rendered with the week page's own template, nothing saved), Save (the
-draft's content is replaced; it stays a draft), Save and submit for review. Staff see the
-same page with a review form: comment, request changes, approve, publish.
+/s/<seminar>/w/<week>/prepare/import/ — a week file in a textarea (prefilled from the
+saved week), Preview (rendered with the week page's own template, nothing saved), Save
+(the draft's content is replaced; it stays a draft), Save and submit for review.
+…/prepare/review/ — staff's review step (the form is on the week editor's page):
+comment, request changes, approve, publish.
 /s/<seminar>/weeks/review/ — staff's queue: weeks submitted for review, then the other
 unpublished weeks with where each stands.
 
@@ -40,7 +42,7 @@ from leads import services as lead_services
 from pages.lead_forms import WeekReviewForm, WeekTextForm, form_messages
 from pages.views import week_page_context
 
-TEMPLATE = "weeks/lead/prepare.html"
+TEMPLATE = "weeks/lead/import.html"
 
 
 def _prepare_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> WeekAccess:
@@ -84,6 +86,7 @@ def _editor_context(
         "error": error,
         "warnings": warnings or [],
         "previewing": previewing,
+        "hide_threads": True,
         "note": note,
         "note_error": note_error,
         "can_edit": wa.can_edit_week_text(review),
@@ -125,7 +128,9 @@ def _render_trial(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def prepare(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str) -> HttpResponse:
+def import_week(
+    request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str
+) -> HttpResponse:
     wa = _prepare_access(request, seminar_slug, week_slug)
     week = wa.week
     review = lead_services.review_for(week)

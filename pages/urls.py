@@ -1,16 +1,32 @@
 from django.urls import path
 
-from pages import archive_views, lead_views, views
+from pages import archive_views, lead_views, views, week_editor
 
 app_name = "weeks"
 urlpatterns = [
     path("<slug:seminar_slug>/", views.seminar_home, name="seminar"),
     path("<slug:seminar_slug>/w/<slug:week_slug>/", views.week_detail, name="detail"),
-    # The lead team prepares its draft week; staff review it (pages/lead_views.py).
+    # The week editor: the lead team prepares its draft week, staff edit any week
+    # (pages/week_editor.py); staff review drafts (pages/lead_views.py).
     path(
         "<slug:seminar_slug>/w/<slug:week_slug>/prepare/",
-        lead_views.prepare,
+        week_editor.editor,
         name="lead_prepare",
+    ),
+    path(
+        "<slug:seminar_slug>/w/<slug:week_slug>/prepare/preview/",
+        week_editor.preview,
+        name="lead_preview",
+    ),
+    path(
+        "<slug:seminar_slug>/w/<slug:week_slug>/prepare/week.md",
+        week_editor.download,
+        name="lead_download",
+    ),
+    path(
+        "<slug:seminar_slug>/w/<slug:week_slug>/prepare/import/",
+        lead_views.import_week,
+        name="lead_import",
     ),
     path(
         "<slug:seminar_slug>/w/<slug:week_slug>/prepare/withdraw/",

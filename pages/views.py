@@ -86,6 +86,8 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
     )
     for section in sections:
         section.week = week  # effective deadlines read the week without a query
+        # The questions, for weeks/_question_section.html (the editor's preview sets its own).
+        section.question_list = list(section.questions.all())  # type: ignore[attr-defined]
         section.own_deadline = (  # type: ignore[attr-defined]  # read by the template
             display.deadline_for(week, section.deadline, now, access.tz)
             if section.deadline and section.deadline != week.deadline

@@ -341,6 +341,17 @@ class WeekAccess:
         """Comment, request changes, approve and publish the draft: staff."""
         return self.is_staff and self.can_prepare_week
 
+    @property
+    def can_open_week_editor(self) -> bool:
+        """The structured week editor (pages/week_editor.py): the lead team for its draft
+        week (as `can_prepare_week`), staff for any week of their seminar, published too."""
+        return self.can_prepare_week or (self.is_staff and self.can_view)
+
+    def can_edit_week(self, review: WeekReview | None) -> bool:
+        """Save the editor's forms: staff any week of their seminar; the lead team while
+        it may edit its draft (`can_edit_week_text`: not while it waits for review)."""
+        return (self.is_staff and self.can_view) or self.can_edit_week_text(review)
+
     # --- Blog: the week's summary post (blog.models.BlogPost) ---------------------------
     # `post` is None before the team's first save. The team (and staff) edit until it is
     # published; while it is shared, every member of the seminar reads it and leaves

@@ -56,6 +56,8 @@ WEEK_CAPABILITIES: dict[str, set[str]] = {
     "can_download_discussion": {"blogger"} | STAFF,
     "sees_all_answers": {"lead", "blogger"} | STAFF,
     "can_see_history": STAFF,
+    # The fixture's week is published: only staff open its editor (leads prepare drafts).
+    "can_open_week_editor": STAFF,
     "can_flag": MEMBERS,
     "can_track_reading": MEMBERS,  # what's new: a record of what they read
     "bypasses_posting_rules": STAFF,

@@ -15,7 +15,7 @@ from core.models import Week, WeekDuty
 from leads import services as lead_services
 from pages.lead_forms import NOTE_MAX, UNKNOWN_ACTION
 from tests.conftest import enroll, make_user, make_week
-from tests.weeks.test_lead_prepare import WEEK_FILE, client_for, prepare_url, review_url
+from tests.weeks.test_lead_prepare import WEEK_FILE, client_for, import_url, review_url
 
 pytestmark = pytest.mark.django_db
 TYPED = '+++\ntitle = "Typed 8e2b"\n+++\n\nMy unsaved edits.'
@@ -41,7 +41,7 @@ def page(response) -> str:
 def test_an_unknown_editor_button_keeps_the_text_and_saves_nothing(draft, draft_lead):
     before = lead_services.current_text(draft)
     response = client_for(draft_lead).post(
-        prepare_url(draft), {"text": TYPED.replace("\n", "\r\n"), "action": "publish"}
+        import_url(draft), {"text": TYPED.replace("\n", "\r\n"), "action": "publish"}
     )
     assert response.status_code == 400
     assert UNKNOWN_ACTION in page(response) and TYPED in page(response)
@@ -50,7 +50,7 @@ def test_an_unknown_editor_button_keeps_the_text_and_saves_nothing(draft, draft_
 
 
 def test_the_editor_without_a_button_previews(draft, draft_lead):
-    response = client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE})
+    response = client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE})
     assert response.status_code == 200
     assert "Preview of your text" in page(response)
     assert "Week 3: Oversight" not in Week.objects.get(pk=draft.pk).title
@@ -58,7 +58,7 @@ def test_the_editor_without_a_button_previews(draft, draft_lead):
 
 @pytest.fixture
 def submitted(draft, draft_lead):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     assert WeekReview.objects.get(week=draft).state == "submitted"
     return draft
 

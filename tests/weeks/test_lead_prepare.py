@@ -81,6 +81,11 @@ def prepare_url(week: Week) -> str:
     return reverse("weeks:lead_prepare", args=[week.seminar.slug, week.slug])
 
 
+def import_url(week: Week) -> str:
+    """The week-file import: the text surface the structured editor replaced for editing."""
+    return reverse("weeks:lead_import", args=[week.seminar.slug, week.slug])
+
+
 def review_url(week: Week) -> str:
     return reverse("weeks:lead_review", args=[week.seminar.slug, week.slug])
 
@@ -102,8 +107,8 @@ def contents(week: Week) -> tuple[list[str], list[tuple[str, str]]]:
 # --- Who may open the editor ---------------------------------------------------------------
 
 
-def test_the_draft_weeks_lead_opens_the_editor_prefilled_with_the_week_file(draft, draft_lead):
-    response = client_for(draft_lead).get(prepare_url(draft))
+def test_the_draft_weeks_lead_opens_the_import_page_prefilled_with_the_week_file(draft, draft_lead):
+    response = client_for(draft_lead).get(import_url(draft))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="text"' in html
@@ -115,6 +120,7 @@ def test_the_draft_weeks_lead_opens_the_editor_prefilled_with_the_week_file(draf
 
 def test_opening_the_editor_writes_nothing(draft, draft_lead):
     client_for(draft_lead).get(prepare_url(draft))
+    client_for(draft_lead).get(import_url(draft))
     assert not WeekReview.objects.exists()
 
 
@@ -122,6 +128,7 @@ def test_opening_the_editor_writes_nothing(draft, draft_lead):
 def test_people_not_leading_the_draft_week_get_404(request, draft, who):
     user = request.getfixturevalue(who)
     assert client_for(user).get(prepare_url(draft)).status_code == 404
+    assert client_for(user).get(import_url(draft)).status_code == 404
 
 
 def test_a_visitor_is_sent_to_log_in(client, draft):
@@ -132,7 +139,10 @@ def test_a_visitor_is_sent_to_log_in(client, draft):
 
 def test_a_published_week_cannot_be_prepared_even_by_its_leads(week, lead, staff):
     assert client_for(lead).get(prepare_url(week)).status_code == 403
-    assert client_for(staff).get(prepare_url(week)).status_code == 403
+    assert client_for(lead).get(import_url(week)).status_code == 403
+    # Staff edit a published week through the forms, never by replacing it with a file.
+    assert client_for(staff).get(prepare_url(week)).status_code == 200
+    assert client_for(staff).get(import_url(week)).status_code == 403
 
 
 def test_staff_open_any_unpublished_week(draft, staff):
@@ -145,7 +155,7 @@ def test_staff_open_any_unpublished_week(draft, staff):
 def test_preview_shows_the_parsed_week_as_students_will_see_it_and_saves_nothing(draft, draft_lead):
     before = contents(draft)
     response = client_for(draft_lead).post(
-        prepare_url(draft), {"text": WEEK_FILE, "action": "preview"}
+        import_url(draft), {"text": WEEK_FILE, "action": "preview"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -163,7 +173,7 @@ def test_preview_shows_the_parsed_week_as_students_will_see_it_and_saves_nothing
 def test_a_file_that_cannot_be_read_keeps_the_text_and_shows_one_line_error(draft, draft_lead):
     bad = "title = 'no front matter'\n\n# Readings\n\n1. Something\n"
     for action in ("preview", "save"):
-        response = client_for(draft_lead).post(prepare_url(draft), {"text": bad, "action": action})
+        response = client_for(draft_lead).post(import_url(draft), {"text": bad, "action": action})
         assert response.status_code == 400
         html = response.content.decode()
         assert 'role="alert"' in html
@@ -177,7 +187,7 @@ def test_saving_replaces_the_content_and_keeps_slug_number_status_and_teams(
 ):
     publish_at = draft.publish_at
     response = client_for(draft_lead).post(
-        prepare_url(draft), {"text": WEEK_FILE, "action": "save"}, follow=True
+        import_url(draft), {"text": WEEK_FILE, "action": "save"}, follow=True
     )
     assert response.status_code == 200
     assert "Saved: 2 required and 0 optional readings" in response.content.decode()
@@ -204,23 +214,21 @@ def test_saving_replaces_the_content_and_keeps_slug_number_status_and_teams(
 
 def test_the_editor_text_round_trips_the_saved_week(draft, draft_lead):
     client = client_for(draft_lead)
-    client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "save"})
+    client.post(import_url(draft), {"text": WEEK_FILE, "action": "save"})
     saved = contents(draft)
     html = client.get(prepare_url(draft)).content.decode()
     assert "Week 3: Oversight" in html
     from leads.services import current_text
 
     text = current_text(Week.objects.get(pk=draft.pk))
-    client.post(prepare_url(draft), {"text": text, "action": "save"})
+    client.post(import_url(draft), {"text": text, "action": "save"})
     assert contents(draft) == saved
 
 
 def test_saving_is_refused_when_the_week_already_has_comments(draft, draft_lead, staff):
     Comment.objects.create(week=draft, author=staff, body="Staff tried the draft.")
     before = contents(draft)
-    response = client_for(draft_lead).post(
-        prepare_url(draft), {"text": WEEK_FILE, "action": "save"}
-    )
+    response = client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "save"})
     assert response.status_code == 400
     assert "already has comments" in response.content.decode()
     assert contents(draft) == before
@@ -232,7 +240,7 @@ def test_saving_is_refused_when_the_week_already_has_comments(draft, draft_lead,
 
 def test_submitting_saves_the_text_and_puts_the_week_in_the_staff_queue(draft, draft_lead, staff):
     client = client_for(draft_lead)
-    response = client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    response = client.post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     assert response.status_code == 302
     review = WeekReview.objects.get(week=draft)
     assert (review.state, review.submitted_by) == ("submitted", draft_lead)
@@ -247,15 +255,15 @@ def test_submitting_saves_the_text_and_puts_the_week_in_the_staff_queue(draft, d
 
 def test_a_submitted_week_is_locked_for_the_leads_until_they_withdraw_it(draft, draft_lead):
     client = client_for(draft_lead)
-    client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client.post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     again = WEEK_FILE.replace("Week 3: Oversight", "Week 3: Changed")
-    assert client.post(prepare_url(draft), {"text": again, "action": "save"}).status_code == 403
+    assert client.post(import_url(draft), {"text": again, "action": "save"}).status_code == 403
     # previewing still works
-    assert client.post(prepare_url(draft), {"text": again, "action": "preview"}).status_code == 200
+    assert client.post(import_url(draft), {"text": again, "action": "preview"}).status_code == 200
     withdraw = reverse("weeks:lead_withdraw", args=[draft.seminar.slug, draft.slug])
     assert client.post(withdraw).status_code == 302
     assert WeekReview.objects.get(week=draft).state == "draft"
-    assert client.post(prepare_url(draft), {"text": again, "action": "save"}).status_code == 302
+    assert client.post(import_url(draft), {"text": again, "action": "save"}).status_code == 302
     assert Week.objects.get(pk=draft.pk).title == "Week 3: Changed"
 
 
@@ -267,7 +275,7 @@ def test_students_cannot_see_the_review_queue_or_review(draft, draft_lead, stude
 
 
 def test_requesting_changes_needs_a_note_and_keeps_what_was_typed(draft, draft_lead, staff):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     response = client_for(staff).post(review_url(draft), {"action": "request_changes", "note": ""})
     assert response.status_code == 400
     assert "Write the comment or the changes" in response.content.decode()
@@ -276,7 +284,7 @@ def test_requesting_changes_needs_a_note_and_keeps_what_was_typed(draft, draft_l
 
 def test_changes_requested_reach_the_leads_who_can_edit_and_resubmit(draft, draft_lead, staff):
     lead_client = client_for(draft_lead)
-    lead_client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    lead_client.post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     note = "Add the Anthropic paper <b>as reading 3</b>."
     response = client_for(staff).post(
         review_url(draft), {"action": "request_changes", "note": note}
@@ -289,14 +297,14 @@ def test_changes_requested_reach_the_leads_who_can_edit_and_resubmit(draft, draf
     assert "Changes requested" in html
     assert "Add the Anthropic paper &lt;b&gt;as reading 3&lt;/b&gt;." in html
     assert 'value="save"' in html
-    response = lead_client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    response = lead_client.post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     assert WeekReview.objects.get(week=draft).state == "submitted"
     kinds = list(WeekReviewEvent.objects.values_list("kind", flat=True))
     assert kinds == ["saved", "submitted", "changes_requested", "saved", "submitted"]
 
 
 def test_staff_comment_shows_in_the_history_without_changing_the_state(draft, draft_lead, staff):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     client_for(staff).post(review_url(draft), {"action": "comment", "note": "Looks good so far."})
     assert WeekReview.objects.get(week=draft).state == "submitted"
     html = client_for(draft_lead).get(prepare_url(draft)).content.decode()
@@ -305,7 +313,7 @@ def test_staff_comment_shows_in_the_history_without_changing_the_state(draft, dr
 
 
 def test_staff_publish_from_the_queue_and_students_see_the_week(draft, draft_lead, staff, student):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     assert client_for(student).get(draft.get_absolute_url()).status_code == 404
     response = client_for(staff).post(review_url(draft), {"action": "publish", "next": "queue"})
     assert response.status_code == 302
@@ -320,7 +328,7 @@ def test_staff_publish_from_the_queue_and_students_see_the_week(draft, draft_lea
 
 
 def test_approving_keeps_the_week_unpublished(draft, draft_lead, staff):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     client_for(staff).post(review_url(draft), {"action": "approve", "note": ""})
     assert WeekReview.objects.get(week=draft).state == "approved"
     assert Week.objects.get(pk=draft.pk).status == Week.Status.DRAFT
@@ -342,7 +350,7 @@ def test_a_submitted_week_emails_the_seminars_staff_a_link_to_review_it(
     draft, draft_lead, staff, student, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+        client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     assert review_emails(draft) == [
         (staff.email, "[LLM Risks] Week 3: Oversight is submitted for review")
     ]
@@ -358,11 +366,11 @@ def test_a_submitted_week_emails_the_seminars_staff_a_link_to_review_it(
 def test_staff_comments_changes_and_approval_email_the_lead_team_with_the_note(
     draft, draft_lead, draft_blogger, staff
 ):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     staff_client = client_for(staff)
     staff_client.post(review_url(draft), {"action": "comment", "note": "Nice <b>start</b>."})
     staff_client.post(review_url(draft), {"action": "request_changes", "note": "Add reading 3."})
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     staff_client.post(review_url(draft), {"action": "approve", "note": ""})
     to_lead = [subject for to, subject in review_emails(draft) if to == draft_lead.email]
     assert to_lead == [
@@ -384,10 +392,10 @@ def test_every_staff_member_hears_of_a_submission_and_a_withdrawal_emails_nobody
 ):
     ta = enroll(make_user("ta@example.edu", is_staff=True), seminar, "staff")
     lead_client = client_for(draft_lead)
-    lead_client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    lead_client.post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     assert sorted(to for to, _ in review_emails(draft)) == [staff.email, ta.email]
     lead_client.post(reverse("weeks:lead_withdraw", args=[draft.seminar.slug, draft.slug]))
-    lead_client.post(prepare_url(draft), {"text": WEEK_FILE, "action": "submit"})
+    lead_client.post(import_url(draft), {"text": WEEK_FILE, "action": "submit"})
     # The second submission is news again (its own event); the withdrawal was not.
     assert len(review_emails(draft)) == 4
 
@@ -429,7 +437,7 @@ def test_queue_page_queries_do_not_grow_with_weeks(seminar, staff, django_assert
 
 
 def test_readings_keep_their_order_after_a_save(draft, draft_lead):
-    client_for(draft_lead).post(prepare_url(draft), {"text": WEEK_FILE, "action": "save"})
+    client_for(draft_lead).post(import_url(draft), {"text": WEEK_FILE, "action": "save"})
     assert list(Reading.objects.filter(week=draft).values_list("number", flat=True)) == [1, 2]
 
 
@@ -454,6 +462,6 @@ def test_saving_the_demo_draft_weeks_own_text_keeps_its_sections_and_deadlines()
     before = shape()
     client = Client()
     client.force_login(lead)
-    response = client.post(prepare_url(draft), {"text": current_text(draft), "action": "save"})
+    response = client.post(import_url(draft), {"text": current_text(draft), "action": "save"})
     assert response.status_code == 302
     assert shape() == before
