@@ -306,11 +306,12 @@ def apply_op(data: QueryDict, op: str, answered: set[int]) -> str:
             return "Nothing added."
         item = f"{prefix}-{total}"
         data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
-        data[f"{item}-order"] = str(len(live) + 1)
+        _renumber(data, [*live, item])
         for name, value in NEW_DEFAULTS.get(prefix, {}).items():
             data[f"{item}-{name}"] = value
         if prefix == "sections":
             data[f"{item}-q-TOTAL_FORMS"], data[f"{item}-q-INITIAL_FORMS"] = "1", "0"
+            data[f"{item}-q-0-order"] = "1"
         return f"Added a {kind}."
     item = f"{prefix}-{index}"
     if item not in live:
@@ -325,9 +326,13 @@ def apply_op(data: QueryDict, op: str, answered: set[int]) -> str:
     if not 0 <= other < len(live):
         return f"The {kind} is already {'first' if verb == 'up' else 'last'}."
     live[place], live[other] = live[other], live[place]
-    for n, name in enumerate(live, start=1):
-        data[f"{name}-order"] = str(n)
+    _renumber(data, live)
     return f"Moved the {kind} {verb}."
+
+
+def _renumber(data: QueryDict, items: list[str]) -> None:
+    for n, item in enumerate(items, start=1):
+        data[f"{item}-order"] = str(n)
 
 
 def _has_answers(data: QueryDict, item: str, answered: set[int]) -> bool:

@@ -159,6 +159,15 @@ def test_a_section_needs_a_question(draft, draft_lead):
     assert "Add at least one question to this section" in response.content.decode()
 
 
+def test_a_question_added_to_a_new_section_comes_after_its_first(draft, draft_lead):
+    client = client_for(draft_lead)
+    data = {**saved_data(draft), "sections-TOTAL_FORMS": "3", "sections-2-title": "New"}
+    data.update({"sections-2-q-TOTAL_FORMS": "1", "sections-2-q-INITIAL_FORMS": "0"})
+    data.update({"sections-2-q-0-body": "First?"})  # no order: as a section just added
+    html = client.post(prepare_url(draft), {**data, "op": "add:sections-2-q"}).content.decode()
+    assert html.index('name="sections-2-q-0-body"') < html.index('name="sections-2-q-1-body"')
+
+
 def test_removing_and_moving_by_buttons(draft, draft_lead):
     client = client_for(draft_lead)
     data = saved_data(draft)
