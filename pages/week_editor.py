@@ -128,8 +128,9 @@ def editor(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str)
     with timezone.override(week.seminar.tz):
         if request.method != "POST":
             forms = _forms(wa, week_data(week, _saved_sections(week)))
-            forms.quiet()
-            return _page(request, wa, review, forms)
+            saved = preview_context(week, forms.to_edit()) if forms.is_valid() else {}
+            forms.quiet()  # a saved week the forms would refuse is judged only on saving
+            return _page(request, wa, review, forms, **saved)
         if op := request.POST.get("op", ""):
             return _structural(request, wa, review, op)
         action = request.POST.get("action") or "preview"

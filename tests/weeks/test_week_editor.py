@@ -60,6 +60,7 @@ def test_the_lead_opens_the_editor_with_the_week_as_forms(draft, draft_lead):
     assert 'name="readings-0-title" value="A paper"' in html
     assert "Question **1**?" in html  # the question's markdown, in its textarea
     assert "Download as week file" in html and "Import a week file" in html
+    assert '<h4 class="question-title" id="question-' in html  # the saved week's preview
 
 
 def test_opening_previewing_and_moving_write_nothing(draft, draft_lead):
