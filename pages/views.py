@@ -106,6 +106,7 @@ def week_page_context(access: WeekAccess) -> dict[str, Any]:
         "week_teams": teams,
         "lead_team": [user.name for user in teams.lead_people],
         "blog_team": [user.name for user in teams.blog_people],
+        "can_edit_week": access.can_edit_week(None),  # the week editor's link
         "publish_at": (
             display.deadline_for(week, week.publish_at, now, access.tz) if week.publish_at else None
         ),

@@ -1,5 +1,5 @@
 """The structured week editor: the lead team's draft week, or any week of a seminar for
-its staff (core.access: `can_open_week_editor`, `can_edit_week`).
+its staff (core.access: `WeekAccess.can_edit_week`).
 
 /s/<seminar>/w/<week>/prepare/ — the week's fields, its readings and its question
 sections with their questions, as forms (pages/week_editor_forms.py). Buttons:
@@ -49,7 +49,7 @@ def editor_access(request: HttpRequest, seminar_slug: str, week_slug: str) -> We
         raise Http404("No such week")
     week.seminar = access.seminar
     wa = week_access(access, week)
-    if not wa.can_open_week_editor:
+    if not wa.can_edit_week(None):
         if wa.can_view:
             raise PermissionDenied(NOT_YOURS)
         raise Http404("No such week")

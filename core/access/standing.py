@@ -341,15 +341,8 @@ class WeekAccess:
         """Comment, request changes, approve and publish the draft: staff."""
         return self.is_staff and self.can_prepare_week
 
-    @property
-    def can_open_week_editor(self) -> bool:
-        """The structured week editor (pages/week_editor.py): the lead team for its draft
-        week (as `can_prepare_week`), staff for any week of their seminar, published too."""
-        return self.can_prepare_week or (self.is_staff and self.can_view)
-
     def can_edit_week(self, review: WeekReview | None) -> bool:
-        """Save the editor's forms: staff any week of their seminar; the lead team while
-        it may edit its draft (`can_edit_week_text`: not while it waits for review)."""
+        """The week editor: staff any week; the leads their draft (None: open it, else save)."""
         return (self.is_staff and self.can_view) or self.can_edit_week_text(review)
 
     # --- Blog: the week's summary post (blog.models.BlogPost) ---------------------------

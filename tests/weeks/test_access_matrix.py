@@ -56,8 +56,6 @@ WEEK_CAPABILITIES: dict[str, set[str]] = {
     "can_download_discussion": {"blogger"} | STAFF,
     "sees_all_answers": {"lead", "blogger"} | STAFF,
     "can_see_history": STAFF,
-    # The fixture's week is published: only staff open its editor (leads prepare drafts).
-    "can_open_week_editor": STAFF,
     "can_flag": MEMBERS,
     "can_track_reading": MEMBERS,  # what's new: a record of what they read
     "bypasses_posting_rules": STAFF,
@@ -119,3 +117,16 @@ def test_staff_of_another_seminar_has_no_staff_right_here(people, seminar, week)
     assert not sa.is_staff and not sa.is_member
     assert not any(getattr(sa, c) for c in SEMINAR_CAPABILITIES)
     assert not wa.can_view and not wa.can_moderate
+
+
+def test_the_week_editor_is_staffs_once_the_week_is_published(people, seminar, week):
+    table = accesses(people, seminar, week)
+    editors = {role for role in ROLES if table[role][1].can_edit_week(None)}
+    assert editors == STAFF  # the lead team edits its week only while it is a draft
+
+
+def test_the_week_editor_of_a_draft_is_its_lead_teams_and_staffs(people, seminar, week):
+    week.status = week.Status.DRAFT
+    table = accesses(people, seminar, week)
+    editors = {role for role in ROLES if table[role][1].can_edit_week(None)}
+    assert editors == {"lead"} | STAFF
