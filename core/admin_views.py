@@ -101,7 +101,8 @@ def week_import(request: HttpRequest, *, model_admin: WeekAdmin) -> HttpResponse
         upload = cast("UploadedFile[bytes]", request.FILES["file"])
         result = _import(form, source=upload.name or "<upload>")
         if result is not None:
-            level = messages.WARNING if result.warnings else messages.SUCCESS
+            # What the importer guessed or could not place is for staff to check: a warning.
+            level = messages.WARNING if result.warnings or result.guesses else messages.SUCCESS
             messages.add_message(request, level, linebreaksbr(result.report()))
             return redirect(reverse("admin:weeks_week_change", args=[result.week.pk]))
     context = {

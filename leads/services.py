@@ -91,7 +91,7 @@ def _apply(week: Week, text: str) -> SaveResult:
     _check(week, text)
     seminar: Seminar = week.seminar
     parsed = importer.parse_week_file(text, tz=seminar.timezone, source=SOURCE)
-    warnings = list(parsed.warnings)
+    warnings = [*(f"guessed: {guess}" for guess in parsed.guesses), *parsed.warnings]
     if parsed.slug != week.slug:
         warnings.append(f"the file's slug {parsed.slug!r} is ignored: the week keeps {week.slug!r}")
     if parsed.number is not None and parsed.number != week.number:

@@ -12,7 +12,7 @@ QUESTION_WORD = re.compile(r"\bquestions?\b", re.IGNORECASE)
 READINGS = re.compile(r"\breadings?\b", re.IGNORECASE)
 OPTIONAL_WORDS = re.compile(
     r"\b(optional|additional|further|supplementa\w*|extra|recommended|suggested|background"
-    r"|if you have time)\b",
+    r"|if you have time|not\s+(?:required|mandatory)|may\s+be\s+(?:helpful|useful))\b",
     re.IGNORECASE,
 )
 REQUIRED_GROUP = re.compile(r"^required\s*(?:readings?)?\s*:\s*(?P<group>.+)$", re.IGNORECASE)

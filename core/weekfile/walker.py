@@ -132,6 +132,8 @@ class Walker(ReadingsMixin):
         elif s.mode == REQ and (s.readings or h.looks_optional(head.text)):
             if h.looks_optional(head.text):
                 s.mode, s.optional_level = OPT, head.level - 1
+                if head.level == 7 and s.mode == OPT:
+                    self.guess(block, f"{head.text!r} read as the heading of optional readings")
             self.set_group(head.text, block)
         elif s.mode == INTRO:
             self.keep_as_intro(block, f"**{head.text}**" if head.level == 7 else None)
