@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.importer import ImportResult, import_week_file, parse_week_file
 from core.models import Seminar, Week
+from core.timefmt import format_time
 
 
 @dataclass
@@ -174,11 +175,12 @@ def schedule_week(
         when = week.publish_at or shift_local(published_at, days, tz)
         if when is not None and when > now:
             week.status, week.publish_at = Week.Status.SCHEDULED, when
-            local = timezone.localtime(when, tz)
-            verdict = f"scheduled to publish {local:%a %d %b %Y, %H:%M %Z}"
+            verdict = f"scheduled to publish {format_time(when, tz, now)}"
         elif when is not None:
-            local = timezone.localtime(when, tz)
-            verdict = f"draft (its publish time, {local:%d %b %Y}, has passed: publish it by hand)"
+            verdict = (
+                f"draft (its publish time, {format_time(when, tz, now)}, has passed:"
+                " publish it by hand)"
+            )
         else:
             verdict = f"draft (it was {status}, with no publish time to move)"
     week.published_at = None
