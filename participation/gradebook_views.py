@@ -25,8 +25,9 @@ def gradebook_filename(seminar: Seminar, fmt: str) -> str:
 
 def csv_response(seminar: Seminar, fmt: str) -> HttpResponse:
     """The seminar's gradebook as a CSV download in `fmt` ("canvas" or "moodle")."""
-    # UTF-8 with a byte-order mark: Excel and Moodle's import both read accented names right.
-    text = "\ufeff" + gradebook_csv(gradebook(seminar), fmt)
+    # Plain UTF-8, no byte-order mark: the files are for the gradebook imports, and a mark
+    # would stick to the first column's name ("Student") where a reader does not strip it.
+    text = gradebook_csv(gradebook(seminar), fmt)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     filename = gradebook_filename(seminar, fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

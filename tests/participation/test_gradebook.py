@@ -85,6 +85,7 @@ def test_canvas_file_has_its_columns_points_possible_row_and_excused_cells(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "gradebook-canvas-llm-risks-" in response["Content-Disposition"]
+    assert response.content.startswith(b"Student,ID,")  # no byte-order mark before it
     header, possible, line = rows(response.content.decode("utf-8"))
     assert header == [
         "Student",
