@@ -22,7 +22,9 @@ then `# Readings` (numbered, bullets or paragraphs; `Required:` / `Optional` tag
 `###`, `**Bold:**` or `Background:` groups, and `# Discussion Questions`: the posting rule
 with its deadline sentence, then sections opened by `---`, headings, "Questions about
 `Title`" or "Paper 1:" lines, each with numbered questions. Exports write this same shape,
-filling in the optional front-matter keys.
+filling in the optional front-matter keys (status, publish times, timezone, cut-off, late
+policy, lock, staff-run, notes, [rule], and per section its title and reveal policy: the
+full list is in docs/week-files.md).
 """
 
 from core.weekfile.parsed import (

@@ -2,8 +2,9 @@
 keeping its state in state.py), then the sections it found are finished (sections.py).
 
 The walk keeps a mode — intro, required readings, optional readings, discussion — that
-headings and keyword lines switch. Whatever cannot be classified is kept as intro text and
-reported in `warnings`; nothing is dropped.
+headings and keyword lines switch. Text before the readings is the intro; whatever else
+cannot be placed is kept in the week's notes and reported in `warnings`, and what was read
+by a rule of thumb is listed in `guesses`; nothing is dropped.
 """
 
 from __future__ import annotations

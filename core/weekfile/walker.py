@@ -229,7 +229,7 @@ class Walker(ReadingsMixin):
         self.s.group, self.s.open_group = group, (group, block)
 
     def close_group(self) -> None:
-        """A group heading with no reading under it is kept as intro text, not lost."""
+        """A group heading with no reading under it is kept in the notes, not lost."""
         if self.s.open_group is not None:
             group, block = self.s.open_group
             self.s.open_group = None
