@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import account
 from core.access import WeekAccess, require, week_view
 from core.lib.http import HtmxHttpRequest
 from core.lib.markdown import render_markdown
@@ -21,8 +23,10 @@ from core.models import Question
 from core.timefmt import format_time
 from discussions import duplicates, services
 from discussions.comment_view import load_comment_view
-from discussions.forms import DraftForm, DraftPlaceForm, SimilarForm, error_messages
+from discussions.follow_models import set_following
+from discussions.forms import DraftForm, DraftPlaceForm, FollowForm, SimilarForm, error_messages
 from discussions.models import Comment
+from discussions.render import follow_form
 from discussions.selectors import Discussion, comment_for_user
 from discussions.views import CANNOT_POST, comment_main_response, get_question, week_anchor
 
@@ -77,6 +81,24 @@ def history(request: HttpRequest, access: WeekAccess, comment_id: int) -> HttpRe
         "tz": access.tz,
     }
     return render(request, "discussions/history.html", context)
+
+
+@login_not_required
+@require_POST
+@week_view("can_flag", "Only members of this seminar follow its threads.")
+def follow(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
+    """Follow or unfollow the thread a top-level comment starts: its button again (htmx),
+    else back to the comment."""
+    comment = comment_for_user(access, comment_id)
+    form = FollowForm(request.POST)
+    if comment.parent_id is not None or comment.deleted_at is not None or not form.is_valid():
+        raise Http404("No thread to follow here")
+    set_following(account(access.user).pk, comment.pk, bool(form.cleaned_data["follow"]))
+    if not request.htmx:
+        return HttpResponseRedirect(week_anchor(access, comment.anchor))
+    following = bool(form.cleaned_data["follow"])
+    url = f"{access.week.get_absolute_url()}c/{comment.pk}/"
+    return HttpResponse(follow_form(url, following, get_token(request)))
 
 
 @login_not_required

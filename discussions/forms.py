@@ -125,6 +125,12 @@ class SimilarForm(forms.Form):
         self.fields["body"].validators = []  # not even Django's refusal of NUL characters
 
 
+class FollowForm(forms.Form):
+    """Follow (1) or unfollow (0) a thread."""
+
+    follow = forms.TypedChoiceField(choices=[("1", "follow"), ("0", "unfollow")], coerce=int)
+
+
 class DraftPlaceForm(forms.Form):
     """Where a draft belongs: ?question=<id> (an answer), ?parent=<id> (a reply) or
     neither (a general comment)."""

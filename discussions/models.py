@@ -361,4 +361,6 @@ class ModerationAction(models.Model):
         return f"{self.get_action_display()} by {who} in week {self.week.number}"
 
 
+# Following a thread, and what each viewer read (their own modules).
+from discussions.follow_models import Follow as Follow  # noqa: E402
 from discussions.read_models import WeekRead as WeekRead  # noqa: E402

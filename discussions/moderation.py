@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.models import Question, Week
+from discussions.events import comment_moderated
 from discussions.models import Comment, Flag, ModerationAction, ThreadLock
 
 Action = ModerationAction.Action
@@ -61,7 +62,8 @@ def log(
 
 
 def _log_comment(comment: Comment, action: str, actor: User, reason: str = "") -> None:
-    log(
+    """Log an action on a comment and tell the layers above (e.g. a notice to its author)."""
+    row = log(
         comment.week,
         action,
         actor=actor,
@@ -69,6 +71,7 @@ def _log_comment(comment: Comment, action: str, actor: User, reason: str = "") -
         question=comment.question,
         reason=reason,
     )
+    comment_moderated.send(Comment, comment=comment, action=action, actor=actor, log=row)
 
 
 # --- Comments ---------------------------------------------------------------------------

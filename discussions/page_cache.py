@@ -30,7 +30,7 @@ import datetime as dt
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,6 +241,7 @@ class Assembler:
     staff_ids: set[int]
     flags: dict[int, int]
     base: str
+    follows: Collection[int] | None = None  # threads the viewer follows; None: no buttons
 
     def shared_mains(self, reply_ok: bool) -> dict[int, Main]:
         """The main part of every comment for this kind of viewer, rendered once."""
@@ -305,7 +306,16 @@ class Assembler:
                     out.append(mains[part].marked(statuses[part]))
                 else:
                     out.append(mains[part].full)  # type: ignore[index]
+                if part == top.pk:
+                    out.append(self.follow_form(top))
         return "".join(out)
+
+    def follow_form(self, top: Top) -> str:
+        """The viewer's Follow / Unfollow button of a thread, after its first comment."""
+        if self.follows is None or self.week.by_id[top.pk].deleted_at is not None:
+            return ""
+        url = f"{self.base}c/{top.pk}/"
+        return render.follow_form(url, top.pk in self.follows, CSRF_SLOT)
 
 
 def fill_csrf(html: str, token: str) -> str:

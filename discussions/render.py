@@ -114,6 +114,21 @@ def read_marker(c: CommentView) -> str:
     return MARKERS.get(c.read_status, "")
 
 
+def follow_form(comment_url: str, following: bool, token: str) -> str:
+    """Follow or unfollow the thread a top-level comment starts (a POST; htmx swaps the
+    form in place, without JavaScript the page comes back at the comment). Per viewer: the
+    page assembler puts it after the thread's first comment (discussions/page_cache.py)."""
+    url = escape(f"{comment_url}follow/")
+    token = escape(token)
+    value, label = ("0", "Unfollow thread") if following else ("1", "Follow thread")
+    return (
+        f'<form class="follow-form" method="post" action="{url}" hx-post="{url}" '
+        f'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        f'<input type="hidden" name="follow" value="{value}">'
+        f'<button type="submit" class="button button-quiet">{label}</button></form>\n'
+    )
+
+
 def slot_link(url: str, action: str, key: str, label: str) -> str:
     """A link whose form (reply, flag) htmx loads into the slot under the comment."""
     return f'<a href="{url}{action}/" hx-get="{url}{action}/" hx-target="#slot-c{key}">{label}</a>'

@@ -33,6 +33,7 @@ from core.models import (
 from core.posting import viewer_extension, window_for
 from core.timefmt import local_time
 from discussions import page_cache
+from discussions.follow_models import followed_roots
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
 from discussions.page_cache import Top
@@ -181,7 +182,7 @@ def build_discussion(
     flags = open_flag_counts(access)
     stored = page_cache.week_comments(access, teams, staff_ids, comment_zone(access))
     assembler = page_cache.Assembler(
-        access, stored, teams, staff_ids, flags, week.get_absolute_url()
+        access, stored, teams, staff_ids, flags, week.get_absolute_url(), viewer_follows(access)
     )
     own_sections = answered_sections(access, [q.section for q in questions])
     extension = viewer_extension(access)  # once per page: every thread's window reads it
@@ -227,6 +228,14 @@ def comment_zone(access: WeekAccess) -> dt.tzinfo:
     """The time zone comment times are written in, the viewer's (part of the stored
     fragments' key)."""
     return access.tz
+
+
+def viewer_follows(access: WeekAccess) -> set[int] | None:
+    """The threads (top-level comments) of the week the viewer follows, one query; None
+    for those who may not follow (no buttons)."""
+    if not access.can_flag:  # the members who may flag a comment may follow
+        return None
+    return followed_roots(access.seminar_access.user_id, access.week.pk)
 
 
 def answered_sections(access: WeekAccess, sections: Iterable[QuestionSection]) -> set[int]:

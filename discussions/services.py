@@ -21,7 +21,8 @@ from core.access import WeekAccess, require
 from core.models import PostingState, Question
 from core.posting import viewer_extension, window_for
 from discussions import duplicates
-from discussions.events import comment_posted
+from discussions.events import comment_edited, comment_posted
+from discussions.follow_models import follow_by_default, thread_root_id
 from discussions.models import Comment, CommentRevision, Draft, ThreadLock
 
 EMPTY = "Your comment is empty: write something before posting."
@@ -157,6 +158,7 @@ def _store(access: WeekAccess, comment: Comment, submission_key: str | None) -> 
                 raise ValidationError(KEY_USED, code="key_used") from None  # another week's
             raise
         clear_draft(access, question=comment.question, parent=comment.parent)
+        follow_by_default(comment.author_id, thread_root_id(comment))
         comment_posted.send(Comment, comment=comment)  # e.g. a notice to the author replied to
     return comment
 
@@ -195,6 +197,7 @@ def edit_comment(
         comment.body = body
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at", "updated_at"])
+        comment_edited.send(Comment, comment=comment)  # e.g. a notice to a newly mentioned
     return comment
 
 

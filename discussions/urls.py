@@ -17,6 +17,7 @@ urlpatterns = [
     path("c/<int:comment_id>/edit/", views.edit, name="edit"),
     path("c/<int:comment_id>/delete/", comment_views.delete, name="delete"),
     path("c/<int:comment_id>/history/", comment_views.history, name="history"),
+    path("c/<int:comment_id>/follow/", comment_views.follow, name="follow"),
     path("draft/", comment_views.save_draft, name="draft"),
     # What's new: marking what a page showed as read (discussions/unread_views.py)
     path("seen/", unread_views.mark_seen, name="seen"),

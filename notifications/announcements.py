@@ -4,10 +4,12 @@ A week published (by staff now, or by its schedule) gets one announcement per en
 member who wants announcements — written in the publishing transaction, keyed on the
 week, so publishing again after an unpublish announces nothing twice.
 
-Duties: the week's lead team is reminded `lead_reminder_days` before class; the blogging
-team `blog_reminder_days` after class while their post is not published. Each is due at
-9:00 in the seminar's time zone and sent once (outbox key), within a short grace period —
-a restart after days does not remind people of duties long past.
+Duties: each member of the week's teams finds their duty on "For you" from the week's
+publication (or its first reminder). The week's lead team is reminded by email
+`lead_reminder_days` before class; the blogging team `blog_reminder_days` after class
+while their post is not published. Each is due at 9:00 in the seminar's time zone and sent
+once (outbox key), within a short grace period — a restart after days does not remind
+people of duties long past.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from accounts.models import User
 from blog.models import BlogPost
 from core.models import Week, WeekDuty
 from notifications.emails import absolute, render_email
+from notifications.inbox import duty_notices
 from notifications.models import OutboxEmail
 from notifications.outbox import enqueue_rendered, send_after_commit
 from notifications.reminders import settings_for
@@ -29,6 +32,7 @@ from notifications.reminders import settings_for
 Kind = OutboxEmail.Kind
 DUTY_HOUR = 9
 DUTY_GRACE = dt.timedelta(days=2)
+TEAMS = {"lead": WeekDuty.Team.LEAD, "blog": WeekDuty.Team.BLOG}
 
 
 def week_announce(week_id: int) -> int:
@@ -43,6 +47,9 @@ def week_announce(week_id: int) -> int:
     ).distinct()
     new_ids = []
     with transaction.atomic():
+        duties = WeekDuty.objects.filter(week=week).select_related("user")
+        for team in TEAMS.values():  # the teams' duty on "For you", from its publication
+            duty_notices(week, team, [d.user for d in duties if d.team == team])
         for user in members:
             email = render_email(
                 "announcement",
@@ -72,16 +79,16 @@ def at_local(day: dt.date, week: Week, hour: int = DUTY_HOUR) -> dt.datetime:
 
 
 def _team(week: Week, team: str) -> list[User]:
-    return [
-        m.user
-        for m in week.week_duties.all()
-        if m.team == team and m.user.is_active and m.user.email_reminders
-    ]
+    return [m.user for m in week.week_duties.all() if m.team == team and m.user.is_active]
 
 
 def _duty(week: Week, users: list[User], *, duty: str, days: int, due: dt.datetime) -> list[int]:
+    """The duty's notice on "For you" for each member, its email for those who want it."""
+    duty_notices(week, TEAMS[duty], users)
     ids = []
     for user in users:
+        if not user.email_reminders:
+            continue
         email = render_email(
             f"duty_{duty}",
             recipient=user,

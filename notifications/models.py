@@ -1,4 +1,4 @@
-"""The email outbox, each seminar's reminder settings and pending reply notices.
+"""The email outbox, each seminar's reminder settings, and each person's notices.
 
 Every email the app sends is first a row of `OutboxEmail`, written in the transaction of
 the change that causes it. Its unique key (kind, recipient, subject key, offset) is what
@@ -202,36 +202,91 @@ class NotificationSettings(models.Model):
         return parse_hours(self.reminder_hours or "")
 
 
-class ReplyNotice(models.Model):
-    """A reply someone's comment got, waiting to be emailed (batched or in a digest).
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def shown(self) -> NoticeQuerySet:
+        """Notices whose comment may still be shown to their recipient: not deleted, not
+        hidden by a moderator (a notice of moderation tells the author about their own
+        comment, hidden or not; a duty has no comment)."""
+        return self.filter(
+            Q(comment__isnull=True)
+            | Q(kind=Notice.Kind.MODERATION)
+            | Q(comment__is_hidden=False, comment__deleted_at__isnull=True)
+        )
 
-    `email` is set once an outbox row carries it; until then it is pending.
+    def unread(self) -> NoticeQuerySet:
+        return self.filter(read_at__isnull=True).shown()
+
+
+class Notice(models.Model):
+    """Something that happened for one person: what the "For you" page lists, what the
+    header counts, and what reply emails and the daily digest carry (one source).
+
+    `key` is unique per recipient, so each thing notifies once whatever runs twice: "c<id>"
+    for a comment (a reply to me, a mention of me, a reply in a thread I follow: one notice
+    whichever of these it is), "m<id>" for a moderation action on my comment (the log
+    row), "duty:<week>:<team>" for a team duty. `email_due` marks what still waits to be
+    emailed (batched or in the digest, as the recipient prefers); `email` is the outbox row
+    that carried it.
     """
 
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to your comment"
+        MENTION = "mention", "Mention of you"
+        THREAD = "thread", "Reply in a thread you follow"
+        MODERATION = "moderation", "Moderation of your comment"
+        DUTY = "duty", "Your team duty"
+
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reply_notices"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPLY)
+    key = models.CharField(max_length=80)
+    week = models.ForeignKey("weeks.Week", on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(
-        "discussions.Comment", on_delete=models.CASCADE, related_name="reply_notices"
+        "discussions.Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
     )
-    thread_key = models.CharField(max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it (the replier, the moderator); blank for duties.",
+    )
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="The moderation action and reason, or the team."
+    )
+    thread_key = models.CharField(max_length=60, blank=True)
+    email_due = models.BooleanField(default=False)
     email = models.ForeignKey(
         OutboxEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
     )
+    read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = NoticeQuerySet.as_manager()
+
     class Meta:
-        ordering = ("created_at", "id")
+        ordering = ("-created_at", "-id")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=("recipient", "comment"), name="reply_notice_unique"),
+            models.UniqueConstraint(fields=("recipient", "key"), name="notice_unique_key"),
         ]
         indexes: ClassVar = [
+            # The header's count: one index scan over the recipient's unread notices.
+            models.Index(
+                fields=("recipient",), condition=Q(read_at__isnull=True), name="notice_unread_idx"
+            ),
+            models.Index(fields=("recipient", "created_at"), name="notice_recipient_idx"),
             models.Index(
                 fields=("recipient", "thread_key"),
-                condition=Q(email__isnull=True),
-                name="reply_notice_pending_idx",
+                condition=Q(email_due=True),
+                name="notice_email_due_idx",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Reply {self.comment_id} for {self.recipient_id}"
+        return f"{self.get_kind_display()} for {self.recipient_id}"

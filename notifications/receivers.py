@@ -17,13 +17,13 @@ from blog.models import BlogPost
 from core.events import week_published
 from core.hooks import provide_mailer
 from core.models import Week
-from discussions.events import comment_posted
-from discussions.models import Comment
+from discussions.events import comment_edited, comment_moderated, comment_posted
+from discussions.models import Comment, ModerationAction
 from leads.events import review_step
 from notifications.announcements import week_announce
+from notifications.inbox import comment_notices, moderation_notice
 from notifications.invitations import cancel_invitations, write_invitations
 from notifications.models import OutboxEmail
-from notifications.notices import reply_posted
 from notifications.reminders import send_manual_reminders
 from notifications.review import blog_step_notify, review_event_notify
 
@@ -33,7 +33,18 @@ def on_week_published(sender: Any, *, week_id: int, **kwargs: Any) -> None:
 
 
 def on_comment_posted(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
-    reply_posted(comment)
+    comment_notices(comment)
+
+
+def on_comment_edited(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
+    comment_notices(comment)  # those it newly mentions; nobody hears of it twice
+
+
+def on_comment_moderated(
+    sender: Any, *, comment: Comment, action: str, actor: User | None, log: ModerationAction,
+    **kwargs: Any,
+) -> None:  # fmt: skip
+    moderation_notice(comment, action, actor, log.pk)
 
 
 def on_review_step(sender: Any, *, event: Any, **kwargs: Any) -> None:
@@ -73,6 +84,8 @@ def connect() -> None:
     """Connect the receivers (idempotent: each has a dispatch_uid) and lend the mailer."""
     week_published.connect(on_week_published, dispatch_uid="notifications.week_published")
     comment_posted.connect(on_comment_posted, dispatch_uid="notifications.comment_posted")
+    comment_edited.connect(on_comment_edited, dispatch_uid="notifications.comment_edited")
+    comment_moderated.connect(on_comment_moderated, dispatch_uid="notifications.comment_moderated")
     review_step.connect(on_review_step, dispatch_uid="notifications.review_step")
     blog_step.connect(on_blog_step, dispatch_uid="notifications.blog_step")
     provide_mailer(OutboxMailer())

@@ -163,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.unread_notices",
             ],
             "builtins": ["core.templatetags.when_tags"],  # |when: the one time wording
         },
@@ -264,7 +265,6 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # nginx's internal location for the media view's X-Accel-Redirect; empty: the view streams.
 MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT").rstrip("/")
-
 
 globals().update(email_settings(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Seminar <seminar@localhost>")

@@ -21,7 +21,10 @@ from core.models import Extension, WeekDuty
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PREVIOUS = [("weeks", "0003_week_review"), ("participation", "0001_initial")]
-RENAMED_TABLES = {"weeks_teammember": "weeks_weekduty"}
+RENAMED_TABLES = {
+    "weeks_teammember": "weeks_weekduty",
+    "notifications_replynotice": "notifications_notice",  # reply notices became notices
+}
 RECORD = "django_migrations"  # gains one row per migration applied, by design
 DEADLINE = dt.datetime(2030, 3, 3, 22, 29, tzinfo=dt.UTC)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.access import seminar_access, week_access
 from discussions.models import Comment
 from discussions.services import post_comment
-from notifications.models import OutboxEmail, ReplyNotice
+from notifications.models import Notice, OutboxEmail
 from notifications.notices import digests_send, notices_send_due
 from notifications.outbox import sweep
 from tests.discussions.helpers import client_for, comment_url
@@ -74,20 +74,24 @@ def test_later_replies_in_the_window_go_together_after_15_minutes(
     assert "First reply." not in batch.body
 
 
-def test_no_notice_for_replying_to_oneself_or_when_turned_off(week, student, other_student, answer):
+def test_no_notice_for_replying_to_oneself_and_no_email_when_turned_off(
+    week, student, other_student, answer
+):
     post(student, week, "Replying to myself.", parent=answer)
     other_student.email_reply_notices = "off"
     other_student.save()
     theirs = post(other_student, week, "Mine.")
     post(student, week, "A reply to Olive.", parent=theirs)
-    assert ReplyNotice.objects.count() == 0
+    assert not Notice.objects.filter(recipient=student).exists()
+    # Olive finds the reply on "For you", and no email waits for her.
+    assert Notice.objects.get(recipient=other_student).email_due is False
 
 
 def test_a_reply_hidden_before_the_batch_goes_is_not_emailed(week, student, other_student, answer):
     reply = post(other_student, week, "Rude reply.", parent=answer)
     Comment.objects.filter(pk=reply.pk).update(is_hidden=True, hidden_at=timezone.now())
     assert notices_send_due() == 0
-    assert ReplyNotice.objects.count() == 0
+    assert not Notice.objects.filter(email_due=True).exists()
 
 
 def test_daily_digest_collects_the_days_replies_once(week, student, other_student, answer):

@@ -17,7 +17,7 @@ from kombu.exceptions import OperationalError
 
 from discussions.models import Comment
 from notifications import tasks
-from notifications.models import ReplyNotice
+from notifications.models import Notice
 from notifications.notices import notices_send_due
 from tests.discussions.helpers import add_comment, client_for, comment_url, first_question
 from tests.test_redis_down import CLOSED_PORT, settings_cache
@@ -47,7 +47,7 @@ def test_with_redis_stopped_a_reply_is_stored_and_its_notice_goes_out_once_after
 
     assert response.status_code == 302
     assert Comment.objects.filter(parent=answer, body="Agreed, and...").count() == 1
-    assert ReplyNotice.objects.filter(recipient=student, email__isnull=True).count() == 1
+    assert Notice.objects.filter(recipient=student, email_due=True).count() == 1
     assert mail.outbox == []  # nothing could be handed to a worker
 
     # Redis is back: the periodic job sends the notice, once however often it runs.
@@ -55,7 +55,7 @@ def test_with_redis_stopped_a_reply_is_stored_and_its_notice_goes_out_once_after
         with django_capture_on_commit_callbacks(execute=True):
             notices_send_due()
     assert [m.to for m in mail.outbox] == [[student.email]]
-    assert ReplyNotice.objects.filter(recipient=student, email__isnull=True).count() == 0
+    assert Notice.objects.filter(recipient=student, email_due=True).count() == 0
 
 
 def test_an_unexpected_broker_failure_after_commit_still_answers_the_post(

@@ -43,6 +43,7 @@ def values(seminar, week, student, staff) -> dict[str, str]:
         "comment_id": str(answer.pk),
         "question_id": str(question.pk),
         "flag_id": str(flag.pk),
+        "notice_id": "1",
         "team_id": str(team.pk),
         "user_id": str(student.pk),
         "revision_id": str(revision.pk),

@@ -34,6 +34,7 @@ from core.lead_models import WeekReview
 from core.models import Enrollment, Extension, Question, Seminar, Week, WeekDuty
 from discussions.models import Comment, CommentRevision, Draft, Flag, ModerationAction, ThreadLock
 from notifications.emails import unsubscribe_token
+from notifications.models import Notice
 from participation.models import State, StatusOverride
 from teams.models import Team, TeamMembership
 from tests.conftest import enroll, make_user, make_week
@@ -88,8 +89,11 @@ def build_bravo() -> tuple[Seminar, User, dict[str, str], str]:
     answer = add_comment(
         week, student_b, f"{MARKER} answer ![x](/media/{image})", question=question
     )
-    add_comment(week, staff_b, f"{MARKER} reply", parent=answer)
+    reply = add_comment(week, staff_b, f"{MARKER} reply", parent=answer)
     add_comment(week, student_b, f"{MARKER} general")
+    notice = Notice.objects.create(
+        recipient=student_b, key=f"c{reply.pk}", week=week, comment=reply, actor=staff_b
+    )
     CommentRevision.objects.create(comment=answer, body=f"{MARKER} v0", edited_by=student_b)
     Draft.objects.create(user=student_b, week=week, question=question, body=f"{MARKER} draft")
     flag = Flag.objects.create(comment=answer, user=staff_b, reason=f"{MARKER} flag")
@@ -114,6 +118,7 @@ def build_bravo() -> tuple[Seminar, User, dict[str, str], str]:
         "comment_id": str(answer.pk),
         "question_id": str(question.pk),
         "flag_id": str(flag.pk),
+        "notice_id": str(notice.pk),
         "team_id": str(team.pk),
         "user_id": str(student_b.pk),
         "revision_id": str(revision.pk),

@@ -56,7 +56,7 @@ WEEK_CAPABILITIES: dict[str, set[str]] = {
     "can_download_discussion": {"blogger"} | STAFF,
     "sees_all_answers": {"lead", "blogger"} | STAFF,
     "can_see_history": STAFF,
-    "can_flag": MEMBERS,
+    "can_flag": MEMBERS,  # and follow a thread
     "can_track_reading": MEMBERS,  # what's new: a record of what they read
     "bypasses_posting_rules": STAFF,
     # Owing no posts this week: the week's teams, and everyone who is not a student.
