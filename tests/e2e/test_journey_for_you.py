@@ -95,7 +95,7 @@ def test_a_student_follows_and_unfollows_a_classmates_thread(
     theirs = post(other_student, week, "Olive's answer.")
     login(page, live_server, student.email, PASSWORD)
     page.goto(live_server.url + week.get_absolute_url())
-    thread = page.locator(f"#main-c{theirs.pk}")
+    thread = page.locator(f"#c{theirs.pk}")
     thread.get_by_role("button", name="Follow thread").click()
     expect(thread.get_by_role("button", name="Unfollow thread")).to_be_visible()
     assert Follow.objects.get(user=student, comment=theirs).following
