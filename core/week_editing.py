@@ -25,6 +25,7 @@ from core.models import Question, QuestionSection, Reading, RevealPolicy, Week
 # Existing rows step aside to positions this far up while the new order is written, so
 # the (week, position) unique constraints never see two rows on one position.
 POSITION_OFFSET = 10_000
+STALE = " (someone saved the week meanwhile): reload the editor."
 
 
 class WeekEditError(ValueError):
@@ -100,15 +101,15 @@ def check_edit(week: Week, edit: WeekEdit) -> None:
         raise WeekEditError("A scheduled week needs a publish time.")
     readings = set(Reading.objects.filter(week=week).values_list("pk", flat=True))
     if {r.id for r in edit.readings if r.id} - readings:
-        raise WeekEditError("A reading of another week was sent; reload the editor.")
+        raise WeekEditError(f"A reading in the form is no longer in this week{STALE}")
     sections = set(QuestionSection.objects.filter(week=week).values_list("pk", flat=True))
     if {s.id for s in edit.sections if s.id} - sections:
-        raise WeekEditError("A section of another week was sent; reload the editor.")
+        raise WeekEditError(f"A section in the form is no longer in this week{STALE}")
     owners = dict(Question.objects.filter(section__week=week).values_list("pk", "section_id"))
     for section in edit.sections:
         for question in section.questions:
             if question.id and owners.get(question.id) != section.id:
-                raise WeekEditError("A question was moved between sections; reload the editor.")
+                raise WeekEditError(f"A question in the form is no longer in its section{STALE}")
     kept = {q.id for s in edit.sections for q in s.questions if q.id}
     if answered_question_ids(week) - kept:
         raise WeekEditError("A question that students have answered cannot be removed.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,10 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from core.importer import import_week_file
 from core.lead_models import WeekReview
 from core.models import Enrollment, Question, QuestionSection, Reading, Seminar, Week, WeekDuty
+from demo.weeks import build_demo
 from pages.week_editor_forms import week_data
-from tests.conftest import enroll, make_user, make_week
+from tests.conftest import PASSWORD, enroll, make_user, make_week
 from tests.discussions.helpers import add_comment
 from tests.weeks.test_lead_prepare import client_for, prepare_url
 
@@ -275,3 +279,50 @@ def test_a_week_with_make_week_defaults_is_valid_as_saved(seminar, staff):
     week = make_week(seminar, number=7, status=Week.Status.DRAFT)
     response = client_for(staff).post(prepare_url(week), {**saved_data(week), "action": "save"})
     assert response.status_code == 302
+
+
+def test_a_form_older_than_the_last_save_is_refused_and_kept(draft, draft_lead, staff):
+    stale = {**saved_data(draft), "week-title": "Typed by the lead", "action": "save"}
+    draft.readings.all().delete()  # staff removed the reading meanwhile
+    response = client_for(draft_lead).post(prepare_url(draft), stale)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "no longer in this week" in html and 'value="Typed by the lead"' in html
+    assert Week.objects.get(pk=draft.pk).title == "Week 3"
+
+
+FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "weekfiles").glob("*.md"))
+
+
+def content(week: Week) -> tuple[list[tuple], list[tuple]]:
+    readings = list(
+        week.readings.order_by("position").values_list("kind", "group", "title", "url", "citation")
+    )
+    sections = list(
+        Question.objects.filter(section__week=week)
+        .order_by("section__position", "position")
+        .values_list("section__title", "section__deadline", "section__reveal_policy", "body")
+    )
+    return readings, sections
+
+
+def save_unchanged(week: Week, user) -> None:
+    response = client_for(user).post(prepare_url(week), {**saved_data(week), "action": "save"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_every_imported_shape_saves_unchanged_through_the_forms(seminar, staff, path):
+    week = import_week_file(path.read_text(), seminar=seminar, source=path.name).week
+    before = content(week)
+    save_unchanged(week, staff)
+    assert content(week) == before
+
+
+def test_every_demo_week_saves_unchanged_through_the_forms():
+    build_demo(PASSWORD)
+    staff = User.objects.get(email="staff@example.edu")
+    for week in Week.objects.all():
+        before = content(week)
+        save_unchanged(week, staff)
+        assert content(week) == before, week
