@@ -4,7 +4,8 @@
 transaction. It fills the open week (week 2, the imported seed week) with answers by
 student1 … student12 to every question, replies and a reply to a reply, two general
 comments (one by the lead, pinned), one answer endorsed by the lead, one reply credited as
-substantive and one reply hidden by the lead with a reason; and the closed week (week 1)
+substantive, one reply hidden by the lead with a reason and one answer flagged by a
+classmate (an open flag for the lead's brief); and the closed week (week 1)
 with a few answers, one of them posted late (after the deadline, before the cut-off).
 
 student1 has not answered question 1 of the open week: the demo's first step is "as
@@ -26,7 +27,7 @@ from django.utils import timezone
 from core.models import Question, Week
 from demo.posts import CLOSED_WEEK, LEAD, OPEN_WEEK, Post
 from discussions import moderation
-from discussions.models import Comment
+from discussions.models import Comment, Flag
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,6 +42,14 @@ HIDDEN_REASON = (
     "Please don't post working jailbreak prompts or suffixes in full, even for research "
     "discussion: describe the technique and cite the paper instead. Happy to talk about "
     "what you found in class."
+)
+# One open flag for the lead's brief and the flag queue: a classmate (student7) reports an
+# answer to the leads.
+FLAGGED = "q3-ibrahim"
+FLAGGER = 7
+FLAG_REASON = (
+    "The part about constitutional AI reads almost word for word like the paper's "
+    "section 4. Could the leads check whether it needs quotation marks?"
 )
 
 
@@ -61,6 +70,9 @@ def seed_demo(summary: DemoSummary) -> None:
         moderation.credit(live[CREDITED], actor=lead)
     if HIDDEN in live:
         moderation.hide(live[HIDDEN], actor=lead, reason=HIDDEN_REASON)
+    flagger = people[FLAGGER]
+    if FLAGGED in live and not Flag.objects.filter(comment=live[FLAGGED], user=flagger).exists():
+        moderation.flag(live[FLAGGED], user=flagger, reason=FLAG_REASON)  # once, even resolved
     closed_week = summary.weeks["closed"]
     seed_posts(closed_week, CLOSED_WEEK, people, reference=closed_week.deadline or now)
 

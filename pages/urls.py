@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import archive_views, lead_views, views, week_editor
+from pages import archive_views, brief_views, lead_views, views, week_editor
 
 app_name = "weeks"
 urlpatterns = [
@@ -37,6 +37,12 @@ urlpatterns = [
         "<slug:seminar_slug>/w/<slug:week_slug>/prepare/review/",
         lead_views.review,
         name="lead_review",
+    ),
+    # What needs attention in the week's discussion, for its leads and staff.
+    path(
+        "<slug:seminar_slug>/w/<slug:week_slug>/brief/",
+        brief_views.brief,
+        name="lead_brief",
     ),
     path("<slug:seminar_slug>/weeks/review/", lead_views.queue, name="lead_queue"),
     # The whole seminar as one zip (pages/archive.py).

@@ -22,7 +22,8 @@ from core.models import (
     WeekDuty,
 )
 from demo.weeks import DEFAULT_PASSWORD, build_demo
-from discussions.models import Comment, ModerationAction
+from discussions.models import Comment, Flag, ModerationAction
+from leads.brief import week_brief
 
 pytestmark = pytest.mark.django_db
 DEMO_EMAILS = {
@@ -32,7 +33,7 @@ DEMO_EMAILS = {
     *(f"student{n}@example.edu" for n in range(1, 13)),
 }
 MODELS = (Seminar, User, EmailAddress, Enrollment, Week, Reading, QuestionSection, Question,
-          WeekDuty, Comment, ModerationAction)  # fmt: skip
+          WeekDuty, Comment, ModerationAction, Flag)  # fmt: skip
 
 
 def row_counts() -> dict[str, int]:
@@ -295,6 +296,21 @@ def test_open_week_has_one_hidden_comment_with_a_reason_and_one_endorsed_answer(
     assert endorsed.is_answer and endorsed.endorsed_by == demo.lead
     actions = set(ModerationAction.objects.filter(week=week).values_list("action", flat=True))
     assert {"hide", "endorse", "pin", "credit"} <= actions
+
+
+def test_the_open_weeks_lead_brief_shows_real_figures(demo, client):
+    """Posts new in the last day, answers waiting for a reply, student1 among those who
+    have not answered section 1 yet, and the one open flag a classmate raised."""
+    brief = week_brief(demo.weeks["open"])
+
+    assert brief.totals["answers"] >= 20 and brief.totals["new"] > 0
+    assert brief.without_reply
+    student1 = User.objects.get(email="student1@example.edu")
+    assert student1 in brief.not_answered[0].students
+    assert [flag.reason[:8] for flag in brief.flags] == ["The part"]
+    client.force_login(demo.lead)
+    page = client.get(f"{demo.weeks['open'].get_absolute_url()}brief/").content.decode()
+    assert "Open flags (1)" in page
 
 
 def test_open_week_posts_are_spread_over_the_last_two_days_and_none_late(demo):

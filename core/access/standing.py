@@ -227,6 +227,12 @@ class WeekAccess:
         return self.can_view and (self.is_staff or self.is_lead)
 
     @property
+    def can_see_lead_brief(self) -> bool:
+        """The lead's brief of this week (what needs attention, who has not posted, by
+        name): its lead team and staff; not the leads of other weeks."""
+        return self.can_view and (self.is_staff or self.is_lead)
+
+    @property
     def can_credit(self) -> bool:
         """Credit a reply or general comment as substantive, or dismiss it: leads, staff."""
         return self.can_view and (self.is_staff or self.is_lead)

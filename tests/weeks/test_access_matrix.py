@@ -52,6 +52,7 @@ WEEK_CAPABILITIES: dict[str, set[str]] = {
     "can_credit": {"lead"} | STAFF,
     "can_see_week_participation": {"lead"} | STAFF,
     "can_see_moderation_log": {"lead"} | STAFF,
+    "can_see_lead_brief": {"lead"} | STAFF,
     "can_blog": {"blogger"} | STAFF,
     "can_download_discussion": {"blogger"} | STAFF,
     "sees_all_answers": {"lead", "blogger"} | STAFF,
