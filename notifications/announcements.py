@@ -15,14 +15,17 @@ people of duties long past.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from blog.models import BlogPost
 from core.models import Week, WeekDuty
+from leads.brief import TOP, week_brief
 from notifications.emails import absolute, render_email
 from notifications.inbox import duty_notices
 from notifications.models import OutboxEmail
@@ -82,7 +85,10 @@ def _team(week: Week, team: str) -> list[User]:
     return [m.user for m in week.week_duties.all() if m.team == team and m.user.is_active]
 
 
-def _duty(week: Week, users: list[User], *, duty: str, days: int, due: dt.datetime) -> list[int]:
+def _duty(
+    week: Week, users: list[User], *, duty: str, days: int, due: dt.datetime,
+    extra: dict[str, Any] | None = None,
+) -> list[int]:  # fmt: skip
     """The duty's notice on "For you" for each member, its email for those who want it."""
     duty_notices(week, TEAMS[duty], users)
     ids = []
@@ -101,6 +107,7 @@ def _duty(week: Week, users: list[User], *, duty: str, days: int, due: dt.dateti
                 "days": days,
                 "due": due,
                 "tz": week.seminar.tz,
+                **(extra or {}),
             },
         )
         row = enqueue_rendered(Kind.DUTY, user, f"week:{week.pk}:{duty}", email, offset=f"{days}d")
@@ -119,14 +126,30 @@ def week_duties_send(week: Week, *, now: dt.datetime) -> int:
         days = config.lead_reminder_days
         due = at_local(week.class_date - dt.timedelta(days=days), week)
         class_starts = at_local(week.class_date, week, hour=0)
-        if due <= now < min(class_starts, due + DUTY_GRACE):
-            new_ids += _duty(week, _team(week, WeekDuty.Team.LEAD), duty="lead", days=days, due=due)
+        team = _team(week, WeekDuty.Team.LEAD)
+        if team and due <= now < min(class_starts, due + DUTY_GRACE):
+            extra = lead_brief_context(week, now) if week.is_published else None
+            new_ids += _duty(week, team, duty="lead", days=days, due=due, extra=extra)
         days = config.blog_reminder_days
         due = at_local(week.class_date + dt.timedelta(days=days), week)
         if due <= now < due + DUTY_GRACE and not blog_published(week):
             new_ids += _duty(week, _team(week, WeekDuty.Team.BLOG), duty="blog", days=days, due=due)
         send_after_commit(new_ids)
     return len(new_ids)
+
+
+def lead_brief_context(week: Week, now: dt.datetime) -> dict[str, Any]:
+    """The short brief in the lead-duty email (leads.brief): the figures, the first few
+    items of each list and the link to the whole brief. Who has not posted goes by count
+    only: the names stay on the page, for the leads and staff who sign in to see it. Only
+    for a published week: a draft has no discussion, and its leads cannot open the page."""
+    brief = week_brief(week, now=now)
+    return {
+        "brief": brief,
+        "brief_top_threads": brief.without_reply[:TOP],
+        "brief_top_unanswered": brief.unanswered[:TOP],
+        "brief_url": absolute(reverse("weeks:lead_brief", args=[week.seminar.slug, week.slug])),
+    }
 
 
 def blog_published(week: Week) -> bool:

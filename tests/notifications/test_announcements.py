@@ -93,6 +93,38 @@ def test_the_lead_team_is_reminded_two_days_before_class_once(class_week):
     assert row.subject == "[LLM Risks] You lead Week 1 on Thursday, October 15"
 
 
+def test_the_lead_duty_email_carries_the_briefs_figures_top_items_and_link(
+    class_week, student, other_student
+):
+    """The short brief: figures, the first answers waiting for a reply and the unanswered
+    questions, the open flags, and a link to the whole brief; no names of who has not
+    posted (an email travels further than the page)."""
+    from discussions import moderation
+    from tests.discussions.helpers import add_comment, first_question
+
+    answer = add_comment(class_week, student, "An answer", question=first_question(class_week))
+    moderation.flag(answer, user=other_student, reason="Copied from the paper")
+    with time_machine.travel(at("2026-10-13", 9), tick=False):
+        assert duties_send_due() == 1
+    row = OutboxEmail.objects.get(kind=Kind.DUTY)
+    brief_url = f"{class_week.get_absolute_url()}brief/"
+    for body in (row.text, row.html):
+        assert "1 answer, 0 replies" in body
+        assert "1 open flag" in body
+        assert "Question 1: answer by Sam Student" in body
+        assert "Question 2" in body  # unanswered
+        assert brief_url in body
+        assert other_student.name not in body
+
+
+def test_the_lead_duty_email_of_a_draft_week_has_no_brief(class_week):
+    Week.objects.filter(pk=class_week.pk).update(status=Week.Status.DRAFT)
+    with time_machine.travel(at("2026-10-13", 9), tick=False):
+        assert duties_send_due() == 1
+    row = OutboxEmail.objects.get(kind=Kind.DUTY)
+    assert "brief" not in row.text and "Open the week" in row.html
+
+
 def test_the_blogging_team_is_reminded_while_their_post_is_unpublished(class_week, seminar):
     NotificationSettings.objects.create(seminar=seminar, blog_reminder_days=3)
     post = BlogPost.objects.create(week=class_week, title="Summary")
