@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from accounts.models import User
 from core.exemption import is_exempt
@@ -55,6 +57,11 @@ class QuestionRow:
         return self.answers + self.replies
 
     @property
+    def text(self) -> str:
+        """The question as plain text, to show beside its label."""
+        return plain_text(self.question.body_html) if self.question else ""
+
+    @property
     def section_id(self) -> int | None:
         return self.question.section_id if self.question else None
 
@@ -69,6 +76,10 @@ class Thread:
 
     answer: Comment
     row: QuestionRow
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.answer.body_html)
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,11 @@ class Brief:
     def needs_attention(self) -> int:
         """How many items the brief lists for the leads to act on."""
         return len(self.unanswered) + len(self.quiet) + len(self.without_reply) + len(self.flags)
+
+
+def plain_text(html: str) -> str:
+    """Rendered markdown as plain text (the template escapes it again)."""
+    return unescape(strip_tags(html)).strip()
 
 
 def week_brief(week: Week, *, now: dt.datetime | None = None) -> Brief:
@@ -160,7 +176,7 @@ def _posts(week: Week) -> list[Comment]:
         .filter(week=week, is_hidden=False)
         .select_related("author")
         .only(
-            "id", "week_id", "question_id", "parent_id", "created_at", "body",
+            "id", "week_id", "question_id", "parent_id", "created_at", "body_html",
             "author__id", "author__email", "author__display_name",
             "author__first_name", "author__last_name",
         )

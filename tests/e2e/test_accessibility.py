@@ -91,13 +91,15 @@ def test_staff_draft_week_has_no_serious_accessibility_violations(page, live_ser
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/s/{seminar}/schedule/", "/s/{seminar}/archive/"])
-def test_staff_schedule_and_archive_have_no_serious_accessibility_violations(
+@pytest.mark.parametrize(
+    "path", ["/s/{seminar}/schedule/", "/s/{seminar}/archive/", "/s/{seminar}/w/{week}/brief/"]
+)
+def test_staff_schedule_archive_and_brief_have_no_serious_accessibility_violations(
     page, live_server, staff, lead, blogger, week, path, scheme
 ):
     page.emulate_media(color_scheme=scheme)
     login(page, live_server, staff.email, PASSWORD)
-    page.goto(live_server.url + path.format(seminar=week.seminar.slug))
+    page.goto(live_server.url + path.format(seminar=week.seminar.slug, week=week.slug))
     assert page.locator("h1").count() == 1
     audit(page)
 

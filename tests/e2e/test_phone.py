@@ -42,6 +42,7 @@ def long_week(week):
 STAFF_PAGES = {
     "staff-schedule": "/s/{seminar}/schedule/",
     "archive": "/s/{seminar}/archive/",
+    "lead-brief": "/s/{seminar}/w/{week}/brief/",
 }
 
 

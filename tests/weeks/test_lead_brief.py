@@ -155,6 +155,17 @@ def test_the_weeks_lead_sees_its_brief_with_links_to_each_thread(
     assert f'href="{base}flags/"' in page
 
 
+def test_brief_shows_posts_and_questions_as_plain_escaped_text(client, week, lead, student):
+    add_comment(week, student, "Fish & **chips** <script>x()</script>", question=questions(week)[0])
+    client.force_login(lead)
+
+    page = client.get(brief_url(week)).content.decode()
+
+    assert "Fish &amp; chips" in page
+    assert "**" not in page and "<script>x()" not in page
+    assert "Question 2?" in page  # the unanswered question's "Question **2**?", rendered
+
+
 def test_brief_page_queries_do_not_grow_with_comments(
     client, week, lead, discussion, student, django_assert_max_num_queries
 ):
