@@ -210,8 +210,7 @@ class WeekAccess:
 
     @property
     def is_exempt(self) -> bool:
-        """Not owing posts this week: its lead and blogging teams, staff and auditors
-        (core.exemption decides)."""
+        """Owes no posts this week: its two teams, staff, auditors (core.exemption)."""
         return is_exempt(self.seminar_access.role, self.team)
 
     # --- Participation: this week's list and credit queue (participation/) -------------
@@ -226,11 +225,7 @@ class WeekAccess:
         """This week's moderation log (who did what, why): its lead team and staff."""
         return self.can_view and (self.is_staff or self.is_lead)
 
-    @property
-    def can_see_lead_brief(self) -> bool:
-        """The lead's brief of this week (what needs attention, who has not posted, by
-        name): its lead team and staff; not the leads of other weeks."""
-        return self.can_view and (self.is_staff or self.is_lead)
+    can_see_lead_brief = can_see_moderation_log  # leads.brief, names and all: the same people
 
     @property
     def can_credit(self) -> bool:
@@ -279,8 +274,7 @@ class WeekAccess:
 
     @property
     def sees_all_answers(self) -> bool:
-        """Staff, this week's leads and its bloggers (who summarise the discussion) see
-        every answer, whatever the reveal policy."""
+        """Staff, this week's leads and bloggers (who sum it up) see all, any reveal policy."""
         return self.can_view and (self.is_staff or self.is_lead or self.is_blogger)
 
     @property
