@@ -79,7 +79,7 @@ def _context(
         "seminar": week.seminar,
         "current_seminar": week.seminar,
         "forms": forms,
-        "answered": answered_question_ids(week),
+        "locked": forms.with_answers(answered_question_ids(week)),  # no Remove button
         "review": review,
         "review_state": review.get_state_display() if review else WeekReview.State.DRAFT.label,
         "history": lead_services.history(review),

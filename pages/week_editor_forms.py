@@ -201,6 +201,13 @@ class WeekEditorForms:
                 valid = False
         return bool(valid)
 
+    def with_answers(self, answered: set[int]) -> set[str]:
+        """The prefixes of the sections and questions that students have answered (kept)."""
+        data = self.sections.data
+        items = [f.prefix for f in self.sections.forms]
+        items += [q.prefix for f in self.sections.forms for q in f.questions.forms]
+        return {item for item in items if _has_answers(data, item, answered)}
+
     def quiet(self) -> None:
         """Validate without showing it: after add, remove or move nothing is judged."""
         formsets = [self.readings, self.sections, *(f.questions for f in self.sections.forms)]

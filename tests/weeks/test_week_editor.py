@@ -210,6 +210,9 @@ def test_a_question_with_answers_cannot_be_removed(week, staff, student):
     add_comment(week, student, "An answer", question=question)
     client = client_for(staff)
     data = saved_data(week)
+    html = client.get(prepare_url(week)).content.decode()
+    assert 'value="remove:sections-0-q-0"' not in html  # no Remove button for it
+    assert 'value="remove:sections-0"' not in html and 'value="remove:sections-1"' in html
     html = client.post(prepare_url(week), {**data, "op": "remove:sections-0-q-0"}).content.decode()
     assert "has answers from students" in html
     forced = {**data, "sections-0-q-0-DELETE": "on", "action": "save"}
