@@ -16,6 +16,7 @@ from blog import selectors as blog_selectors
 from core import display
 from core.access import SeminarAccess, WeekAccess, seminar_view, week_view, weeks_visible
 from core.display import numbered_required, optional_groups
+from core.lib.conditional import private_page
 from core.lib.markdown import render_markdown
 from core.models import Question, QuestionSection, Week
 from discussions.selectors import week_discussion_context
@@ -64,6 +65,7 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 
 
 @require_safe
+@private_page  # gzip, Cache-Control, ETag and 304 (core/lib/conditional.py)
 @login_not_required  # public seminars are readable logged out; the decorator checks
 @week_view()
 def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
