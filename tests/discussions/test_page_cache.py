@@ -13,6 +13,7 @@ from core.access import seminar_access, week_access
 from core.models import Enrollment, QuestionSection, RevealPolicy, WeekDuty
 from discussions import moderation, services
 from discussions.page_cache import CSRF_SLOT, STORE
+from discussions.selectors import build_discussion
 from discussions.unread import mark_seen
 from tests.conftest import enroll, make_user
 from tests.discussions.helpers import add_comment, base, client_for, first_question
@@ -260,3 +261,22 @@ def test_comment_times_are_in_each_viewers_own_zone(cast, week, student, other_s
     assert "JST" in html["student"] and "CET" not in html["student"]
     assert "CET" in html["other"] and "JST" not in html["other"]
     assert "JST" not in html["staff"] and "CET" not in html["staff"]
+
+
+def test_a_repeat_view_of_the_discussion_costs_at_most_10_queries_whatever_its_size(
+    week, staff, lead, student, other_student, django_assert_max_num_queries
+):
+    counts = []
+    for n in (3, 60):
+        for i in range(n):
+            parent = add_comment(week, other_student, f"a{i}", question=first_question(week))
+            add_comment(week, student, f"r{i}", parent=parent)
+        row = []
+        for user in (staff, lead, student):
+            build_discussion(access_for(user, week))  # the first view after the change
+            access = access_for(user, week)
+            with django_assert_max_num_queries(10) as captured:
+                build_discussion(access)
+            row.append(len(captured))
+        counts.append(row)
+    assert counts[0] == counts[1]
