@@ -63,6 +63,9 @@ class CommentForm(SubmissionKeyMixin):
     # The "Post anyway" button of the near-duplicate warning (discussions/duplicates.py).
     post_anyway = forms.BooleanField(required=False)
 
+    class Media:
+        js = ("js/mentions.js",)  # @mention autocomplete, from the form's data-mentions
+
     def __init__(
         self, *args: Any, key: str = "new", draft_url: str = "", label: str = "", **kwargs: Any
     ) -> None:

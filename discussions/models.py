@@ -11,6 +11,7 @@ tables are part of the settled schema the moderation work builds on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.db.models import Q
 
 from core.lib.models import RenderedMarkdownModel
 from core.models import Question, Week
+from discussions.mentions import mention_links
 
 # Replies nest visually up to this depth (0 = top-level); deeper replies show flat with
 # "in reply to NAME".
@@ -155,6 +157,13 @@ class Comment(RenderedMarkdownModel):
     @property
     def anchor(self) -> str:
         return f"c{self.pk}"
+
+    def markdown_mentions(self, text: str) -> Mapping[str, str] | None:
+        """Members of the seminar may be @mentioned (no query without an `@`)."""
+        if "@" not in text:
+            return None
+        seminar = self.week.seminar
+        return mention_links(seminar.pk, seminar.slug)
 
     @property
     def is_deleted(self) -> bool:

@@ -18,6 +18,7 @@ from core.events import week_published
 from core.hooks import provide_mailer
 from core.models import Week
 from discussions.events import comment_edited, comment_moderated, comment_posted
+from discussions.mentions import mentioned_ids
 from discussions.models import Comment, ModerationAction
 from leads.events import review_step
 from notifications.announcements import week_announce
@@ -33,11 +34,12 @@ def on_week_published(sender: Any, *, week_id: int, **kwargs: Any) -> None:
 
 
 def on_comment_posted(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
-    comment_notices(comment)
+    comment_notices(comment, mentioned_ids(comment.body, comment.week.seminar_id))
 
 
 def on_comment_edited(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
-    comment_notices(comment)  # those it newly mentions; nobody hears of it twice
+    # Those it newly mentions; nobody hears of one comment twice.
+    comment_notices(comment, mentioned_ids(comment.body, comment.week.seminar_id))
 
 
 def on_comment_moderated(

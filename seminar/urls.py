@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.admin_login import admin_login
+from discussions.mention_views import mentionable
 from pages import home as views
 from pages.media import media
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("s/<slug:seminar_slug>/members/", mentionable, name="mentionable"),
     path("s/", include("pages.urls")),
     path("s/<slug:seminar_slug>/w/<slug:week_slug>/", include("discussions.urls")),
     path("editor/", include("discussions.editor_urls")),

@@ -30,7 +30,7 @@ MAX_MATH spans in one text stays code (below).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 
 import nh3
@@ -66,7 +66,7 @@ ALLOWED_CLASSES = {
     "section": {"footnotes"},
     "li": {"footnote-item", "task-list-item"},
     "sup": {"footnote-ref"},
-    "a": {"footnote-backref"},
+    "a": {"footnote-backref", "mention"},
     "hr": {"footnotes-sep"},
     "ol": {"footnotes-list"},
     "ul": {"contains-task-list"},
@@ -224,6 +224,59 @@ def _dispatch_inline_rules(md: MarkdownIt) -> None:
     ruler.push("dispatch", dispatch)
 
 
+# `@handle` after a space or the start, not inside a word or an address (e@mail.org).
+_MENTION = re.compile(r"(?<![\w@.])@(\w+)")
+
+
+def _mention_tokens(token: Token, names: Mapping[str, str], found: set[str]) -> list[Token]:
+    """A text token split around the mentions it holds (handles in `names`: lowercase ->
+    href): each becomes a link of class "mention"; other `@words` stay text."""
+    text, pos, parts = token.content, 0, []
+    for match in _MENTION.finditer(text):
+        href = names.get(match[1].lower())
+        if href is None:
+            continue
+        before = Token("text", "", 0)
+        before.content = text[pos : match.start()]
+        link, label, close = (
+            Token("link_open", "a", 1),
+            Token("text", "", 0),
+            Token("link_close", "a", -1),
+        )
+        link.attrSet("href", href)
+        link.attrSet("class", "mention")
+        label.content = match[0]
+        parts += [before, link, label, close]
+        found.add(match[1].lower())
+        pos = match.end()
+    if not parts:
+        return [token]
+    rest = Token("text", "", 0)
+    rest.content = text[pos:]
+    return [*parts, rest]
+
+
+def _mentions(state: StateCore) -> None:
+    """@mentions of the members in env["mentions"] become links (never inside a link or
+    code); the handles found are left in env["mentioned"]."""
+    names = state.env.get("mentions")
+    if not names:
+        return
+    found: set[str] = state.env.setdefault("mentioned", set())
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        out: list[Token] = []
+        in_link = 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and not in_link and "@" in token.content:
+                out += _mention_tokens(token, names, found)
+            else:
+                out.append(token)
+        block.children = out
+
+
 _TASK = re.compile(r"\[[ xX]][ \t\n\v\f\r]+")
 _CHECKBOX = '<input class="task-list-item-checkbox" {}disabled="disabled" type="checkbox">'
 
@@ -294,6 +347,7 @@ def _stock_markdown_it() -> MarkdownIt:
 def _linear_markdown_it() -> MarkdownIt:
     md = _stock_markdown_it()
     md.core.ruler.after("inline", "github-tasklists", _tasklists)
+    md.core.ruler.push("mentions", _mentions)
     md.core.ruler.push("cap-math", _cap_math)  # last: footnotes' math is in place by then
     md.inline.__class__ = _LinearInline
     helpers = md.helpers  # rules call md.helpers.parseLinkLabel: this instance's only
@@ -324,8 +378,22 @@ def sanitize_html(html: str) -> SafeString:
     return mark_safe(_cleaner.clean(html))
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → sanitised HTML, marked safe. The only place user text becomes markup."""
+def render_markdown(text: str, mentions: Mapping[str, str] | None = None) -> SafeString:
+    """Markdown → sanitised HTML, marked safe. The only place user text becomes markup.
+
+    `mentions` (a member's lowercase handle -> the URL their mention links to) turns
+    `@Handle` of those members into links; any other `@word` stays text. The links go
+    through the same sanitiser as everything else."""
     if not text:
         return mark_safe("")
-    return sanitize_html(_md.render(text))
+    return sanitize_html(_md.render(text, {"mentions": mentions} if mentions else None))
+
+
+def mentioned_handles(text: str, mentions: Mapping[str, str]) -> set[str]:
+    """The handles of `mentions` that `text` mentions (lowercase), as render_markdown
+    links them (not in code, not inside a link)."""
+    env: dict[str, object] = {"mentions": mentions}
+    if text and mentions and "@" in text:
+        _md.parse(text, env)
+    found = env.get("mentioned", set())
+    return found if isinstance(found, set) else set()

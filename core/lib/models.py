@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.db import models
@@ -31,4 +32,10 @@ class RenderedMarkdownModel(models.Model):
 
     def render_markdown_fields(self) -> None:
         for source, target in self.markdown_fields.items():
-            setattr(self, target, str(render_markdown(getattr(self, source))))
+            text = getattr(self, source)
+            setattr(self, target, str(render_markdown(text, self.markdown_mentions(text))))
+
+    def markdown_mentions(self, text: str) -> Mapping[str, str] | None:
+        """Who `@handle` may mention in this text (handle -> link), for models whose text
+        mentions people (discussion comments); None: no mentions."""
+        return None

@@ -27,10 +27,11 @@ def post(user, week, body: str, parent: Comment | None = None) -> Comment:
 
 @pytest.fixture
 def replied(week, student, other_student, lead):
-    """Sam's answer, Olive's reply to it, and the lead's reply to Olive (in Sam's thread)."""
+    """Sam's answer, Olive's reply to it, and the lead's reply to Olive (in Sam's thread),
+    which mentions Sam."""
     answer = post(student, week, "Sam's answer to question 1.")
     reply = post(other_student, week, "Olive disagrees with Sam.", parent=answer)
-    post(lead, week, "The lead answers Olive.", parent=reply)
+    post(lead, week, "The lead answers Olive, cc @SamStudent.", parent=reply)
     return answer, reply
 
 
@@ -104,3 +105,25 @@ def test_a_student_follows_and_unfollows_a_classmates_thread(
     thread.get_by_role("button", name="Unfollow thread").click()
     expect(thread.get_by_role("button", name="Follow thread")).to_be_visible()
     assert not Follow.objects.get(user=student, comment=theirs).following
+
+
+def test_a_student_mentions_a_classmate_with_the_autocomplete(
+    page, live_server, week, student, other_student
+):
+    login(page, live_server, student.email, PASSWORD)
+    page.goto(live_server.url + week.get_absolute_url())
+    question = first_question(week)
+    box = page.locator(f"#form-q{question.pk} textarea[name=body]")
+    box.click()
+    box.press_sequentially("I agree with @Ol")
+    option = page.get_by_role("option", name="Olive (@Olive)")
+    expect(option).to_be_visible()
+    box.press("Enter")
+    expect(box).to_have_value("I agree with @Olive ")
+    page.locator(f"#form-q{question.pk}").get_by_role("button", name="Post answer").click()
+    mention = page.locator("a.mention", has_text="@Olive")
+    expect(mention).to_be_visible()
+    page.context.clear_cookies()  # Olive, on the same browser
+    login(page, live_server, other_student.email, PASSWORD)
+    page.goto(f"{live_server.url}/notifications/")
+    expect(page.get_by_role("button", name=re.compile("Sam Student mentioned you"))).to_be_visible()
