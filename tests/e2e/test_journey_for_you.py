@@ -97,13 +97,13 @@ def test_a_student_follows_and_unfollows_a_classmates_thread(
     login(page, live_server, student.email, PASSWORD)
     page.goto(live_server.url + week.get_absolute_url())
     thread = page.locator(f"#c{theirs.pk}")
-    thread.get_by_role("button", name="Follow thread").click()
-    expect(thread.get_by_role("button", name="Unfollow thread")).to_be_visible()
+    thread.get_by_role("button", name="Follow thread", exact=True).click()
+    expect(thread.get_by_role("button", name="Unfollow thread", exact=True)).to_be_visible()
     assert Follow.objects.get(user=student, comment=theirs).following
     if not js:
         assert page.url.endswith(f"#c{theirs.pk}")
-    thread.get_by_role("button", name="Unfollow thread").click()
-    expect(thread.get_by_role("button", name="Follow thread")).to_be_visible()
+    thread.get_by_role("button", name="Unfollow thread", exact=True).click()
+    expect(thread.get_by_role("button", name="Follow thread", exact=True)).to_be_visible()
     assert not Follow.objects.get(user=student, comment=theirs).following
 
 
