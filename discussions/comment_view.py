@@ -142,7 +142,7 @@ def comment_view(
         open_flags=open_flags,
         viewer_can_reply=access.can_reply and not deleted,
         viewer_can_edit=access.can_edit(comment),
-        viewer_sees_history=comment.edited_at is not None and access.can_see_history,
+        viewer_sees_history=comment.edited_at is not None and access.can_see_history_of(comment),
         # Moderation (discussions/moderation_views.py): controls for this week's moderators,
         # a Flag link for members on comments they can read and did not write.
         viewer_can_moderate=access.can_moderate and not deleted,

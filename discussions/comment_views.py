@@ -65,7 +65,10 @@ def delete(request: HtmxHttpRequest, access: WeekAccess, comment_id: int) -> Htt
 @week_view()
 def history(request: HttpRequest, access: WeekAccess, comment_id: int) -> HttpResponse:
     comment = comment_for_user(access, comment_id)
-    require(access.can_see_history, "Only staff can read the edit history.")
+    require(
+        access.can_see_history_of(comment),
+        "Only staff and the comment's author can read its edit history.",
+    )
     revisions = [
         {"revision": r, "html": render_markdown(r.body)}
         for r in comment.revisions.select_related("edited_by")

@@ -258,8 +258,12 @@ class WeekAccess:
 
     @property
     def can_see_history(self) -> bool:
-        """Reading the revisions of edited comments is for staff."""
+        """Reading the revisions of every edited comment is for staff."""
         return self.can_view and self.is_staff
+
+    def can_see_history_of(self, comment: Comment) -> bool:
+        """The revisions of one comment: staff, and its author (never classmates)."""
+        return self.can_see_history or (self.can_view and self.is_author(comment))
 
     @property
     def can_flag(self) -> bool:

@@ -56,10 +56,18 @@ def test_editing_someone_elses_comment_is_forbidden(week, student, other_student
     assert comment.body == "Theirs"
 
 
-def test_staff_read_the_history_and_students_may_not(week, student, staff):
+def test_staff_and_the_author_read_the_history_and_classmates_may_not(
+    week, student, other_student, staff
+):
     comment = add_comment(week, student, "v1 text", question=first_question(week))
     client_for(student).post(comment_url(comment, "edit"), {"body": "v2 text"})
-    assert client_for(student).get(comment_url(comment, "history")).status_code == 403
+    assert client_for(other_student).get(comment_url(comment, "history")).status_code == 403
+    classmate_page = client_for(other_student).get(week.get_absolute_url()).content.decode()
+    assert f"c/{comment.pk}/history/" not in classmate_page
+    own = client_for(student).get(comment_url(comment, "history"))
+    assert own.status_code == 200 and "v1 text" in own.content.decode()
+    own_page = client_for(student).get(week.get_absolute_url()).content.decode()
+    assert f"c/{comment.pk}/history/" in own_page
     response = client_for(staff).get(comment_url(comment, "history"))
     page = response.content.decode()
     assert response.status_code == 200

@@ -131,3 +131,15 @@ def test_the_week_editor_of_a_draft_is_its_lead_teams_and_staffs(people, seminar
     table = accesses(people, seminar, week)
     editors = {role for role in ROLES if table[role][1].can_edit_week(None)}
     assert editors == {"lead"} | STAFF
+
+
+def test_history_of_a_comment_is_for_staff_and_its_author_only(people, seminar, week):
+    """Students read the edit history of their own comments; classmates (leads too) and
+    staff of another seminar do not; staff read every comment's."""
+    from discussions.models import Comment  # a test-only import: core's tests name no app above
+
+    question = week.sections.first().questions.first()
+    theirs = Comment(week=week, question=question, author=people["student"])
+    table = accesses(people, seminar, week)
+    allowed = {role for role in ROLES if table[role][1].can_see_history_of(theirs)}
+    assert allowed == {"student"} | STAFF
