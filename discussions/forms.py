@@ -32,10 +32,11 @@ def error_messages(form: forms.Form) -> list[str]:
 
 
 class EditorWidget(MarkdownxWidget):
-    """markdownx's editor, written in Python instead of through two widget templates: the
-    same markup (a textarea whose data attributes markdownx.js and our editor.js read for
-    preview and upload, and the preview box), at a fraction of the cost; the week page
-    shows one for every question."""
+    """markdownx's editor, written in Python instead of through two widget templates: a
+    textarea whose data attributes markdownx.js and our editor.js read for preview and
+    upload, at a fraction of the cost (the week page shows one for every question).
+    discussions/_form.html lays out its `.markdownx` container, the labelled preview and
+    the "Add image" button around it."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -43,13 +44,7 @@ class EditorWidget(MarkdownxWidget):
         final = self.build_attrs(self.attrs, attrs)
         final.update(self.add_markdownx_attrs(final))
         text = self.format_value(value) or ""
-        return format_html(
-            '<div class="markdownx">\n<textarea name="{}"{}>\n{}</textarea>\n'
-            '<div class="markdownx-preview"></div>\n</div>',
-            name,
-            flatatt(final),
-            text,
-        )
+        return format_html("<textarea name=\"{}\"{}>\n{}</textarea>", name, flatatt(final), text)
 
 
 class CommentForm(SubmissionKeyMixin):
@@ -58,7 +53,10 @@ class CommentForm(SubmissionKeyMixin):
         required=False,
         strip=False,
         widget=EditorWidget(attrs={"rows": 6}),
-        help_text="Markdown: **bold**, `code`, [links](https://…), $math$. A preview shows below.",
+        help_text=(
+            "Markdown: **bold**, `code`, [links](https://…), $math$. "
+            "A preview shows below; add images with the button or by dropping them here."
+        ),
     )
     # The "Post anyway" button of the near-duplicate warning (discussions/duplicates.py).
     post_anyway = forms.BooleanField(required=False)

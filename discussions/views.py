@@ -167,7 +167,10 @@ def posted_response(
         "discussions/_comment.html", {"c": view, "discussion": discussion}, request
     )
     oob = f'<div hx-swap-oob="beforeend:{target}">{html}</div>'
-    return HttpResponse(replacement + oob)
+    response = HttpResponse(replacement + oob)
+    # Pages listening (the participation box: pages.views.participation_box) refresh.
+    response["HX-Trigger"] = "comment-posted"
+    return response
 
 
 def field_label(question: Question | None, parent: Comment | None) -> str:

@@ -6,6 +6,11 @@ app_name = "weeks"
 urlpatterns = [
     path("<slug:seminar_slug>/", views.seminar_home, name="seminar"),
     path("<slug:seminar_slug>/w/<slug:week_slug>/", views.week_detail, name="detail"),
+    path(
+        "<slug:seminar_slug>/w/<slug:week_slug>/participation-box/",
+        views.participation_box,
+        name="participation_box",
+    ),
     # The week editor: the lead team prepares its draft week, staff edit any week
     # (pages/week_editor.py); staff review drafts (pages/lead_views.py).
     path(

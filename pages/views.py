@@ -76,6 +76,17 @@ def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     return render(request, "weeks/week_detail.html", context)
 
 
+@require_safe
+@week_view()
+def participation_box(request: HttpRequest, access: WeekAccess) -> HttpResponse:
+    """The student's participation box alone, for the week page to refresh it in place
+    after a post (discussions, a layer below participation, cannot render it: it says
+    "comment-posted" in an HX-Trigger header and the box asks here)."""
+    context: dict[str, Any] = {"access": access, "week": access.week, "box_only": True}
+    context.update(participation_selectors.week_page_status(access))
+    return render(request, "participation/_week_status.html", context)
+
+
 def week_page_context(access: WeekAccess) -> dict[str, Any]:
     """Everything the week page shows, in a fixed number of queries whatever its size."""
     week = access.week

@@ -43,6 +43,7 @@ from core.display import number_word
 from core.exemption import exempt_reason
 from core.models import Enrollment, Extension, QuestionSection, Seminar, Week
 from core.posting import extension_for, posting_window, student_deadline
+from core.timefmt import format_time
 from participation.loading import Post, WeekData, load_weeks
 from participation.models import Alternatives, State, StatusOverride
 
@@ -174,14 +175,9 @@ class StudentWeekStatus:
 
 
 def short_time(when: dt.datetime, week: Week) -> str:
-    """`Sun 5:29 pm` in the seminar's zone; with the date when more than 6 days off."""
-    local = when.astimezone(week.seminar.tz)
-    hour = local.hour % 12 or 12
-    meridiem = "am" if local.hour < 12 else "pm"
-    text = f"{local:%a} {hour}:{local.minute:02d} {meridiem}"
-    if abs((when - timezone.now()).days) > 6:
-        text = f"{local:%a} {local.day} {local:%b}, {hour}:{local.minute:02d} {meridiem}"
-    return text
+    """`Sun 3 Sep, 5:29 pm EDT` (core.timefmt) in the zone being rendered: the viewer's on
+    pages (core.access.decorators), the recipient's in emails."""
+    return format_time(when, timezone.get_current_timezone())
 
 
 # --- Deadlines ---------------------------------------------------------------------------

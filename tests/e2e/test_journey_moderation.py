@@ -49,7 +49,7 @@ def hide_with_reason(page, comment: Comment, reason: str) -> None:
     main = page.locator(f"#main-c{comment.pk}")
     main.locator("summary", has_text="Moderate").click()
     main.get_by_label("Reason for hiding").fill(reason)
-    main.get_by_role("button", name="Hide", exact=True).click()
+    main.get_by_role("button", name="Hide comment", exact=True).click()
 
 
 def test_a_lead_hides_in_place_the_author_sees_why_a_classmate_does_not(
@@ -59,11 +59,11 @@ def test_a_lead_hides_in_place_the_author_sees_why_a_classmate_does_not(
     lead_page.evaluate("window.__noReload = true")
     main = lead_page.locator(f"#main-c{answer.pk}")
     main.locator("summary", has_text="Moderate").click()
-    main.get_by_role("button", name="Hide", exact=True).click()  # no reason yet
+    main.get_by_role("button", name="Hide comment", exact=True).click()  # no reason yet
     lead_page.locator(f"#mod-errors-c{answer.pk}").get_by_text("Give a reason").wait_for()
     # The controls came back open, with the message: the reason goes in the same place.
     main.get_by_label("Reason for hiding").fill(REASON)
-    main.get_by_role("button", name="Hide", exact=True).click()
+    main.get_by_role("button", name="Hide comment", exact=True).click()
     lead_page.locator(f"#main-c{answer.pk} .badge-hidden", has_text=REASON).wait_for()
     assert lead_page.evaluate("window.__noReload") is True  # swapped in place
     assert ModerationAction.objects.get().reason == REASON
