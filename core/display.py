@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo
 
 from core import timefmt
 from core.models import LatePolicy, PostingState, QuestionSection, Reading, Week
@@ -29,7 +28,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def format_deadline(when: dt.datetime, tz: ZoneInfo, now: dt.datetime | None = None) -> str:
+def format_deadline(when: dt.datetime, tz: dt.tzinfo, now: dt.datetime | None = None) -> str:
     """`Sun 3 Sep, 5:29 pm EDT` in `tz`; the year is added when it is not the current one."""
     return timefmt.format_time(when, tz, now)
 
@@ -54,7 +53,7 @@ class Deadline:
 
 
 def deadline_for(
-    week: Week, when: dt.datetime | None, now: dt.datetime, tz: ZoneInfo | None = None
+    week: Week, when: dt.datetime | None, now: dt.datetime, tz: dt.tzinfo | None = None
 ) -> Deadline | None:
     """The deadline in `tz` (the viewer's zone; the seminar's when None)."""
     if when is None:
@@ -118,7 +117,7 @@ def _what_to_answer(sections: Sequence[tuple[int, QuestionSection]], total: int)
     return "at least " + ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _late_note(week: Week, tz: ZoneInfo, now: dt.datetime) -> str:
+def _late_note(week: Week, tz: dt.tzinfo, now: dt.datetime) -> str:
     if week.cutoff is not None:
         return f"Late posts accepted until {format_deadline(week.cutoff, tz, now)}."
     if week.effective_late_policy == LatePolicy.ACCEPT:
@@ -130,7 +129,7 @@ def posting_rule(
     week: Week,
     sections: Sequence[QuestionSection],
     now: dt.datetime,
-    tz: ZoneInfo | None = None,
+    tz: dt.tzinfo | None = None,
 ) -> PostingRule:
     """The weekly rule in words, one sentence per distinct deadline.
 
@@ -158,7 +157,7 @@ def posting_rule(
 
 
 def week_state(
-    week: Week, deadlines: Sequence[dt.datetime], now: dt.datetime, tz: ZoneInfo | None = None
+    week: Week, deadlines: Sequence[dt.datetime], now: dt.datetime, tz: dt.tzinfo | None = None
 ) -> Deadline | None:
     """The deadline that matters now for a week list: the next one to come, else the last."""
     if not deadlines:

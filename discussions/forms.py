@@ -44,7 +44,7 @@ class EditorWidget(MarkdownxWidget):
         final = self.build_attrs(self.attrs, attrs)
         final.update(self.add_markdownx_attrs(final))
         text = self.format_value(value) or ""
-        return format_html("<textarea name=\"{}\"{}>\n{}</textarea>", name, flatatt(final), text)
+        return format_html('<textarea name="{}"{}>\n{}</textarea>', name, flatatt(final), text)
 
 
 class CommentForm(SubmissionKeyMixin):

@@ -223,6 +223,9 @@ class StandIn:
     def can_edit(self, comment: Comment) -> bool:
         return False
 
+    def can_see_history_of(self, comment: Comment) -> bool:
+        return self.can_see_history  # wrote none of them: staff's right only
+
 
 def viewer_kind(access: WeekAccess, reply_ok: bool, flags: dict[int, int]) -> Hashable:
     """Everything a stored main part depends on about its viewer."""

@@ -11,7 +11,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.utils import timezone
@@ -94,8 +93,7 @@ class SeminarAccess:
         return self.role == Enrollment.Role.STUDENT
 
     @cached_property
-    def tz(self) -> ZoneInfo:
-        """The zone this viewer reads times in: their profile's, else the seminar's."""
+    def tz(self) -> dt.tzinfo:  # the viewer's zone: their profile's, else the seminar's
         return viewer_zone(self.user, self.seminar.tz)
 
     # --- Participation (participation/) -----------------------------------------------
@@ -172,8 +170,7 @@ class WeekAccess:
         return self.seminar_access.user
 
     @property
-    def tz(self) -> ZoneInfo:
-        """The viewer's zone (see SeminarAccess.tz)."""
+    def tz(self) -> dt.tzinfo:  # the viewer's zone (SeminarAccess.tz)
         return self.seminar_access.tz
 
     @property
@@ -261,8 +258,7 @@ class WeekAccess:
         """Reading the revisions of every edited comment is for staff."""
         return self.can_view and self.is_staff
 
-    def can_see_history_of(self, comment: Comment) -> bool:
-        """The revisions of one comment: staff, and its author (never classmates)."""
+    def can_see_history_of(self, comment: Comment) -> bool:  # staff and its author only
         return self.can_see_history or (self.can_view and self.is_author(comment))
 
     @property
