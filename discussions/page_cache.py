@@ -31,7 +31,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db.models import Count, Max
@@ -48,6 +48,7 @@ from discussions.models import MAX_NEST_DEPTH, Comment
 CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
 MARKER_SLOT = "<!--read-marker-->"  # where a comment's read marker goes (found in its header)
 MAX_WEEKS = 32  # weeks (x kinds of viewer) kept per process
+MAX_RENDERED = 50_000  # comments' main parts kept per process
 # Author columns the page never reads (comment_view reads name parts, email, is_superuser).
 DEFERRED_AUTHOR_FIELDS = (
     "author__password",
@@ -92,6 +93,9 @@ class LRU:
 
 
 STORE = LRU(MAX_WEEKS)
+# What a comment's markup is made of: every field of its view but the replies.
+VIEW_FIELDS = tuple(f.name for f in fields(CommentView) if f.name != "children")
+RENDERED = LRU(MAX_RENDERED)  # Main by everything its view shows (see `rendered`)
 
 
 @dataclass
@@ -252,20 +256,9 @@ class Assembler:
         mains = self.week.mains.get(kind)
         if mains is None:
             stand_in: Any = StandIn(self.access, reply_ok)
-            mains = {c.pk: self.main(self.view(c, stand_in)) for c in self.week.comments}
+            mains = {c.pk: rendered(self.view(c, stand_in)) for c in self.week.comments}
             self.week.mains[kind] = mains
         return mains
-
-    def main(self, view: CommentView) -> Main:
-        """The comment's <article> opening and main part, with a slot for the marker."""
-        context = Context({"csrf_token": CSRF_SLOT})
-        html = render.comment_main(view, context, marker=MARKER_SLOT)
-        before, _slot, tail = html.partition(MARKER_SLOT)  # the header precedes the text
-        head = (
-            f'<article class="{render.article_classes(view.level, view.is_pinned, view.is_deleted)}'
-        )
-        mid = f'" id="c{view.key}">\n{before}'
-        return Main(f"{head}{mid}{tail}", head, mid, tail)
 
     def view(self, comment: Comment, viewer: Any) -> CommentView:
         return comment_view(
@@ -289,7 +282,7 @@ class Assembler:
                 if type(part) is int and self.week.by_id[part].author_id == uid:
                     view = self.view(self.week.by_id[part], self.access)
                     view.viewer_can_reply = view.viewer_can_reply and reply_ok
-                    own[part] = self.main(view)
+                    own[part] = rendered(view)
         return own
 
     def html(self, tops: list[Top], reply_ok: bool, statuses: dict[int, str]) -> str:
@@ -319,6 +312,28 @@ class Assembler:
             return ""
         url = f"{self.base}c/{top.pk}/"
         return render.follow_form(url, top.pk in self.follows, CSRF_SLOT)
+
+
+def rendered(view: CommentView) -> Main:
+    """A comment's Main for this view, rendered once per distinct view: after a change
+    to one comment, the week's other comments are not rendered again (their views, which
+    hold everything the markup shows, are the same)."""
+    key = tuple(getattr(view, name) for name in VIEW_FIELDS)
+    found = RENDERED.get(key)
+    if found is None:
+        found = RENDERED.put(key, render_main(view))
+    return found
+
+
+def render_main(view: CommentView) -> Main:
+    """The comment's <article> opening and main part, with a slot for the marker."""
+    context = Context({"csrf_token": CSRF_SLOT})
+    html = render.comment_main(view, context, marker=MARKER_SLOT)
+    before, _slot, tail = html.partition(MARKER_SLOT)  # the header precedes the text
+    classes = render.article_classes(view.level, view.is_pinned, view.is_deleted)
+    head = f'<article class="{classes}'
+    mid = f'" id="c{view.key}">\n{before}'
+    return Main(f"{head}{mid}{tail}", head, mid, tail)
 
 
 def fill_csrf(html: str, token: str) -> str:

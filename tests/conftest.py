@@ -96,10 +96,11 @@ def _empty_cache() -> None:
     The week pages' stored comment markup (per process) is emptied too."""
     from django.core.cache import cache
 
-    from discussions.page_cache import STORE
+    from discussions.page_cache import RENDERED, STORE
 
     cache.clear()
     STORE.clear()
+    RENDERED.clear()
 
 
 def make_user(email: str, **extra: object) -> User:
