@@ -66,6 +66,8 @@ class Thread:
     first_new: str = ""  # the key of its first new or edited comment, in page order
     seen_ids: list[int] = field(default_factory=list)
     statuses: dict[int, str] = field(default_factory=dict)  # comment id -> its read marker
+    answer_count: int = 0  # top-level comments shown, deleted ones left out
+    answered_by_me: bool = False  # the viewer has a live answer of their own here
 
     @property
     def key(self) -> str:
@@ -76,6 +78,12 @@ class Thread:
     def action(self) -> str:
         """Where its form posts, relative to the week's URL."""
         return f"q/{self.question.pk}/answer/" if self.question else "general/comment/"
+
+    @property
+    def page(self) -> str:
+        """Its own page, relative to the week's URL (the question's page; the general
+        thread lives on the week page)."""
+        return f"q/{self.question.pk}/" if self.question else "#thread-general"
 
     @property
     def draft(self) -> str:
@@ -94,10 +102,18 @@ class Discussion:
     now: dt.datetime = field(default_factory=timezone.now)
     open_flags: int = 0  # unresolved flags in this week (moderators only)
     read: ReadState = field(default_factory=ReadState)  # the viewer's record (unread.py)
+    sort: str = "oldest"  # a key of SORTS
+    focus: Thread | None = None  # a question's own page: what's new counts this thread only
+    comments: dict[int, Comment] = field(default_factory=dict)  # the week's, by id (shared)
 
     @property
     def all_threads(self) -> list[Thread]:
-        return [*self.threads.values(), self.general]
+        return [self.focus] if self.focus else [*self.threads.values(), self.general]
+
+    @property
+    def sorts(self) -> list[tuple[str, str, bool]]:
+        """The sort choices for the templates' links: (value, label, current)."""
+        return [(value, label, value == self.sort) for value, label in SORTS.items()]
 
     @property
     def new_count(self) -> int:
@@ -196,7 +212,11 @@ def build_discussion(
     read = read_state(access)
     threads_in_order = [*threads.values(), general]
     apply_read_state(threads_in_order, stored.by_id, read, access)
+    uid = access.seminar_access.user_id
     for thread in threads_in_order:
+        live = [top for top in thread.tops if stored.by_id[top.pk].deleted_at is None]
+        thread.answer_count = len(live)
+        thread.answered_by_me = any(uid is not None and top.author_id == uid for top in live)
         thread.html = SafeString(assembler.html(thread.tops, thread.may_post, thread.statuses))
     return Discussion(
         access=access,
@@ -206,6 +226,8 @@ def build_discussion(
         now=now,
         open_flags=sum(flags.values()),
         read=read,
+        sort=sort if sort in SORTS else "oldest",
+        comments=stored.by_id,
     )
 
 

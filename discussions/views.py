@@ -1,8 +1,9 @@
 """Posting, replying, editing, deleting and drafts — with htmx in place, and with JS off.
 
 Every view answers two kinds of request:
-- a plain form POST (JavaScript off): success redirects to the comment's anchor on the
-  week page; an error re-renders the form on its own page, with the message and the text.
+- a plain form POST (JavaScript off): success redirects to the comment's anchor on its
+  question's own page (a general comment: the week page); an error re-renders the form
+  on its own page, with the message and the text.
 - an htmx request (HX-Request header): success returns the fragment that replaces the form
   (plus the new comment, swapped out of band into its thread); an error returns the same
   form with the message in its aria-live region and the text kept.
@@ -84,7 +85,8 @@ def posted_data(request: HttpRequest) -> Any:
 
 
 def week_anchor(access: WeekAccess, anchor: str) -> str:
-    return f"{access.week.get_absolute_url()}#{anchor}"
+    """A place on the week page ("c12"), or below the week's URL ("q/3/#c12")."""
+    return f"{access.week.get_absolute_url()}{'' if '#' in anchor else '#'}{anchor}"
 
 
 def form_context(
@@ -153,8 +155,9 @@ def posted_response(
 ) -> HttpResponse:
     """After a successful post: redirect (JS off) or the form's replacement plus the
     new comment, appended to its thread or reply list out of band (htmx)."""
-    if not request.htmx:
-        return HttpResponseRedirect(week_anchor(access, comment.anchor))
+    if not request.htmx:  # to the question's own page (a general comment: the week's)
+        page = f"q/{comment.question_id}/" if comment.question_id else ""
+        return HttpResponseRedirect(week_anchor(access, page + "#" + comment.anchor))
     view = load_comment_view(access, comment)
     discussion = Discussion(access=access)
     if view.container_id:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import archive_views, brief_views, lead_views, views, week_editor
+from pages import archive_views, brief_views, lead_views, search_views, views, week_editor
 
 app_name = "weeks"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
         views.participation_box,
         name="participation_box",
     ),
+    path(
+        "<slug:seminar_slug>/w/<slug:week_slug>/q/<int:question_id>/",
+        views.question_detail,
+        name="question",
+    ),
+    path("<slug:seminar_slug>/w/<slug:week_slug>/search/", search_views.search, name="search"),
     # The week editor: the lead team prepares its draft week, staff edit any week
     # (pages/week_editor.py); staff review drafts (pages/lead_views.py).
     path(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -71,7 +71,7 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     context = week_page_context(access)
     context.update(participation_selectors.week_page_status(access, context["sections"]))
-    context.update(week_discussion_context(access))
+    context.update(week_discussion_context(access, sort=request.GET.get("sort", "")))
     context.update(blog_selectors.week_blog_context(access))
     return render(request, "weeks/week_detail.html", context)
 
@@ -85,6 +85,23 @@ def participation_box(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     context: dict[str, Any] = {"access": access, "week": access.week, "box_only": True}
     context.update(participation_selectors.week_page_status(access))
     return render(request, "participation/_week_status.html", context)
+
+
+@require_safe
+@login_not_required  # public seminars are readable logged out; the decorator checks
+@week_view()
+def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) -> HttpResponse:
+    """One question with its thread, on a page of its own: a link to share, and where a
+    post without JavaScript comes back to. The week page's reads, one thread shown."""
+    context = week_page_context(access)
+    context.update(week_discussion_context(access, sort=request.GET.get("sort", "")))
+    discussion = context["discussion"]
+    thread = next((t for t in discussion.threads.values() if t.question.pk == question_id), None)
+    if thread is None:
+        raise Http404("No such question")
+    discussion.focus = thread
+    context.update(question=thread.question, thread=thread)
+    return render(request, "weeks/question_detail.html", context)
 
 
 def week_page_context(access: WeekAccess) -> dict[str, Any]:

@@ -88,6 +88,7 @@ def pages(role: str, week, answer) -> list[str]:
     s = f"/s/{week.seminar.slug}/"
     w = week.get_absolute_url()
     common = [s, w, f"{s}schedule/", f"{s}blog/"]  # "/" sends members to their seminar
+    common += [f"{w}q/{answer.question_id}/", f"{w}search/?q=answer"]
     return {
         "anonymous": [*common, "/", "/accounts/login/", "/accounts/signup/"],
         "student": [

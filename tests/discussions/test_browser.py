@@ -8,7 +8,12 @@ import pytest
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
-from tests.e2e.conftest import _new_page, browser, login  # noqa: F401 - fixtures
+from tests.e2e.conftest import (  # noqa: F401 - fixtures
+    _new_page,
+    browser,
+    login,
+    open_answer_form,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +42,7 @@ def open_week(page, live_server, user, week) -> None:
 def test_post_reply_and_edit_in_place_without_reloading(page, live_server, week, student):
     question = first_question(week)
     open_week(page, live_server, student, week)
-    form = page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(page, question)
     form.locator("textarea").fill("My *browser* answer")
     form.get_by_role("button", name="Post answer").click()
     comments = page.locator(f"#comments-q{question.pk}")
@@ -64,7 +69,7 @@ def test_post_reply_and_edit_in_place_without_reloading(page, live_server, week,
 def test_errors_show_in_place_and_keep_the_text(page, live_server, week, student):
     question = first_question(week)
     open_week(page, live_server, student, week)
-    form = page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(page, question)
     long_text = "Too long but precious. " + "x" * 20_000
     form.locator("textarea").fill(long_text)
     form.get_by_role("button", name="Post answer").click()
@@ -80,7 +85,7 @@ def test_a_draft_follows_the_student_to_another_device(
 ):
     question = first_question(week)
     open_week(page, live_server, student, week)
-    page.locator(f"#form-q{question.pk} textarea").type("Half-written thought")
+    open_answer_form(page, question).locator("textarea").type("Half-written thought")
     page.locator(f"#draft-q{question.pk}", has_text="Draft saved").wait_for()
     open_week(other_device, live_server, student, week)
     textarea = other_device.locator(f"#form-q{question.pk} textarea")
@@ -93,7 +98,7 @@ def test_with_javascript_off_posting_and_replying_work(
     question = first_question(week)
     theirs = add_comment(week, other_student, "Olive says hi", question=question)
     open_week_nojs(nojs_page, live_server, student, week)
-    form = nojs_page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(nojs_page, question)
     form.locator("textarea").fill("Answer without JavaScript")
     form.get_by_role("button", name="Post answer").click()
     nojs_page.wait_for_load_state()
@@ -119,7 +124,7 @@ def open_week_nojs(page, live_server, user, week) -> None:
 def test_math_in_a_new_comment_is_typeset_after_the_swap(page, live_server, week, student):
     question = first_question(week)
     open_week(page, live_server, student, week)
-    form = page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(page, question)
     form.locator("textarea").fill("Energy: $E = mc^2$")
     form.get_by_role("button", name="Post answer").click()
     page.locator(f"#comments-q{question.pk} .katex").first.wait_for()
@@ -130,7 +135,7 @@ def test_leaving_the_page_saves_the_draft_with_sendbeacon(page, live_server, wee
 
     question = first_question(week)
     open_week(page, live_server, student, week)
-    page.locator(f"#form-q{question.pk} textarea").fill("Typed, then left at once")
+    open_answer_form(page, question).locator("textarea").fill("Typed, then left at once")
     page.goto(f"{live_server.url}/")  # before the 1.5 s typing debounce fires
     page.wait_for_timeout(500)
     assert Draft.objects.get(question=question).body == "Typed, then left at once"

@@ -49,7 +49,8 @@ class TestSameKeyTwice:
 
         comment = Comment.objects.get()
         assert first.status_code == second.status_code == 302
-        assert first["Location"] == second["Location"] == f"{base(week)}#c{comment.pk}"
+        question_page = f"{base(week)}q/{comment.question_id}/"
+        assert first["Location"] == second["Location"] == f"{question_page}#c{comment.pk}"
         assert comment.submission_key == data["submission_key"]
 
     def test_a_retry_after_a_lost_response_stores_nothing_more(self, week, student):
@@ -87,7 +88,8 @@ class TestSameKeyTwice:
 
         reply = Comment.objects.get(parent=answer)
         assert [r.status_code for r in responses] == [302, 302]
-        assert {r["Location"] for r in responses} == {f"{base(week)}#c{reply.pk}"}
+        question_page = f"{base(week)}q/{answer.question_id}/"
+        assert {r["Location"] for r in responses} == {f"{question_page}#c{reply.pk}"}
 
     def test_a_repeat_is_not_counted_against_the_limit(self, settings, week, student):
         settings.POST_RATE = "1/m"

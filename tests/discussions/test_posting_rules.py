@@ -54,12 +54,12 @@ def htmx(request) -> bool:
     return request.param
 
 
-def test_an_answer_is_posted_and_redirects_to_its_anchor(week, student):
+def test_an_answer_is_posted_and_redirects_to_its_anchor_on_the_questions_page(week, student):
     question = first_question(week)
     response = post(client_for(student), answer_url(week, question), "My **answer**", False)
     comment = Comment.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{week.get_absolute_url()}#c{comment.pk}"
+    assert response["Location"] == f"{week.get_absolute_url()}q/{question.pk}/#c{comment.pk}"
     assert comment.question == question and comment.author == student
     assert comment.body_html == "<p>My <strong>answer</strong></p>\n"
     assert not comment.is_late

@@ -102,6 +102,16 @@ def login(page, live_server, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def open_answer_form(page, question):
+    """Answer forms are closed until asked for: open this question's with its "Answer
+    this question" button (a <details> summary), unless a draft or an error keeps it
+    open; the form's locator."""
+    details = page.locator(f"#compose-q{question.pk}")
+    if details.get_attribute("open") is None:
+        details.locator("> summary").click()
+    return page.locator(f"#form-q{question.pk}")
+
+
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 
 

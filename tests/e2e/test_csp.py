@@ -15,7 +15,7 @@ from core.models import Seminar
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, open_answer_form
 
 # Runs before any page script in every document: records what the browser refused.
 RECORD_VIOLATIONS = """
@@ -170,6 +170,7 @@ def test_student_replies_previews_uploads_and_copies(
     # An answer box: preview, then an image dropped on it is uploaded and previewed.
     question = first_question(week).section.questions.order_by("position")[1]
     selector = f"#form-q{question.pk} textarea"
+    open_answer_form(page, question)
     page.locator(selector).fill("Here is $z$")
     page.locator(selector).press("End")
     page.locator(f"#form-q{question.pk} .markdownx-preview .katex").first.wait_for()

@@ -10,7 +10,7 @@ from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
 from tests.discussions.test_duplicates import ANSWER, NEAR_COPY
-from tests.e2e.conftest import axe_violations, describe, login
+from tests.e2e.conftest import axe_violations, describe, login, open_answer_form
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def test_student_is_warned_while_typing_a_near_copy_then_posts_anyway(
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
     page.evaluate("window.__noReload = true")
-    form = page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(page, question)
 
     # The answers to read first, collapsed; they load when opened.
     form.locator("summary", has_text="Read the answers already posted").click()
@@ -57,7 +57,7 @@ def test_submitting_a_near_copy_without_javascript_warns_then_posts_anyway(
     question = first_question(week)
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
-    form = page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(page, question)
     form.locator("textarea").fill(NEAR_COPY)
     form.get_by_role("button", name="Post answer").click()
     page.wait_for_load_state()

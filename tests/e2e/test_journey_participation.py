@@ -15,7 +15,14 @@ from core.models import Question
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
-from tests.e2e.conftest import _new_page, axe_violations, browser, describe, login  # noqa: F401
+from tests.e2e.conftest import (  # noqa: F401
+    _new_page,
+    axe_violations,
+    browser,
+    describe,
+    login,
+    open_answer_form,
+)
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("PARTICIPATION_SCREENSHOTS")  # a folder, to look at the pages
@@ -50,7 +57,7 @@ def test_student_sees_their_status_change_as_they_post(
     assert "0 of 2 sections answered" in status_text(page)
     assert "Not yet" in status_text(page)
 
-    form = page.locator(f"#form-q{first.pk}")
+    form = open_answer_form(page, first)
     form.locator("textarea").fill("My answer to the first section")
     form.get_by_role("button", name="Post answer").click()
     page.locator(f"#comments-q{first.pk}", has_text="My answer to the first section").wait_for()
@@ -62,7 +69,7 @@ def test_student_sees_their_status_change_as_they_post(
     # JavaScript off: the plain form posts and the page it lands on shows the new status.
     login(nojs_page, live_server, student.email, PASSWORD)
     nojs_page.goto(f"{live_server.url}{week.get_absolute_url()}")
-    nojs_form = nojs_page.locator(f"#form-q{second.pk}")
+    nojs_form = open_answer_form(nojs_page, second)
     nojs_form.locator("textarea").fill("My answer to the second section")
     nojs_form.get_by_role("button", name="Post answer").click()
     nojs_page.wait_for_load_state()

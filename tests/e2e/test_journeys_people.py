@@ -16,7 +16,7 @@ from demo.weeks import ensure_staff_group
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import first_question
-from tests.e2e.conftest import SEED_WEEK, login
+from tests.e2e.conftest import SEED_WEEK, login, open_answer_form
 
 
 def test_staff_import_a_week_add_a_question_and_publish_it_then_a_student_sees_it(
@@ -60,7 +60,8 @@ def test_staff_import_a_week_add_a_question_and_publish_it_then_a_student_sees_i
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}/")
     page.locator("a.week-title", has_text=week.title).click()
-    assert page.get_by_text("Which reading changed your mind, and why?").is_visible()
+    question = page.locator(".question-body", has_text="Which reading changed your mind, and why?")
+    assert question.is_visible()
 
 
 def test_student_writes_with_the_live_preview_and_posts_using_only_the_keyboard(
@@ -70,8 +71,11 @@ def test_student_writes_with_the_live_preview_and_posts_using_only_the_keyboard(
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
     textarea = page.locator(f"#form-q{question.pk} textarea")
-    for _ in range(200):  # Tab through the page until the answer box has the focus.
-        page.keyboard.press("Tab")
+    opener = page.locator(f"#compose-q{question.pk} > summary")
+    for _ in range(200):  # Tab to the question's "Answer this question" button, open it,
+        page.keyboard.press("Tab")  # then on into the answer box.
+        if opener.evaluate("el => el === document.activeElement"):
+            page.keyboard.press("Enter")
         if textarea.evaluate("el => el === document.activeElement"):
             break
     else:
@@ -98,7 +102,7 @@ def test_a_post_after_the_cut_off_is_refused_and_the_text_is_kept(page, live_ser
         cutoff=timezone.now() - dt.timedelta(hours=1),
     )
     text = "An answer I worked hard on."
-    form = page.locator(f"#form-q{question.pk}")
+    form = open_answer_form(page, question)
     form.locator("textarea").fill(text)
     form.get_by_role("button", name="Post answer").click()
     page.locator(f"#errors-q{question.pk}").get_by_text("Posting closed").wait_for()

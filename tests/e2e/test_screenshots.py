@@ -39,6 +39,12 @@ def page_paths(summary) -> list[tuple[str, str | None, str]]:
             "student1@example.edu",
             f"{open_week.get_absolute_url()}#question-{question.pk}",
         ),
+        (
+            "question",
+            "student1@example.edu",
+            f"{open_week.get_absolute_url()}q/{question.pk}/?sort=replies",
+        ),
+        ("search", "student1@example.edu", f"{open_week.get_absolute_url()}search/?q=reward"),
         ("blog-post", "student1@example.edu", f"{closed.get_absolute_url()}blog/"),
         ("schedule", "student1@example.edu", f"/s/{seminar}/schedule/"),
         ("profile", "student1@example.edu", "/profile/"),

@@ -175,6 +175,11 @@ def test_comment_bodies_names_and_hide_reasons(week, student, staff, lead):
 
     for viewer in (student, staff, lead):
         assert_clean(page(as_user(viewer), week.get_absolute_url()), f"week page for {viewer}")
+        # a question's own page and the search results, which quote the text
+        question_page = f"{week.get_absolute_url()}q/{question.pk}/"
+        assert_clean(page(as_user(viewer), question_page), f"question page for {viewer}")
+        results = f"{week.get_absolute_url()}search/?q={SENTINEL}"
+        assert_clean(page(as_user(viewer), results), f"search results for {viewer}")
     client = as_user(staff)
     slugs = [week.seminar.slug, week.slug]
     for answer, reply, _ in answers:
