@@ -1,9 +1,8 @@
 """Posting, replying, editing, deleting and drafts — with htmx in place, and with JS off.
 
 Every view answers two kinds of request:
-- a plain form POST (JavaScript off): success redirects to the comment's anchor on its
-  question's own page (a general comment: the week page); an error re-renders the form
-  on its own page, with the message and the text.
+- a plain form POST (JavaScript off): success redirects to the comment on its question's
+  page (or the week's); an error re-renders the form on a page, with message and text.
 - an htmx request (HX-Request header): success returns the fragment that replaces the form
   (plus the new comment, swapped out of band into its thread); an error returns the same
   form with the message in its aria-live region and the text kept.
@@ -84,8 +83,7 @@ def posted_data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def week_anchor(access: WeekAccess, anchor: str) -> str:
-    """A place on the week page ("c12"), or below the week's URL ("q/3/#c12")."""
+def week_anchor(access: WeekAccess, anchor: str) -> str:  # "c12", or "q/3/#c12"
     return f"{access.week.get_absolute_url()}{'' if '#' in anchor else '#'}{anchor}"
 
 
