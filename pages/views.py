@@ -94,6 +94,7 @@ def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) 
     """One question with its thread, on a page of its own: a link to share, and where a
     post without JavaScript comes back to. The week page's reads, one thread shown."""
     context = week_page_context(access)
+    context.update(participation_selectors.week_page_status(access, context["sections"]))
     context.update(week_discussion_context(access, sort=request.GET.get("sort", "")))
     discussion = context["discussion"]
     thread = next((t for t in discussion.threads.values() if t.question.pk == question_id), None)

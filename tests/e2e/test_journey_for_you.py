@@ -14,7 +14,7 @@ from discussions.models import Comment
 from discussions.services import post_comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import first_question
-from tests.e2e.conftest import ARTIFACTS, axe_violations, describe, login
+from tests.e2e.conftest import ARTIFACTS, axe_violations, describe, login, open_answer_form
 
 pytestmark = pytest.mark.e2e
 
@@ -113,7 +113,7 @@ def test_a_student_mentions_a_classmate_with_the_autocomplete(
     login(page, live_server, student.email, PASSWORD)
     page.goto(live_server.url + week.get_absolute_url())
     question = first_question(week)
-    box = page.locator(f"#form-q{question.pk} textarea[name=body]")
+    box = open_answer_form(page, question).locator("textarea[name=body]")
     box.click()
     box.press_sequentially("I agree with @Ol")
     option = page.get_by_role("option", name="Olive (@Olive)")
