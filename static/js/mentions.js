@@ -52,8 +52,9 @@
 
   function close(textarea) {
     var list = textarea._mentionList;
+    // Whether the list is open is told by the list itself (hidden or not): a textarea is
+    // a textbox, on which aria-expanded is not allowed (axe: aria-allowed-attr).
     if (list) list.hidden = true;
-    textarea.setAttribute("aria-expanded", "false");
     textarea.removeAttribute("aria-activedescendant");
   }
 
@@ -85,7 +86,6 @@
       list.appendChild(item);
     });
     list.hidden = false;
-    textarea.setAttribute("aria-expanded", "true");
     activate(textarea, 0);
   }
 
