@@ -43,8 +43,11 @@ _CHROMIUM: dict[str, object] = {}
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits 5 s by default, page actions 10 s (below): on a loaded CI machine an
+    # htmx swap can take longer than 5 s, so both wait the same.
+    expect.set_options(timeout=10_000)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
     if not _CHROMIUM:
