@@ -15,7 +15,7 @@ from PIL import Image
 from core.models import Question
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
-from tests.e2e.conftest import axe_violations, describe, login
+from tests.e2e.conftest import axe_violations, describe, login, open_answer_form
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("SMALL_THINGS_SCREENSHOTS")  # a folder, to look at the pages
@@ -40,7 +40,7 @@ def test_participation_box_updates_in_place_after_posting(page, live_server, wee
     assert "0 of 2 sections answered" in box.inner_text()
     page.evaluate("() => { window.notReloaded = true; }")
 
-    form = page.locator(f"#form-q{first.pk}")
+    form = open_answer_form(page, first)
     form.locator("textarea").fill("My answer, posted in place")
     form.get_by_role("button", name="Post answer").click()
 
@@ -58,7 +58,7 @@ def test_add_image_on_a_phone_uploads_with_progress_and_inserts_the_image(
     first = first_question(week)
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
-    form = page.locator(f"#form-q{first.pk}")
+    form = open_answer_form(page, first)
     button = form.get_by_role("button", name="Add image")
     assert button.is_visible()
     assert form.locator("input[type=file]").get_attribute("accept") == "image/*"
@@ -83,7 +83,7 @@ def test_an_upload_that_is_not_an_image_says_why_next_to_the_button(
     first = first_question(week)
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
-    form = page.locator(f"#form-q{first.pk}")
+    form = open_answer_form(page, first)
     with page.expect_file_chooser() as chooser:
         form.get_by_role("button", name="Add image").click()
     chooser.value.set_files({"name": "notes.png", "mimeType": "image/png", "buffer": b"hello"})
@@ -97,11 +97,11 @@ def test_without_javascript_no_dead_image_button_and_posting_still_works(
     first = first_question(week)
     login(nojs_page, live_server, student.email, PASSWORD)
     nojs_page.goto(f"{live_server.url}{week.get_absolute_url()}")
-    form = nojs_page.locator(f"#form-q{first.pk}")
+    form = open_answer_form(nojs_page, first)
     assert not form.get_by_role("button", name="Add image").is_visible()
     form.locator("textarea").fill("Posted without JavaScript")
     form.get_by_role("button", name="Post answer").click()
-    nojs_page.wait_for_url(f"**{week.get_absolute_url()}#c*")
+    nojs_page.wait_for_url(f"**{week.get_absolute_url()}q/{first.pk}/#c*")  # its page
     assert "1 of 2 sections answered" in nojs_page.locator("#participation").inner_text()
 
 
@@ -112,7 +112,7 @@ def test_the_live_preview_is_labelled_and_unlike_a_posted_comment(
     add_comment(week, other_student, "A posted answer", question=first)
     login(page, live_server, student.email, PASSWORD)
     page.goto(f"{live_server.url}{week.get_absolute_url()}")
-    form = page.locator(f"#form-q{first.pk}")
+    form = open_answer_form(page, first)
     preview = form.locator(".preview-box")
     assert not preview.is_visible()  # nothing typed, nothing to preview
     form.locator("textarea").fill("Some **bold** words")
