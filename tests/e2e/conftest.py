@@ -72,7 +72,7 @@ def _new_page(browser, request, **context_options):
     page.set_default_timeout(10_000)
     yield page
     if context_options.get("java_script_enabled", True):
-        _wait_for_marking(page)
+        wait_for_marking(page)
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -80,10 +80,12 @@ def _new_page(browser, request, **context_options):
     context.close()
 
 
-def _wait_for_marking(page) -> None:
+def wait_for_marking(page) -> None:
     """A week or question page marks what it showed as read with an htmx POST once loaded
     (discussions/unread_views.py), swapping its form for a status: wait for that answer,
-    so that the test never ends (and its database is flushed) under the POST's write."""
+    so that the test never ends (and its database is flushed) under the POST's write.
+    A test that writes to the database right after loading such a page calls it too
+    (SQLite's shared in-memory test database refuses a second writer at once)."""
     import contextlib
 
     with contextlib.suppress(Exception):  # a closed page, or none: nothing to wait for
