@@ -60,16 +60,33 @@ def database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
-def serve(port: int, workers: int, threads: int) -> subprocess.Popen:
-    """This app under gunicorn (gthread workers) on 127.0.0.1:`port`, same database."""
-    env = {**os.environ, "DATABASE_URL": database_url()}
+def serve(
+    port: int,
+    workers: int,
+    threads: int,
+    *,
+    worker_class: str = "gthread",
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
+    """This app under gunicorn (gthread workers unless told) on 127.0.0.1:`port`, same
+    database; `env` adds to (or overrides) this process's environment."""
+    env = {**os.environ, "DATABASE_URL": database_url(), **(env or {})}
     command = [
         sys.executable, "-m", "gunicorn", "seminar.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--threads", str(threads), "--worker-class", "gthread",
+        "--threads", str(threads), "--worker-class", worker_class,
         "--log-level", "warning", "--timeout", "120",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=Path(settings.BASE_DIR), env=env)  # noqa: S603
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """`collectstatic` with the server's environment, as a deployment runs it before
+    starting: with DEBUG off the pages name static files through its manifest."""
+    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(  # noqa: S603
+        command, cwd=Path(settings.BASE_DIR), env={**os.environ, **env}, check=True
+    )
 
 
 def stop(server: subprocess.Popen) -> None:

@@ -1,39 +1,45 @@
-"""A deadline rush: N students post their answers to the same week in the same minute.
+"""A deadline rush: N students each post two answers and a reply within a window.
 
-    python manage.py bench_rush [--students 300] [--concurrency 50] [--workers 4]
+    python manage.py bench_rush [--students 200] [--window 60] [--client-timeout 10]
 
-Builds a throwaway seminar with a published week (8 questions, deadline ahead) and N
-enrolled students, each with a logged-in session; serves the app with gunicorn on
-127.0.0.1 (a free port, the same settings and database as this command); has a pool of
-threads post one answer per student, all at once; then checks in the database that every
-accepted post is stored exactly once and nothing else was stored. It prints the status
-codes, latency percentiles and throughput, and as its last line
+Builds a throwaway seminar with a published week (8 questions, one classmate's answer to
+each, deadline ahead) and N enrolled students, each with a logged-in session; serves the
+app with gunicorn on 127.0.0.1 (2 sync workers, DEBUG off, the same database as this
+command); then each student, at three random moments of the window, posts through the
+forms a browser without JavaScript sees (bench/rush.py): two answers to two questions and
+one reply to a classmate's answer, each a GET of the form, a POST with its CSRF token and
+submission key (sent once more with the same bytes after a client timeout, a connection
+error or a 5xx) and a GET of the page the POST redirects to. Client threads and server
+share the machine's cores. Afterwards it checks the database: a post the client saw
+succeed must be stored (else "lost"), and no post twice (else "doubled"). It prints p50
+and p99 per request type and, as its last line (one line),
 
-    rush_students=<int> accepted=<int> refused=<int> errors=<int> lost=<int> extra=<int>
-    p50_ms=<float> p95_ms=<float> max_ms=<float> posts_per_s=<float>
+    rush_students=<int> window_s=<float> posts=<int> accepted=<int> refused=<int>
+    lost=<int> doubled=<int> errors=<int> retries=<int> <type>_p50_ms=<float>
+    <type>_p99_ms=<float> ... requests_per_s=<float>
 
-(one line). The seminar and its students are deleted at the end unless --keep. The
-command exits non-zero if a post was lost, stored twice, or answered with a 5xx.
+with <type> one of form_get, answer_post, reply_post, redirected_get. The seminar and its
+students are deleted at the end unless --keep. The command exits non-zero if a post was
+lost or doubled or a request failed (5xx or no answer after the retry).
 """
 
 from __future__ import annotations
 
-import http.client
+import random
 import secrets
-import statistics
+import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from bench.management.commands.bench_week import build_week
-from bench.server import free_port, serve, session_cookie, stop, wait_until_up
+from bench.management.commands.bench_week import build_discussion, build_week
+from bench.rush import KINDS, Browser, Intent, Tally
+from bench.server import collect_static, free_port, serve, session_cookie, stop, wait_until_up
 from core.models import Question, Seminar, Week
 from discussions.models import Comment
 
@@ -47,18 +53,17 @@ WORDS = (
     "defence", "benchmark", "transfer", "suffix", "policy", "reward", "gradient", "human",
     "label", "dataset", "audit", "probe", "circuit", "feature", "claim", "evidence",
 )  # fmt: skip
+# The server as deployed, but on plain HTTP on 127.0.0.1 (no TLS redirect, no HSTS).
+SERVER_ENV = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+}
 
 
-@dataclass
-class Result:
-    student: int
-    status: int  # 0: no answer (connection error)
-    ms: float
-    error: str = ""
-
-
-def answer_text(n: int) -> str:
-    """A distinct answer per student: a sentence of the course's words and made-up ones,
+def post_text(n: int, kind: str) -> str:
+    """A distinct text per post: a sentence of the course's words and made-up ones,
     never a near-duplicate of a classmate's (which would ask them to "post anyway")."""
     rng = secrets.SystemRandom()
     coined = " ".join(
@@ -66,49 +71,42 @@ def answer_text(n: int) -> str:
         for _ in range(30)
     )
     words = " ".join(rng.choice(WORDS) for _ in range(10))
-    return f"Student {n} on **{TOPICS[n % len(TOPICS)]}**: {words}; {coined}."
+    return f"Student {n} {kind} on **{TOPICS[n % len(TOPICS)]}**: {words}; {coined}."
 
 
 class Command(BaseCommand):
-    help = "Benchmark a deadline rush: N students post at once to a gunicorn server."
+    help = "Benchmark a deadline rush: N students post 2 answers and a reply within a window."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--students", type=int, default=300)
-        parser.add_argument("--concurrency", type=int, default=50, help="client threads")
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-        parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-        parser.add_argument("--timeout", type=float, default=60.0, help="per-request seconds")
+        parser.add_argument("--students", type=int, default=200)
+        parser.add_argument("--window", type=float, default=60.0, help="seconds")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+        parser.add_argument(
+            "--client-timeout", type=float, default=10.0, help="seconds before the retry"
+        )
+        parser.add_argument("--seed", type=int, default=None, help="for the moments chosen")
         parser.add_argument("--keep", action="store_true", help="keep the seminar afterwards")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        n = options["students"]
-        if n < 1 or options["concurrency"] < 1:
-            raise CommandError("--students and --concurrency must be at least 1.")
-        seminar, week, questions, cookies = self.build(n)
+        n, window = options["students"], options["window"]
+        if n < 1 or window <= 0 or options["workers"] < 1:
+            raise CommandError("--students, --window and --workers must be positive.")
+        rng = random.Random(options["seed"])  # noqa: S311 (moments of a benchmark, no secret)
+        seminar, week, intents, cookies = self.build(n, rng)
         sessions = [cookie.split(";")[0].split("=", 1)[1] for cookie in cookies]
         port = free_port()
-        server = serve(port, options["workers"], options["threads"])
+        env = {**SERVER_ENV, "SECRET_KEY": settings.SECRET_KEY}
+        collect_static(env)
+        server = serve(port, options["workers"], 1, worker_class="sync", env=env)
         try:
             wait_until_up(port, server)
-            posts = [
-                (i, f"{week.get_absolute_url()}q/{questions[i % len(questions)]}/answer/")
-                for i in range(n)
-            ]
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=options["concurrency"]) as pool:
-                results = list(
-                    pool.map(
-                        lambda post: self.post(
-                            port, post[1], cookies[post[0]], post[0], options["timeout"]
-                        ),  # fmt: skip
-                        posts,
-                    )
-                )
-            elapsed = time.perf_counter() - started
+            tally, elapsed = self.rush(
+                port, cookies, intents, timeout=options["client_timeout"], window=window
+            )
         finally:
             stop(server)
         try:
-            self.report(n, week, results, elapsed)
+            self.report(n, window, week, intents, tally, elapsed)
         finally:
             if not options["keep"]:
                 Session.objects.filter(session_key__in=sessions).delete()
@@ -117,66 +115,115 @@ class Command(BaseCommand):
 
     # --- setting up -------------------------------------------------------------------
 
-    def build(self, n: int) -> tuple[Seminar, Week, list[int], list[str]]:
+    def build(
+        self, n: int, rng: random.Random
+    ) -> tuple[Seminar, Week, list[list[tuple[float, Intent]]], list[str]]:
+        """The class, one classmate's answer to each question (what the replies answer),
+        and each student's three posts at their moments of the window (fractions)."""
         week, users = build_week(slug=f"rush-{uuid.uuid4().hex[:10]}", students=n)
         questions = list(
             Question.objects.filter(section__week=week)
             .order_by("section__position", "position")
             .values_list("pk", flat=True)
         )
-        return week.seminar, week, questions, [session_cookie(u) for u in users]
+        build_discussion(week=week, students=users[:1], count=len(questions))
+        answers = list(Comment.objects.filter(week=week, parent=None).values_list("pk", flat=True))
+        base = week.get_absolute_url()
+        plans = []
+        for i in range(n):
+            first, second = rng.sample(questions, 2)
+            posts = [
+                Intent(i, "answer", f"{base}q/{first}/answer/", post_text(i, "answer 1")),
+                Intent(i, "answer", f"{base}q/{second}/answer/", post_text(i, "answer 2")),
+                Intent(i, "reply", f"{base}c/{rng.choice(answers)}/reply/", post_text(i, "reply")),
+            ]
+            rng.shuffle(posts)
+            moments = sorted(rng.random() for _ in posts)
+            plans.append(list(zip(moments, posts, strict=True)))
+        return week.seminar, week, plans, [session_cookie(u) for u in users]
 
     # --- the rush ---------------------------------------------------------------------
 
-    def post(self, port: int, path: str, cookie: str, student: int, timeout: float) -> Result:
-        csrf = cookie.rsplit("=", 1)[1]
-        body = urlencode({"body": answer_text(student)})
-        headers = {
-            "Cookie": cookie,
-            "X-CSRFToken": csrf,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Host": f"127.0.0.1:{port}",
-        }
+    def rush(
+        self,
+        port: int,
+        cookies: list[str],
+        plans: list[list[tuple[float, Intent]]],
+        *,
+        timeout: float,
+        window: float,
+    ) -> tuple[Tally, float]:
+        """One thread per student; each post starts at its moment, or when the student's
+        previous post is done if that is later."""
+        tally = Tally()
         started = time.perf_counter()
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            error = ""
-        except OSError as exc:
-            status, error = 0, repr(exc)
-        return Result(student, status, (time.perf_counter() - started) * 1000, error)
 
-    def report(self, n: int, week: Week, results: list[Result], elapsed: float) -> None:
-        accepted = [r for r in results if 200 <= r.status < 400]
-        refused = [r for r in results if 400 <= r.status < 500]
-        errors = [r for r in results if r.status == 0 or r.status >= 500]
-        stored: dict[int, int] = {}
-        prefix = "Student "
-        for body in Comment.objects.filter(week=week).values_list("body", flat=True):
-            number = int(body[len(prefix) :].split(" ", 1)[0])
-            stored[number] = stored.get(number, 0) + 1
-        lost = sum(1 for r in accepted if stored.get(r.student, 0) == 0)
-        extra = sum(count - 1 for count in stored.values() if count > 1) + sum(
-            1 for r in refused + errors if stored.get(r.student, 0)
-        )
-        times = sorted(r.ms for r in results)
-        p50 = statistics.median(times)
-        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        codes: dict[int, int] = {}
-        for r in results:
-            codes[r.status] = codes.get(r.status, 0) + 1
+        def student(i: int) -> None:
+            browser = Browser(port, cookies[i], timeout)
+            for moment, intent in plans[i]:
+                time.sleep(max(0.0, started + moment * window - time.perf_counter()))
+                browser.post(tally, intent)
+
+        threads = [threading.Thread(target=student, args=(i,)) for i in range(len(plans))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return tally, time.perf_counter() - started
+
+    # --- what the database says -------------------------------------------------------
+
+    def report(
+        self,
+        n: int,
+        window: float,
+        week: Week,
+        plans: list[list[tuple[float, Intent]]],
+        tally: Tally,
+        elapsed: float,
+    ) -> None:
+        intents = [intent for plan in plans for _, intent in plan]
+        by_key: dict[str, int] = {}
+        by_body: dict[str, int] = {}
+        for key, body in Comment.objects.filter(week=week).values_list("submission_key", "body"):
+            if key:
+                by_key[key] = by_key.get(key, 0) + 1
+            by_body[body] = by_body.get(body, 0) + 1
+        stored = [max(by_key.get(i.key, 0), by_body.get(i.body, 0)) for i in intents]
+        lost = sum(1 for i, rows in zip(intents, stored, strict=True) if i.seen_ok and not rows)
+        doubled = sum(max(0, rows - 1) for rows in stored)
+        accepted = sum(1 for i in intents if i.seen_ok)
+        refused = sum(1 for i in intents if 400 <= i.status < 500)
+        formless = sum(1 for i in intents if i.error.startswith("the form's page"))
+        errors = tally.errors + formless
+        figures = {
+            "rush_students": n,
+            "window_s": f"{window:g}",
+            "posts": len(intents),
+            "accepted": accepted,
+            "refused": refused,
+            "lost": lost,
+            "doubled": doubled,
+            "errors": errors,
+            "retries": sum(1 for i in intents if i.retried),
+        }
         self.stdout.write(
-            f"{n} posts in {elapsed:.2f} s; status codes: {dict(sorted(codes.items()))}"
+            f"{n} students, {len(intents)} posts in {elapsed:.1f} s (window {window:g} s); "
+            f"status codes: {dict(sorted(tally.codes.items()))}"
         )
-        for r in (refused + errors)[:5]:
-            self.stdout.write(f"  student {r.student}: {r.status} {r.error}")
-        self.stdout.write(
-            f"rush_students={n} accepted={len(accepted)} refused={len(refused)} "
-            f"errors={len(errors)} lost={lost} extra={extra} p50_ms={p50:.1f} "
-            f"p95_ms={p95:.1f} max_ms={times[-1]:.1f} posts_per_s={n / elapsed:.1f}"
-        )
-        if lost or extra or errors:
+        for kind in KINDS:
+            p50, p99 = tally.percentile(kind, 0.50), tally.percentile(kind, 0.99)
+            times = tally.times[kind]
+            self.stdout.write(
+                f"  {kind:15} {len(times):5} requests  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms  "
+                f"max {max(times, default=0):8.1f} ms"
+            )
+            name = kind.lower().replace(" ", "_")
+            figures[f"{name}_p50_ms"] = f"{p50:.1f}"
+            figures[f"{name}_p99_ms"] = f"{p99:.1f}"
+        for i in [i for i in intents if i.error or not i.seen_ok][:5]:
+            self.stdout.write(f"  student {i.student} {i.kind}: {i.status} {i.error}")
+        figures["requests_per_s"] = f"{sum(tally.codes.values()) / elapsed:.1f}"
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in figures.items()))
+        if lost or doubled or errors:
             raise CommandError("the rush lost, doubled or failed posts (see above)")
