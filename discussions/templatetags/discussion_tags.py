@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from discussions import page_cache, render
+from discussions import answer_forms, page_cache, render
 
 register = template.Library()
 
@@ -39,3 +39,9 @@ def thread_comments(context: template.Context, thread: Any) -> str:
     their CSRF token in the moderators' forms."""
     html = page_cache.fill_csrf(thread.html, str(context.get("csrf_token", "")))
     return mark_safe(html)  # noqa: S308 - escaped by discussions.render, body sanitised
+
+
+@register.simple_tag(takes_context=True)
+def answer_form(context: template.Context, thread: Any) -> str:
+    """The thread's compose form, filled in from markup rendered once (answer_forms.py)."""
+    return mark_safe(answer_forms.thread_form(context, thread))  # noqa: S308 - values escaped there
