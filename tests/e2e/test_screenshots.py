@@ -52,6 +52,15 @@ def page_paths(summary) -> list[tuple[str, str | None, str]]:
         ("blog-editor", summary.blogger.email, f"{open_week.get_absolute_url()}blog/edit/"),
         ("draft-week-staff", summary.staff.email, summary.weeks["draft"].get_absolute_url()),
         ("participation-matrix", summary.staff.email, f"/s/{seminar}/participation/"),
+        ("for-you", "student1@example.edu", "/notifications/"),
+        ("lead-brief", summary.lead.email, f"{open_week.get_absolute_url()}brief/"),
+        ("moderation-log", summary.staff.email, f"/s/{seminar}/moderation/log/"),
+        ("gradebook", summary.staff.email, f"/s/{seminar}/participation/gradebook/"),
+        (
+            "week-editor",
+            summary.staff.email,
+            f"{summary.weeks['draft'].get_absolute_url()}prepare/",
+        ),
     ]
 
 
