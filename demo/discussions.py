@@ -22,12 +22,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.models import Question, Week
 from demo.posts import CLOSED_WEEK, LEAD, OPEN_WEEK, Post
 from discussions import moderation
 from discussions.models import Comment, Flag
+from notifications.inbox import comment_notices
+from notifications.models import Notice
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -75,6 +78,17 @@ def seed_demo(summary: DemoSummary) -> None:
         moderation.flag(live[FLAGGED], user=flagger, reason=FLAG_REASON)  # once, even resolved
     closed_week = summary.weeks["closed"]
     seed_posts(closed_week, CLOSED_WEEK, people, reference=closed_week.deadline or now)
+    seed_notices([post for post in live.values() if post.parent_id is not None])
+
+
+def seed_notices(replies: list[Comment]) -> None:
+    """For you shows the open week's replies to their authors' comments, as if posted live
+    (once per comment and person, so a second seed adds none). Their email is not due: a
+    demo does not mail its students about posts it made up."""
+    with transaction.atomic():  # the batch email is scheduled on commit: nothing is due by then
+        for reply in replies:
+            comment_notices(reply)
+        Notice.objects.filter(comment__in=replies).update(email_due=False)
 
 
 def seed_posts(

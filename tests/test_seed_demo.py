@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -390,3 +391,22 @@ def test_reseeding_takes_global_permissions_from_the_old_staff_group(demo):
     build_demo()
     assert not group.permissions.exists()
     assert not User.objects.get(email="staff@example.edu").get_all_permissions()
+
+
+def test_for_you_shows_the_demos_replies_to_their_authors_once_and_mails_nobody(demo, client):
+    from notifications.models import Notice  # this test alone reads the notices
+
+    week = demo.weeks["open"]
+    replies = Comment.objects.filter(week=week, parent__isnull=False, deleted_at__isnull=True)
+    reply = replies.exclude(author=F("parent__author")).exclude(is_hidden=True).first()
+    assert reply is not None
+    author = reply.parent.author
+    assert Notice.objects.filter(recipient=author, comment=reply).count() == 1
+    assert not Notice.objects.filter(email_due=True).exists()
+    client.force_login(author)
+    page = client.get("/notifications/").content.decode()
+    assert f"{reply.author.name} replied to your comment" in page
+
+    before = Notice.objects.count()
+    build_demo(DEFAULT_PASSWORD)  # seeding again adds no notice
+    assert Notice.objects.count() == before
