@@ -28,6 +28,7 @@ from core.models import (
     Question,
     QuestionSection,
     RevealPolicy,
+    Week,
     WeekDuty,
 )
 from core.posting import viewer_extension, window_for
@@ -168,26 +169,34 @@ class Discussion:
 
 
 def week_discussion_context(
-    access: WeekAccess, now: dt.datetime | None = None, sort: str = "oldest"
+    access: WeekAccess,
+    now: dt.datetime | None = None,
+    sort: str = "oldest",
+    questions: list[Question] | None = None,
+    teams: dict[int, str] | None = None,
 ) -> dict[str, Any]:
-    """Extra template context the week page needs to show its discussion: `discussion`."""
-    return {"discussion": build_discussion(access, now=now, sort=sort)}
+    """Extra template context the week page needs to show its discussion: `discussion`.
+    `questions` (the week's, with their sections, in page order) and `teams` (the week's
+    duties: user id -> "lead" or "blog"), if the caller read them already."""
+    discussion = build_discussion(access, now=now, sort=sort, questions=questions, teams=teams)
+    return {"discussion": discussion}
 
 
 def build_discussion(
-    access: WeekAccess, now: dt.datetime | None = None, sort: str = "oldest"
+    access: WeekAccess,
+    now: dt.datetime | None = None,
+    sort: str = "oldest",
+    questions: list[Question] | None = None,
+    teams: dict[int, str] | None = None,
 ) -> Discussion:
     """The viewer's threads: stored fragments (discussions/page_cache.py) put together with
     the viewer's own comments and read markers, under the reveal policy and posting window
-    of this request, in the order `sort` asks."""
+    of this request, in the order `sort` asks. `questions` as week_discussion_context."""
     week = access.week
     now = now or timezone.now()
-    questions = list(
-        Question.objects.filter(section__week=week)
-        .select_related("section")
-        .order_by("section__position", "position")
-    )
-    teams = dict(WeekDuty.objects.filter(week=week).values_list("user_id", "team"))
+    questions = week_questions(week) if questions is None else questions
+    if teams is None:
+        teams = dict(WeekDuty.objects.filter(week=week).values_list("user_id", "team"))
     staff_ids = set(
         Enrollment.objects.filter(
             seminar_id=week.seminar_id, role=Enrollment.Role.STAFF
@@ -228,6 +237,15 @@ def build_discussion(
         read=read,
         sort=sort if sort in SORTS else "oldest",
         comments=stored.by_id,
+    )
+
+
+def week_questions(week: Week) -> list[Question]:
+    """The week's questions with their sections, in page order (one query)."""
+    return list(
+        Question.objects.filter(section__week=week)
+        .select_related("section")
+        .order_by("section__position", "position")
     )
 
 

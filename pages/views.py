@@ -18,7 +18,7 @@ from core.access import SeminarAccess, WeekAccess, seminar_view, week_view, week
 from core.display import numbered_required, optional_groups
 from core.lib.conditional import private_page
 from core.lib.markdown import render_markdown
-from core.models import Question, QuestionSection, Week
+from core.models import Question, QuestionSection, Week, WeekDuty
 from discussions.selectors import week_discussion_context
 from discussions.unread import unread_by_week
 from leads import selectors as lead_selectors
@@ -71,7 +71,14 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     context = week_page_context(access)
     context.update(participation_selectors.week_page_status(access, context["sections"]))
-    context.update(week_discussion_context(access, sort=request.GET.get("sort", "")))
+    context.update(
+        week_discussion_context(
+            access,
+            sort=request.GET.get("sort", ""),
+            questions=page_questions(context),
+            teams=page_duties(context),
+        )
+    )
     context.update(blog_selectors.week_blog_context(access))
     return render(request, "weeks/week_detail.html", context)
 
@@ -95,7 +102,14 @@ def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) 
     post without JavaScript comes back to. The week page's reads, one thread shown."""
     context = week_page_context(access)
     context.update(participation_selectors.week_page_status(access, context["sections"]))
-    context.update(week_discussion_context(access, sort=request.GET.get("sort", "")))
+    context.update(
+        week_discussion_context(
+            access,
+            sort=request.GET.get("sort", ""),
+            questions=page_questions(context),
+            teams=page_duties(context),
+        )
+    )
     discussion = context["discussion"]
     thread = next((t for t in discussion.threads.values() if t.question.pk == question_id), None)
     if thread is None:
@@ -103,6 +117,19 @@ def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) 
     discussion.focus = thread
     context.update(question=thread.question, thread=thread)
     return render(request, "weeks/question_detail.html", context)
+
+
+def page_questions(context: dict[str, Any]) -> list[Question]:
+    """The week's questions as the page read them (sections in order, each question's
+    `section` set by the prefetch): the discussion's threads, without reading them again."""
+    return [q for section in context["sections"] for q in section.question_list]
+
+
+def page_duties(context: dict[str, Any]) -> dict[int, str]:
+    """The week's duties (user id -> "lead" or "blog") from the teams the page read."""
+    teams = context["week_teams"]
+    lead, blog = WeekDuty.Team.LEAD.value, WeekDuty.Team.BLOG.value
+    return {u.pk: lead for u in teams.lead_people} | {u.pk: blog for u in teams.blog_people}
 
 
 def week_page_context(access: WeekAccess) -> dict[str, Any]:
