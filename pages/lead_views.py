@@ -154,13 +154,19 @@ def import_week(
         for warning in result.warnings:
             messages.warning(request, f"Note: {warning}")
     if action == "submit":
-        try:
-            lead_services.submit(week, user=request.user)
-        except lead_services.ReviewStateError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Submitted for review: staff see it in their review queue.")
+        submit_for_review(request, week)
     return redirect(_prepare_url(week))
+
+
+def submit_for_review(request: AuthenticatedHttpRequest, week: Week) -> None:
+    """Submit the lead team's saved week for review and say how it went (the week-file
+    import and the week editor both offer "Save and submit for review")."""
+    try:
+        lead_services.submit(week, user=request.user)
+    except lead_services.ReviewStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Submitted for review: staff see it in their review queue.")
 
 
 @require_POST

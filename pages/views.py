@@ -69,6 +69,14 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 @login_not_required  # public seminars are readable logged out; the decorator checks
 @week_view()
 def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
+    context = discussion_page_context(request, access)
+    context.update(blog_selectors.week_blog_context(access))
+    return render(request, "weeks/week_detail.html", context)
+
+
+def discussion_page_context(request: HttpRequest, access: WeekAccess) -> dict[str, Any]:
+    """What the week page and a question's page both show: the week, the viewer's
+    participation and the discussion (sorted as asked), reading the questions and duties once."""
     context = week_page_context(access)
     context.update(participation_selectors.week_page_status(access, context["sections"]))
     context.update(
@@ -79,8 +87,7 @@ def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
             teams=page_duties(context),
         )
     )
-    context.update(blog_selectors.week_blog_context(access))
-    return render(request, "weeks/week_detail.html", context)
+    return context
 
 
 @require_safe
@@ -100,16 +107,7 @@ def participation_box(request: HttpRequest, access: WeekAccess) -> HttpResponse:
 def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) -> HttpResponse:
     """One question with its thread, on a page of its own: a link to share, and where a
     post without JavaScript comes back to. The week page's reads, one thread shown."""
-    context = week_page_context(access)
-    context.update(participation_selectors.week_page_status(access, context["sections"]))
-    context.update(
-        week_discussion_context(
-            access,
-            sort=request.GET.get("sort", ""),
-            questions=page_questions(context),
-            teams=page_duties(context),
-        )
-    )
+    context = discussion_page_context(request, access)
     discussion = context["discussion"]
     thread = next((t for t in discussion.threads.values() if t.question.pk == question_id), None)
     if thread is None:

@@ -33,6 +33,7 @@ from core.lead_models import WeekReview
 from core.models import Question, QuestionSection, Week
 from core.week_editing import WeekEditError, answered_question_ids
 from leads import services as lead_services
+from pages.lead_views import submit_for_review
 from pages.week_editor_forms import WeekEditorForms, apply_op, week_data
 from pages.week_editor_preview import preview_context
 
@@ -149,12 +150,7 @@ def editor(request: AuthenticatedHttpRequest, seminar_slug: str, week_slug: str)
             return _page(request, wa, review, forms, status=400, error=str(exc))
     messages.success(request, f"Saved: {edit.summary()}.")
     if action == "submit":
-        try:
-            lead_services.submit(week, user=request.user)
-        except lead_services.ReviewStateError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Submitted for review: staff see it in their review queue.")
+        submit_for_review(request, week)
     return redirect(editor_url(week))
 
 
