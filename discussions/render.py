@@ -38,8 +38,9 @@ def article_classes(level: int, pinned: bool, deleted: bool) -> str:
     return classes
 
 
-def comment_tree(c: CommentView, context: Context) -> str:
-    """The comment with its replies (nested up to the selector's depth)."""
+def comment_tree(c: CommentView, context: Context, *, after_main: str = "") -> str:
+    """The comment with its replies (nested up to the selector's depth); `after_main` goes
+    between the comment and its replies, where the page puts a thread's Follow button."""
     classes = article_classes(c.level, c.is_pinned, c.is_deleted)
     if c.read_status:
         classes += f" unread-{c.read_status}"
@@ -49,7 +50,7 @@ def comment_tree(c: CommentView, context: Context) -> str:
         replies = f'<div class="replies" id="replies-c{c.key}">{children}</div>'
     return (
         f'<article class="{classes}" id="c{c.key}">\n'
-        f"{comment_main(c, context)}\n{replies}\n</article>\n"
+        f"{comment_main(c, context)}{after_main}\n{replies}\n</article>\n"
     )
 
 

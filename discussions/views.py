@@ -32,6 +32,7 @@ from core.lib.ratelimit import Rate, allow
 from core.models import Question
 from discussions import duplicates, services
 from discussions.comment_view import load_comment_view
+from discussions.follow_button import thread_follow_form
 from discussions.forms import CommentForm
 from discussions.models import Comment
 from discussions.selectors import Discussion, answer_label, comment_for_user
@@ -157,16 +158,15 @@ def posted_response(
         page = f"q/{comment.question_id}/" if comment.question_id else ""
         return HttpResponseRedirect(week_anchor(access, page + "#" + comment.anchor))
     view = load_comment_view(access, comment)
-    discussion = Discussion(access=access)
     if view.container_id:
         target = f"#replies-c{view.container_id}"
     elif view.question_id:
         target = f"#comments-q{view.question_id}"
     else:
         target = "#comments-general"
-    html = render_to_string(
-        "discussions/_comment.html", {"c": view, "discussion": discussion}, request
-    )
+    follow = thread_follow_form(request, access, comment)  # a new thread's, its writer's
+    context = {"c": view, "discussion": Discussion(access=access), "after_main": follow}
+    html = render_to_string("discussions/_comment.html", context, request)
     oob = f'<div hx-swap-oob="beforeend:{target}">{html}</div>'
     response = HttpResponse(replacement + oob)
     # Pages listening (the participation box: pages.views.participation_box) refresh.

@@ -24,7 +24,9 @@ def question_thread(context: template.Context, question: Any) -> Any:
 @register.simple_tag(takes_context=True)
 def comment_tree(context: template.Context, c: Any) -> str:
     """A comment with its replies, as discussions.render writes it."""
-    return mark_safe(render.comment_tree(c, context))  # noqa: S308 - escaped there
+    # after_main: a new thread's Follow button (discussions/follow_button.py), built escaped
+    after_main = context.get("after_main") or ""
+    return mark_safe(render.comment_tree(c, context, after_main=after_main))  # noqa: S308 - escaped there
 
 
 @register.simple_tag(takes_context=True)

@@ -78,3 +78,22 @@ def test_only_members_follow(week, student, outsider, auditor):
     assert client_for(auditor).post(url, {"follow": "1"}).status_code == 302
     assert following(auditor, answer)
     assert not Follow.objects.filter(user=outsider).exists()
+
+
+def test_a_thread_posted_with_htmx_comes_with_its_unfollow_button(week, student, other_student):
+    from tests.discussions.helpers import answer_url  # this test alone posts through the view
+
+    question = first_question(week)
+    response = client_for(student).post(
+        answer_url(week, question), {"body": "A fresh answer."}, **HTMX
+    )
+    assert response.status_code == 200
+    answer = Follow.objects.get(user=student).comment
+    html = response.content.decode()
+    assert f'action="{comment_url(answer, "follow")}"' in html
+    assert "Unfollow thread" in html  # its writer follows it by default
+    theirs = post(other_student, week, "Theirs.")
+    reply = client_for(student).post(
+        comment_url(theirs, "reply"), {"body": "A reply."}, **HTMX
+    ).content.decode()
+    assert "follow/" not in reply  # a reply starts no thread: no button of its own
