@@ -7,19 +7,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from core.access import may_use_admin
+from core.access import may_use_admin, memberships
 from core.models import Enrollment
 
 
 def _memberships(request: HttpRequest) -> list[Enrollment]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
-    return list(
-        Enrollment.objects.filter(user_id=user.pk)
-        .select_related("seminar")
-        .order_by("-seminar__created_at", "seminar__title")
-    )
+    # The same per-request read the access checks use (core/access): no second query.
+    return memberships(getattr(request, "user", AnonymousUser()))
 
 
 def site(request: HttpRequest) -> dict[str, object]:

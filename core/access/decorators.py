@@ -18,7 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from core.access.lookups import require, seminar_for_user, week_for_user
+from core.access.lookups import memberships, require, seminar_for_user, week_for_user
 from core.access.standing import SeminarAccess, WeekAccess
 
 P = ParamSpec("P")
@@ -44,6 +44,7 @@ class _LogIn(Exception):
 def _resolved(request: HttpRequest, lookup: Callable[..., A], *slugs: str) -> A:
     """`lookup(user, *slugs)`; for a logged-out visitor a 404 becomes _LogIn, so the
     page asks them to log in and reveals nothing about what exists."""
+    memberships(request.user)  # one read of the viewer's enrolments, shared with the header
     try:
         return lookup(request.user, *slugs)
     except Http404:

@@ -7,16 +7,43 @@ week looks missing), what they may see but not do raises PermissionDenied (403).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from core.access.standing import AnyUser, SeminarAccess, WeekAccess
 from core.models import Enrollment, Seminar, Week, WeekDuty
 
+# The request's user carries its enrolments (with their seminars) once they are read: the
+# access checks and the header's seminar switcher share that one read. The memo lives on the
+# user object the request loaded, so it never outlives the request or serves another user.
+_MEMO = "_memberships_memo"
+
+
+def memberships(user: AnyUser) -> list[Enrollment]:
+    """The user's enrolments with their seminars, newest seminar first; read once per request."""
+    if not user.is_authenticated:
+        return []
+    memo = getattr(user, _MEMO, None)
+    if memo is None:
+        memo = list(
+            Enrollment.objects.filter(user_id=user.pk)
+            .select_related("seminar")
+            .order_by("-seminar__created_at", "seminar__title")
+        )
+        setattr(user, _MEMO, memo)
+    return memo
+
+
+def _remembered(user: AnyUser) -> list[Enrollment] | None:
+    return getattr(user, _MEMO, None) if user.is_authenticated else None
+
 
 def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:
     role = None
-    if user.is_authenticated:
+    remembered = _remembered(user)
+    if remembered is not None:
+        role = next((m.role for m in remembered if m.seminar_id == seminar.pk), None)
+    elif user.is_authenticated:
         role = (
             Enrollment.objects.filter(user_id=user.pk, seminar_id=seminar.pk)
             .values_list("role", flat=True)
@@ -27,7 +54,10 @@ def seminar_access(user: AnyUser, seminar: Seminar) -> SeminarAccess:
 
 def seminar_for_user(user: AnyUser, slug: str) -> SeminarAccess:
     """The seminar with this slug as the user may see it; 404 when they may not."""
-    seminar = Seminar.objects.filter(slug=slug).first()
+    remembered = _remembered(user) or []
+    seminar = next((m.seminar for m in remembered if m.seminar.slug == slug), None)
+    if seminar is None:
+        seminar = Seminar.objects.filter(slug=slug).first()
     if seminar is None:
         raise Http404("No such seminar")
     access = seminar_access(user, seminar)
@@ -36,7 +66,13 @@ def seminar_for_user(user: AnyUser, slug: str) -> SeminarAccess:
     return access
 
 
-def week_access(access: SeminarAccess, week: Week) -> WeekAccess:
+_UNREAD = object()
+
+
+def week_access(access: SeminarAccess, week: Week, team: object = _UNREAD) -> WeekAccess:
+    """`team`: the viewer's duty when the caller already read it (None: no duty)."""
+    if team is not _UNREAD:
+        return WeekAccess(week=week, seminar_access=access, team=team)  # type: ignore[arg-type]
     team = None
     if access.user.is_authenticated:
         team = (
@@ -50,11 +86,15 @@ def week_access(access: SeminarAccess, week: Week) -> WeekAccess:
 def week_for_user(user: AnyUser, seminar_slug: str, week_slug: str) -> WeekAccess:
     """The week as the user may see it; 404 for drafts (to non-staff) and hidden seminars."""
     access = seminar_for_user(user, seminar_slug)
-    week = Week.objects.filter(seminar=access.seminar, slug=week_slug).first()
+    weeks = Week.objects.filter(seminar=access.seminar, slug=week_slug)
+    if user.is_authenticated:  # the viewer's duty in the same query as the week
+        duty = WeekDuty.objects.filter(week=OuterRef("pk"), user_id=user.pk).values("team")
+        weeks = weeks.annotate(viewer_team=Subquery(duty[:1]))
+    week = weeks.first()
     if week is None:
         raise Http404("No such week")
     week.seminar = access.seminar
-    wa = week_access(access, week)
+    wa = week_access(access, week, getattr(week, "viewer_team", None))
     if not wa.can_view:
         raise Http404("No such week")
     return wa
