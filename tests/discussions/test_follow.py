@@ -93,7 +93,9 @@ def test_a_thread_posted_with_htmx_comes_with_its_unfollow_button(week, student,
     assert f'action="{comment_url(answer, "follow")}"' in html
     assert "Unfollow thread" in html  # its writer follows it by default
     theirs = post(other_student, week, "Theirs.")
-    reply = client_for(student).post(
-        comment_url(theirs, "reply"), {"body": "A reply."}, **HTMX
-    ).content.decode()
+    reply = (
+        client_for(student)
+        .post(comment_url(theirs, "reply"), {"body": "A reply."}, **HTMX)
+        .content.decode()
+    )
     assert "follow/" not in reply  # a reply starts no thread: no button of its own
