@@ -49,8 +49,17 @@ def group_text(sentence: str) -> str:
 class ReadingsMixin(TextMixin):
     s: WalkState
 
-    def set_group(self, group: str, block: Block) -> None:  # Walker's
-        raise NotImplementedError
+    def set_group(self, group: str, block: Block) -> None:
+        """The readings after `block` belong to `group` (a day, "Optional", a sentence)."""
+        self.close_group()
+        self.s.group, self.s.open_group = group, (group, block)
+
+    def close_group(self) -> None:
+        """A group heading with no reading under it is kept in the notes, not lost."""
+        if self.s.open_group is not None:
+            group, block = self.s.open_group
+            self.s.open_group = None
+            self.keep_in_notes(block, f"**{group}**")
 
     def reading_sentence(self, block: Block) -> bool:
         """A sentence among readings that says what the next ones are; True if it was one."""

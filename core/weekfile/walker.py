@@ -224,17 +224,6 @@ class Walker(ReadingsMixin):
             s.heading_deadline = deadline.when  # under "Questions for Monday": all its sections
 
     # helpers -----------------------------------------------------------------------------
-    def set_group(self, group: str, block: Block) -> None:
-        self.close_group()
-        self.s.group, self.s.open_group = group, (group, block)
-
-    def close_group(self) -> None:
-        """A group heading with no reading under it is kept in the notes, not lost."""
-        if self.s.open_group is not None:
-            group, block = self.s.open_group
-            self.s.open_group = None
-            self.keep_in_notes(block, f"**{group}**")
-
     def _question(self, block: Block) -> None:
         s = self.s
         current = s.current if s.current is not None else self._open_section(title="", auto=True)
