@@ -13,26 +13,9 @@ import pytest
 from discussions import moderation
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
-from tests.e2e.conftest import _new_page, axe_violations, browser, describe, login  # noqa: F401
+from tests.e2e.conftest import axe_violations, describe, login
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def page(browser, request, live_server):  # noqa: F811
-    yield from _new_page(browser, request, viewport={"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def nojs_page(browser, request, live_server):  # noqa: F811
-    yield from _new_page(browser, request, java_script_enabled=False)
-
-
-@pytest.fixture
-def phone_page(browser, request, live_server):  # noqa: F811
-    yield from _new_page(
-        browser, request, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
 
 
 @pytest.fixture

@@ -15,27 +15,10 @@ from core.models import Question
 from discussions.models import Comment
 from tests.conftest import PASSWORD
 from tests.discussions.helpers import add_comment, first_question
-from tests.e2e.conftest import (  # noqa: F401
-    _new_page,
-    axe_violations,
-    browser,
-    describe,
-    login,
-    open_answer_form,
-)
+from tests.e2e.conftest import axe_violations, describe, login, open_answer_form
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("PARTICIPATION_SCREENSHOTS")  # a folder, to look at the pages
-
-
-@pytest.fixture
-def page(browser, request, live_server):  # noqa: F811
-    yield from _new_page(browser, request, viewport={"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def nojs_page(browser, request, live_server):  # noqa: F811
-    yield from _new_page(browser, request, java_script_enabled=False)
 
 
 def shot(page, name: str) -> None:
