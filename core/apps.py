@@ -12,3 +12,11 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "weeks"
     verbose_name = "Seminars and weeks"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from core.lib import page_store  # its models import needs the app registry ready
+
+        # Every connection reports its writes to the stored pages' counters.
+        connection_created.connect(page_store.install, dispatch_uid="page_store.install")

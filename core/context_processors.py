@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from core.access import may_use_admin, memberships
+from core.lib.page_store import csrf_slot
 from core.models import Enrollment
 
 
@@ -23,4 +24,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "DEBUG": settings.DEBUG,
         "my_memberships": SimpleLazyObject(lambda: _memberships(request)),
         "can_use_admin": may_use_admin(getattr(request, "user", AnonymousUser())),
+        **csrf_slot(request),  # a page assembled to be stored: its token's slot
     }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from core.lib.page_store import acting_user
 from core.timefmt import viewer_zone
 
 
@@ -20,5 +21,10 @@ class ViewerZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         own = user if user is not None and user.is_authenticated else None
-        with timezone.override(viewer_zone(own, settings.TIME_ZONE)):
+        # acting_user: what the request writes to its user's own rows moves their counter
+        # of stored pages only (core/lib/page_store.py).
+        with (
+            timezone.override(viewer_zone(own, settings.TIME_ZONE)),
+            acting_user(own.pk if own is not None else None),
+        ):
             return self.get_response(request)

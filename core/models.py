@@ -394,7 +394,7 @@ class WeekDuty(models.Model):
             raise ValidationError({"user": "Teams are made of students enrolled in this seminar."})
 
 
-# Models defined in their own modules: a student's own deadline for a week (read by the
-# posting window, core.posting), and the lead team's week preparation and staff review.
+# In their own modules: a student's own deadline (core.posting), week preparation and review,
 from core.extension_models import Extension as Extension  # noqa: E402
 from core.lead_models import WeekReview, WeekReviewEvent  # noqa: E402, F401
+from core.page_models import PageGeneration  # noqa: E402, F401  # stored pages' counters

@@ -18,6 +18,7 @@ from core.access import SeminarAccess, WeekAccess, seminar_view, week_view, week
 from core.display import numbered_required, optional_groups
 from core.lib.conditional import private_page
 from core.lib.markdown import render_markdown
+from core.lib.page_store import stored_page
 from core.models import Question, QuestionSection, Week, WeekDuty
 from discussions.selectors import week_discussion_context
 from discussions.unread import unread_by_week
@@ -68,6 +69,7 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 @private_page  # gzip, Cache-Control, ETag and 304 (core/lib/conditional.py)
 @login_not_required  # public seminars are readable logged out; the decorator checks
 @week_view()
+@stored_page  # a repeat view: the page as assembled before (core/lib/page_store.py)
 def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     context = discussion_page_context(request, access)
     context.update(blog_selectors.week_blog_context(access))

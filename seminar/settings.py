@@ -306,11 +306,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Every minute: publish scheduled weeks whose publish_at has passed.
     "publish-scheduled-weeks": {"task": "core.tasks.weeks_publish_due", "schedule": 60.0},
 }
-# Enqueueing after commit must not wait on a broker that is down: one try, then the
-# outbox row stays pending for the sweep (notifications/outbox.py).
+# Enqueueing after commit: one try, else the outbox row waits for the sweep (outbox.py).
 CELERY_TASK_PUBLISH_RETRY = False
-# One connection attempt when publishing (kombu otherwise waits ~2 s and tries again).
-CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0  # publishing: one try (kombu: ~2 s more)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks go to and workers read; change it only to share one Redis between sites.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE") or "celery"
@@ -335,8 +333,7 @@ MARKDOWN_MAX_LENGTH = 20_000
 # markdownx.urls: its preview is unsanitised and its upload trusts the browser.
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
-# Client-side debounce (ms) before the widget asks the server for a preview.
-MARKDOWNX_SERVER_CALL_LATENCY = 750
+MARKDOWNX_SERVER_CALL_LATENCY = 750  # ms the widget waits before asking for a preview
 PREVIEW_RATE = env("PREVIEW_RATE", "60/m")
 # Image uploads: verified and re-encoded with Pillow, stored under random names.
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -352,6 +349,9 @@ UPLOAD_RATE = env("UPLOAD_RATE", "20/h")
 # have FLAG_RATE. Over the limit the form comes back with a message and the text (429).
 POST_RATE = env("POST_RATE", "20/m")
 FLAG_RATE = env("FLAG_RATE", "10/m")
+
+PAGE_STORE = envbool("PAGE_STORE", default=True)  # stored week pages (core/lib/page_store.py)
+PAGE_STORE_MAX_BYTES = envint("PAGE_STORE_MAX_BYTES", 64 * 1024 * 1024)  # per process
 
 # Production hardening: on whenever DEBUG is off.
 # X-Forwarded-Proto only from a proxy that sets it (TRUST_PROXY=1, the compose file's nginx).

@@ -199,3 +199,14 @@ def other_week_lead(seminar) -> User:
     user = enroll(make_user("otherlead@example.edu"), seminar)
     WeekDuty.objects.create(week=other, user=user, team=WeekDuty.Team.LEAD)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_store() -> Iterator[None]:
+    """Stored pages (core/lib/page_store.py) never outlive a test: the next test's rows may
+    reuse the ids and counters of this one's, rolled back."""
+    from core.lib import page_store
+
+    page_store.STORE.clear()
+    yield
+    page_store.STORE.clear()

@@ -61,7 +61,8 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if response.streaming:
             return response
         patch_cache_control(response, private=True, no_cache=True)
-        response["ETag"] = page_etag(response.content)
+        if not response.has_header("ETag"):  # a stored page brings its own (page_store.py)
+            response["ETag"] = page_etag(response.content)
         conditional = get_conditional_response(request, etag=response["ETag"], response=response)
         return conditional if conditional is not None else response
 

@@ -67,13 +67,15 @@ def client_for_forced(user) -> Client:
     return client
 
 
-# The whole week page on a repeat view, by viewer (measured: student 19, lead 21, staff 17
-# on SQLite and PostgreSQL; the viewer's enrolments are read once for the access checks and
-# the header's switcher); the issue's target is 10.
-REPEAT_VIEW_QUERIES = {"student": 19, "lead": 21, "staff": 17}
+# The whole week page assembled after a change, by viewer (measured: student 21, lead 23,
+# staff 19 on SQLite and PostgreSQL; the viewer's enrolments are read once for the access
+# checks and the header's switcher), and a repeat view, answered from the stored page
+# (core/lib/page_store.py): session, user, enrolments, week, the stored pages' counters.
+ASSEMBLY_QUERIES = {"student": 21, "lead": 23, "staff": 19}
+REPEAT_VIEW_QUERIES = 5
 
 
-@pytest.mark.parametrize("who", sorted(REPEAT_VIEW_QUERIES))
+@pytest.mark.parametrize("who", sorted(ASSEMBLY_QUERIES))
 def test_a_repeat_view_of_the_whole_week_page_stays_within_its_query_budget(
     week, who, request, other_student
 ):
@@ -82,13 +84,14 @@ def test_a_repeat_view_of_the_whole_week_page_stays_within_its_query_budget(
         add_comment(week, other_student, f"a{i}", question=first_question(week))
     client = client_for(user)
     url = week.get_absolute_url()
-    week_page_queries(client, url)  # the first view
-    first = week_page_queries(client, url)
+    week_page_queries(client, url)  # the very first view (sets the CSRF cookie)
+    first = [week_page_queries(client, url) for _ in range(2)]  # assembled, then stored
     for i in range(20):
         add_comment(week, other_student, f"b{i}", question=first_question(week))
-    week_page_queries(client, url)
-    repeat = week_page_queries(client, url)
-    assert repeat == first <= REPEAT_VIEW_QUERIES[who]
+    after = [week_page_queries(client, url) for _ in range(2)]
+    assembled, repeat = after
+    assert assembled <= ASSEMBLY_QUERIES[who]
+    assert repeat == first[1] <= REPEAT_VIEW_QUERIES
 
 
 def test_the_shared_read_of_enrolments_shows_each_viewer_only_their_own_seminars(

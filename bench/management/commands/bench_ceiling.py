@@ -8,8 +8,10 @@ inside a transaction that is ROLLED BACK at the end, and measures in this proces
 through the whole middleware stack (Django's test client, DEBUG off):
 
 - the week page as a student (owes a post: sees the forms), a lead and staff, for
-  - a *repeat view* (nothing changed since the last view), and
-  - a *first view after a change* (a comment saved just before each request, untimed);
+  - a *repeat view* (nothing changed since the last view: answered from the page stored
+    for this viewer, core/lib/page_store.py), and
+  - a *first view after a change* (a comment saved just before each request, untimed:
+    the page is assembled again, from the comments' stored markup);
 - the *ceiling*: a view of the same project answering a prebuilt string of the same size,
   for the same logged-in student through the same middleware.
 
@@ -69,7 +71,11 @@ class Command(BaseCommand):
         rows: dict[tuple[int, str, str], dict[str, float]] = {}
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], ROOT_URLCONF=__name__):
             for count in counts:
-                with transaction.atomic():
+                wrapper = transaction.atomic()
+                # Never committed, like a test's transaction: writes in it move the stored
+                # pages' counters at once (core/lib/page_store.py), as commits would.
+                wrapper._from_testcase = True  # type: ignore[attr-defined]
+                with wrapper:
                     rows.update(self.measure_size(count, runs))
                     transaction.set_rollback(True)
         self.stdout.write("All benchmark data rolled back.")

@@ -1,0 +1,338 @@
+"""Stored pages: a repeat view of the week page answered from the page as assembled before.
+
+The week page a viewer gets is a function of the database, the viewer, the URL and the
+minute (deadlines and "in 3 hours" are written to the minute). So the page assembled for a
+viewer is kept (per server process, an LRU bounded in bytes) under a key made of:
+
+- the URL (path and query) and the viewer (user id, session's CSRF secret, time zone);
+- the counter `site` (core.page_models.PageGeneration), which moves after every committed
+  write to any table but the few below, whoever makes it, however it is made: a model's
+  save, a queryset's update() or bulk_create, raw SQL, the admin, a Celery task. Writes are
+  seen on the database connection itself (an execute wrapper reading each statement's
+  verb and table), not through signals, which bulk writes skip;
+- the counter `user:<id>`, which moves after writes to what only that user's own pages
+  show: their read marks, drafts and follows (written in their own requests). So one
+  student marking a week read does not throw away everyone's stored pages;
+- the current minute.
+
+A request then costs the access check, one query for the two counters and the copy of the
+stored bytes, with what must differ in every response put in fresh: the viewer's CSRF token
+(Django masks it anew per response), the forms' one-time submission keys (two tabs never
+share one: a shared key would make their two posts one) and the time the page was drawn.
+
+A page is never stored or served when it carries a message (a "posted" banner shows once),
+for an htmx request, or for anything but a 200. The counters move after the transaction
+commits (on_commit; a write outside any transaction, at once), and a request reads them
+before it reads anything else, so a page stored under a counter value holds the data of
+that value or newer, never older. Inside a test's wrapping transaction (never committed)
+they move at once, in it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import re
+import secrets
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from core.page_models import PageGeneration
+
+SITE = "site"
+TABLE = PageGeneration._meta.db_table
+# Only their own user's pages show these (discussions: WeekRead, Draft, Follow).
+PER_USER_TABLES = frozenset({"discussions_weekread", "discussions_draft", "discussions_follow"})
+# Never shown on a stored page: sessions, the email outbox (its sweep runs every minute;
+# the seminar home's mail warning is not stored), the admin's history.
+IGNORED_TABLES = frozenset(
+    {TABLE, "django_session", "notifications_outboxemail", "django_admin_log"}
+)
+WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?',
+    re.IGNORECASE,
+)
+SCHEMA_VERBS = ("CREATE", "DROP T", "ALTER ")
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "WITH", "MERGE")
+UPSERT = (  # the table's name as a literal: TABLE, checked in tests/test_page_store.py
+    'INSERT INTO "weeks_pagegeneration" ("name", "n") VALUES (%s, 1) '
+    'ON CONFLICT ("name") DO UPDATE SET "n" = "weeks_pagegeneration"."n" + 1'
+)
+READ = 'SELECT "name", "n" FROM "weeks_pagegeneration" WHERE "name" IN (%s, %s)'
+
+# The viewer whose request is writing: a per-user table's write moves their counter.
+ACTING_USER: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "acting_user", default=None
+)
+
+# What a stored page holds in place of per-response values. The CSRF slot is random per
+# process (no comment can contain it; comments are escaped anyway).
+CSRF_SLOT = f"pagecsrf{secrets.token_hex(16)}"
+SLOTS = re.compile(
+    rb"(" + CSRF_SLOT.encode() + rb')|name="submission_key" value="[0-9a-f]{32}"'
+    rb'|name="at" value="[0-9]+"'
+)
+CSRF, KEY, AT = 0, 1, 2
+
+
+# -- Seeing writes ------------------------------------------------------------------------
+
+
+def written(sql: str) -> set[str] | None:
+    """The counters a statement moves (None: it writes nothing a page shows)."""
+    head = sql.lstrip()[:8].upper()
+    if not head.startswith(WRITE_VERBS):
+        return None
+    match = WRITE.match(sql)
+    if match is None:  # TRUNCATE, WITH ... UPDATE, anything unparsed: assume the worst
+        return {SITE} if head.startswith(("TRUNCATE", "MERGE")) or _writes(sql) else None
+    table = match.group(1).lower()
+    if table in IGNORED_TABLES:
+        return None
+    if table in PER_USER_TABLES:
+        user_id = ACTING_USER.get()
+        return {f"user:{user_id}"} if user_id is not None else {SITE}
+    return {SITE}
+
+
+def _writes(sql: str) -> bool:
+    return re.search(r"\b(INSERT|UPDATE|DELETE)\b", sql, re.IGNORECASE) is not None
+
+
+def watch_writes(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+) -> Any:
+    """The execute wrapper every connection gets (core/apps.py): a write that succeeded
+    moves its counters, at once or when its transaction commits."""
+    result = execute(sql, params, many, context)
+    names = written(sql)
+    if names and unchanged(sql, context["cursor"]):
+        names = None
+    if names:
+        note(context["connection"], names)
+    elif sql.lstrip()[:6].upper() in SCHEMA_VERBS:  # a migration: does the table exist now?
+        context["connection"].__dict__.pop("_page_table", None)
+    return result
+
+
+def unchanged(sql: str, cursor: Any) -> bool:
+    """An UPDATE or DELETE that matched no row (a periodic task finding nothing due). Not
+    asked of an INSERT: with RETURNING, SQLite counts its rows only once they are read."""
+    verb = sql.lstrip()[:6].upper()
+    return verb in ("UPDATE", "DELETE") and getattr(cursor, "rowcount", -1) == 0
+
+
+def install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """Add the watcher to a connection (the connection_created signal, core/apps.py)."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def has_table(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the counters' table exists (asked again after any schema change: a database
+    being migrated writes before it is created, or after it is dropped)."""
+    state = connection.__dict__
+    if "_page_table" not in state:
+        state["_page_table"] = TABLE in connection.introspection.table_names()
+    return bool(state["_page_table"])
+
+
+def note(connection: BaseDatabaseWrapper, names: set[str]) -> None:
+    if not has_table(connection):
+        return
+    state = connection.__dict__
+    pending: set[str] = state.setdefault("_page_pending", set())
+    pending.update(names)
+    if _outside_transaction(connection):
+        flush(connection)
+        return
+    callback = state.setdefault("_page_flush", lambda: flush(connection))
+    # Once per transaction; again if the savepoint it was registered in was rolled back.
+    if not any(entry[1] is callback for entry in connection.run_on_commit):
+        connection.on_commit(callback, robust=True)
+
+
+def _outside_transaction(connection: BaseDatabaseWrapper) -> bool:
+    """No transaction, or inside a test's wrapping one (Django marks those), which never
+    commits: the counters move at once, in it, visible to the test's next request."""
+    blocks = connection.atomic_blocks
+    return not blocks or getattr(blocks[0], "_from_testcase", False)
+
+
+def flush(connection: BaseDatabaseWrapper) -> None:
+    names = connection.__dict__.get("_page_pending")
+    if not names:
+        return
+    connection.__dict__["_page_pending"] = set()
+    with connection.cursor() as cursor:
+        for name in sorted(names):  # one order: concurrent flushes never deadlock
+            cursor.execute(UPSERT, [name])
+
+
+@contextmanager
+def acting_user(user_id: int | None) -> Iterator[None]:
+    """Writes in this block to a per-user table move `user_id`'s counter (the middleware)."""
+    token = ACTING_USER.set(user_id)
+    try:
+        yield
+    finally:
+        ACTING_USER.reset(token)
+
+
+def generations(user_id: int | None) -> tuple[int, int]:
+    """The counters `site` and `user:<id>` now (one query)."""
+    names = [SITE, f"user:{user_id}"]
+    with default_connection.cursor() as cursor:
+        cursor.execute(READ, names)
+        found = dict(cursor.fetchall())
+    return found.get(SITE, 0), found.get(names[1], 0)
+
+
+# -- Keeping pages ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A page with slots: bytes, and in place of each per-response value its kind."""
+
+    parts: tuple[bytes | int, ...]
+    etag: str
+    size: int
+    content_type: str
+
+    @classmethod
+    def of(cls, content: bytes, content_type: str) -> Stored:
+        parts: list[bytes | int] = []
+        start = 0
+        for match in SLOTS.finditer(content):
+            parts.append(content[start : match.start()])
+            text = match.group(0)
+            parts.append(CSRF if match.group(1) else KEY if b"submission_key" in text else AT)
+            start = match.end()
+        parts.append(content[start:])
+        digest = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else b"\0%d\0" % part)
+        return cls(tuple(parts), f'"{digest.hexdigest()}"', len(content), content_type)
+
+    def filled(self, request: HttpRequest) -> bytes:
+        """The page for this response: a fresh CSRF mask, fresh keys, drawn now."""
+        token = get_token(request).encode()
+        drawn = b'name="at" value="%d"' % int(time.time() * 1000)
+        out = []
+        for part in self.parts:
+            if isinstance(part, bytes):
+                out.append(part)
+            elif part == CSRF:
+                out.append(token)
+            elif part == KEY:
+                out.append(b'name="submission_key" value="%s"' % uuid.uuid4().hex.encode())
+            else:
+                out.append(drawn)
+        return b"".join(out)
+
+
+class PageLRU:
+    """Least recently used pages, at most `max_bytes` of them (gunicorn threads share it)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.items: OrderedDict[tuple[Any, ...], Stored] = OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Stored | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], page: Stored) -> None:
+        if page.size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            self.bytes += page.size - (old.size if old else 0)
+            self.items[key] = page
+            while self.bytes > self.max_bytes:
+                _key, dropped = self.items.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0
+
+
+STORE = PageLRU(getattr(settings, "PAGE_STORE_MAX_BYTES", 64 * 1024 * 1024))
+
+
+def storable(request: HttpRequest) -> bool:
+    if not getattr(settings, "PAGE_STORE", True) or request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(request, "htmx", False):
+        return False
+    return len(get_messages(request)) == 0  # counts without using them up
+
+
+def page_key(request: HttpRequest) -> tuple[Any, ...]:
+    """Everything the page depends on that is not a counter (see the module docstring)."""
+    user_id = getattr(request.user, "pk", None)
+    site, own = generations(user_id)
+    minute = int(time.time() // 60)
+    zone = str(timezone.get_current_timezone())
+    secret = request.META.get("CSRF_COOKIE")
+    return (request.get_full_path(), user_id, secret, zone, site, own, minute)
+
+
+def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer a view's GET from the stored page when nothing it shows has changed (see
+    the module docstring); the response carries the page's ETag (core/lib/conditional.py)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not storable(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)  # read before anything the page shows
+        page = STORE.get(key)
+        if page is None:
+            request.page_csrf_slot = CSRF_SLOT  # type: ignore[attr-defined]
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                del request.page_csrf_slot  # type: ignore[attr-defined]
+            if response.streaming:
+                return response
+            if response.status_code != 200:  # not stored: its own token in place of the slot
+                response.content = Stored.of(response.content, "").filled(request)
+                return response
+            page = Stored.of(response.content, response["Content-Type"])
+            STORE.put(key, page)
+        response = HttpResponse(page.filled(request), content_type=page.content_type)
+        response["ETag"] = page.etag
+        return response
+
+    return wrapped
+
+
+def csrf_slot(request: HttpRequest) -> dict[str, str]:
+    """The template context's `csrf_token` while a page is assembled to be stored (the
+    slot the token goes into per response); else nothing (Django's own token)."""
+    slot = getattr(request, "page_csrf_slot", None)
+    return {"csrf_token": slot} if slot else {}
