@@ -93,6 +93,10 @@ class LRU:
 
 
 STORE = LRU(MAX_WEEKS)
+LATEST = LRU(MAX_WEEKS)  # each week's newest read (by week, teams, staff, zone)
+# Saves this much older than the newest one seen are read again: a transaction that
+# committed after a later one (its updated_at earlier) is not missed.
+LATE_COMMIT_MARGIN = dt.timedelta(seconds=5)
 # What a comment's markup is made of: every field of its view but the replies.
 VIEW_FIELDS = tuple(f.name for f in fields(CommentView) if f.name != "children")
 RENDERED = LRU(MAX_RENDERED)  # Main by everything its view shows (see `rendered`)
@@ -118,7 +122,9 @@ class WeekComments:
     comments: list[Comment]
     by_id: dict[int, Comment]
     tops: dict[int | None, list[Top]]  # by question id (None: the general thread)
-    mains: dict[Hashable, dict[int, Main]] = field(default_factory=dict)  # by kind of viewer
+    # By kind of viewer: each comment's main part, rendered when a page first shows it.
+    mains: dict[Hashable, dict[int, Main]] = field(default_factory=dict)
+    stamp: tuple[int, dt.datetime | None] = (0, None)  # comments_stamp when read
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,35 +149,79 @@ def comments_stamp(week_id: int) -> tuple[int, dt.datetime | None]:
     return row["n"], row["t"]
 
 
-def load_comments(week_id: int) -> list[Comment]:
-    """Every comment of the week with its author, in the page's order (one query)."""
-    return list(
-        Comment.objects.filter(week_id=week_id)
-        .select_related("author")
-        .defer("body")
-        .defer(*DEFERRED_AUTHOR_FIELDS)
-    )  # Meta ordering: pinned first, then oldest first
+def load_comments(week_id: int, since: dt.datetime | None = None) -> list[Comment]:
+    """The week's comments (those saved since `since`) with their authors, in the page's
+    order (one query)."""
+    rows = Comment.objects.filter(week_id=week_id)
+    if since is not None:
+        rows = rows.filter(updated_at__gte=since)
+    return list(rows.select_related("author").defer("body").defer(*DEFERRED_AUTHOR_FIELDS))
+    # Meta ordering: pinned first, then oldest first
+
+
+def page_order(comment: Comment) -> tuple[bool, dt.datetime, int]:
+    return (not comment.is_pinned, comment.created_at, comment.pk)  # Comment.Meta.ordering
 
 
 def week_comments(
     access: WeekAccess, teams: dict[int, str], staff_ids: set[int], tz: dt.tzinfo
 ) -> WeekComments:
-    """The week's comments and their threads' skeletons, from the store or read now."""
+    """The week's comments and their threads' skeletons, from the store, else brought up
+    to date from the week's previous read (only the comments saved since), else read now."""
     week_id = access.week.pk
-    key = (
-        "week",
-        week_id,
-        comments_stamp(week_id),
-        tuple(sorted(teams.items())),
-        tuple(sorted(staff_ids)),
-        str(tz),
-    )
+    base = (week_id, tuple(sorted(teams.items())), tuple(sorted(staff_ids)), str(tz))
+    stamp = comments_stamp(week_id)
+    key = ("week", *base, stamp)
     found = STORE.get(key)
     if found is not None:
         return found
-    comments = load_comments(week_id)
-    by_id = {c.pk: c for c in comments}
-    return STORE.put(key, WeekComments(comments, by_id, skeletons(comments, by_id)))
+    previous = LATEST.get(base)
+    week = updated(previous, stamp) if previous is not None else None
+    if week is None:
+        comments = load_comments(week_id)
+        by_id = {c.pk: c for c in comments}
+        week = WeekComments(comments, by_id, skeletons(comments, by_id), stamp=stamp)
+    LATEST.put(base, week)
+    return STORE.put(key, week)
+
+
+def updated(previous: WeekComments, stamp: tuple[int, dt.datetime | None]) -> WeekComments | None:
+    """`previous` with the comments saved since it was read (a margin earlier, for saves
+    that committed late), keeping every main part whose comment and ancestors did not
+    change; None when that cannot be told (a comment deleted for good, a count that does
+    not add up): then the week is read whole."""
+    count, latest = stamp
+    since = previous.stamp[1]
+    if since is None or latest is None or latest < since or not previous.comments:
+        return None
+    changed = load_comments(previous.comments[0].week_id, since=since - LATE_COMMIT_MARGIN)
+    by_id = {**previous.by_id, **{c.pk: c for c in changed}}
+    if len(by_id) != count:
+        return None
+    comments = sorted(by_id.values(), key=page_order)
+    known = previous.by_id
+    saved = {c.pk for c in changed if c.pk not in known or known[c.pk].updated_at != c.updated_at}
+    affected = with_descendants(saved, comments)
+    mains = {
+        kind: {pk: main for pk, main in kept.items() if pk not in affected}
+        for kind, kept in previous.mains.items()
+    }
+    return WeekComments(comments, by_id, skeletons(comments, by_id), mains, stamp)
+
+
+def with_descendants(ids: set[int], comments: list[Comment]) -> set[int]:
+    """`ids` and every reply below them (a comment's markup shows its ancestors)."""
+    children: dict[int, list[int]] = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            children.setdefault(comment.parent_id, []).append(comment.pk)
+    found, todo = set(ids), list(ids)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def skeletons(comments: list[Comment], by_id: dict[int, Comment]) -> dict[int | None, list[Top]]:
@@ -249,16 +299,19 @@ class Assembler:
     flags: dict[int, int]
     base: str
     follows: Collection[int] | None = None  # threads the viewer follows; None: no buttons
+    kinds: dict[bool, dict[int, Main]] = field(default_factory=dict)  # by reply_ok
 
-    def shared_mains(self, reply_ok: bool) -> dict[int, Main]:
-        """The main part of every comment for this kind of viewer, rendered once."""
-        kind = viewer_kind(self.access, reply_ok, self.flags)
-        mains = self.week.mains.get(kind)
+    def shared_main(self, pk: int, reply_ok: bool) -> Main:
+        """A comment's main part for this kind of viewer, rendered once."""
+        mains = self.kinds.get(reply_ok)
         if mains is None:
+            kind = viewer_kind(self.access, reply_ok, self.flags)
+            mains = self.kinds[reply_ok] = self.week.mains.setdefault(kind, {})
+        found = mains.get(pk)
+        if found is None:
             stand_in: Any = StandIn(self.access, reply_ok)
-            mains = {c.pk: rendered(self.view(c, stand_in)) for c in self.week.comments}
-            self.week.mains[kind] = mains
-        return mains
+            found = mains[pk] = rendered(self.view(self.week.by_id[pk], stand_in))
+        return found
 
     def view(self, comment: Comment, viewer: Any) -> CommentView:
         return comment_view(
@@ -289,19 +342,16 @@ class Assembler:
         """The thread's comments as this viewer sees them, with their read markers."""
         if not tops:
             return ""
-        mains = self.shared_mains(reply_ok)
         own = self.own_mains(tops, reply_ok)
-        if own:
-            mains = {**mains, **own}
         out = []
         for top in tops:
             for part in top.parts:
                 if type(part) is str:
                     out.append(part)
-                elif part in statuses:
-                    out.append(mains[part].marked(statuses[part]))
-                else:
-                    out.append(mains[part].full)  # type: ignore[index]
+                    continue
+                pk: int = part  # type: ignore[assignment]
+                main = own.get(pk) or self.shared_main(pk, reply_ok)
+                out.append(main.marked(statuses[pk]) if pk in statuses else main.full)
                 if part == top.pk:
                     out.append(self.follow_form(top))
         return "".join(out)

@@ -10,8 +10,9 @@ never depends on how many comments there are, and a repeat view renders no comme
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.http import Http404
@@ -52,7 +53,9 @@ class Thread:
 
     question: Question | None
     tops: list[Top] = field(default_factory=list)  # top-level comments shown, with replies
-    html: str = ""  # the comments' markup for this viewer (discussions/page_cache.py)
+    # The comments' markup for this viewer (discussions/page_cache.py), assembled when first
+    # read: a question's own page assembles its thread only.
+    assemble: Callable[[], str] | None = field(default=None, repr=False)
     may_post: bool = False  # the viewer may post (and reply) in it now
     count: int = 0  # comments shown, replies included
     withheld: int = 0  # classmates' answers not shown under the reveal policy
@@ -69,6 +72,10 @@ class Thread:
     statuses: dict[int, str] = field(default_factory=dict)  # comment id -> its read marker
     answer_count: int = 0  # top-level comments shown, deleted ones left out
     answered_by_me: bool = False  # the viewer has a live answer of their own here
+
+    @cached_property
+    def html(self) -> SafeString:
+        return SafeString(self.assemble() if self.assemble is not None else "")
 
     @property
     def key(self) -> str:
@@ -226,7 +233,7 @@ def build_discussion(
         live = [top for top in thread.tops if stored.by_id[top.pk].deleted_at is None]
         thread.answer_count = len(live)
         thread.answered_by_me = any(uid is not None and top.author_id == uid for top in live)
-        thread.html = SafeString(assembler.html(thread.tops, thread.may_post, thread.statuses))
+        thread.assemble = partial(assembler.html, thread.tops, thread.may_post, thread.statuses)
     return Discussion(
         access=access,
         threads=threads,

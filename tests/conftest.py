@@ -206,7 +206,10 @@ def _empty_page_store() -> Iterator[None]:
     """Stored pages (core/lib/page_store.py) never outlive a test: the next test's rows may
     reuse the ids and counters of this one's, rolled back."""
     from core.lib import page_store
+    from discussions import page_cache
 
     page_store.STORE.clear()
+    page_cache.LATEST.clear()
     yield
     page_store.STORE.clear()
+    page_cache.LATEST.clear()

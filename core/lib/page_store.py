@@ -83,11 +83,17 @@ ACTING_USER: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 # What a stored page holds in place of per-response values. The CSRF slot is random per
 # process (no comment can contain it; comments are escaped anyway).
 CSRF_SLOT = f"pagecsrf{secrets.token_hex(16)}"
-SLOTS = re.compile(
-    rb"(" + CSRF_SLOT.encode() + rb')|name="submission_key" value="[0-9a-f]{32}"'
-    rb'|name="at" value="[0-9]+"'
-)
 CSRF, KEY, AT = 0, 1, 2
+# Each kind of slot: the literal that starts it and the pattern of the whole. Found with
+# bytes.find (one literal each): a regex alternation is ~50x slower on a 500 KB page.
+SLOTS = {
+    CSRF: (CSRF_SLOT.encode(), re.compile(re.escape(CSRF_SLOT.encode()))),
+    KEY: (
+        b'name="submission_key" value="',
+        re.compile(rb'name="submission_key" value="[0-9a-f]{32}"'),
+    ),
+    AT: (b'name="at" value="', re.compile(rb'name="at" value="[0-9]+"')),
+}
 
 
 # -- Seeing writes ------------------------------------------------------------------------
@@ -219,11 +225,9 @@ class Stored:
     def of(cls, content: bytes, content_type: str) -> Stored:
         parts: list[bytes | int] = []
         start = 0
-        for match in SLOTS.finditer(content):
-            parts.append(content[start : match.start()])
-            text = match.group(0)
-            parts.append(CSRF if match.group(1) else KEY if b"submission_key" in text else AT)
-            start = match.end()
+        for begin, end, kind in slots(content):
+            parts += [content[start:begin], kind]
+            start = end
         parts.append(content[start:])
         digest = hashlib.blake2b(digest_size=16)
         for part in parts:
@@ -245,6 +249,19 @@ class Stored:
             else:
                 out.append(drawn)
         return b"".join(out)
+
+
+def slots(content: bytes) -> list[tuple[int, int, int]]:
+    """Where each per-response value is in `content`: (start, end, kind), in order."""
+    found = []
+    for kind, (literal, pattern) in SLOTS.items():
+        at = content.find(literal)
+        while at != -1:
+            match = pattern.match(content, at)
+            if match is not None:
+                found.append((at, match.end(), kind))
+            at = content.find(literal, at + len(literal))
+    return sorted(found)
 
 
 class PageLRU:

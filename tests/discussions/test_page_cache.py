@@ -4,6 +4,7 @@ an answer withheld from them, whatever other viewers loaded the store before."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,8 @@ from django.test import Client
 
 from core.access import seminar_access, week_access
 from core.models import Enrollment, QuestionSection, RevealPolicy, WeekDuty
-from discussions import moderation, services
+from discussions import moderation, page_cache, services
+from discussions.models import Comment
 from discussions.page_cache import CSRF_SLOT, STORE
 from discussions.selectors import build_discussion
 from discussions.unread import mark_seen
@@ -280,3 +282,54 @@ def test_a_repeat_view_of_the_discussion_costs_at_most_10_queries_whatever_its_s
             row.append(len(captured))
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_a_comment_deleted_for_good_disappears_on_the_next_view(cast, week):
+    before = pages(cast, week)
+    assert all("OLIVE-ANSWER" in before[name] for name in ROLES)
+    Comment.objects.filter(pk=cast["answer"].pk).delete()  # and its reply, by cascade
+    after = pages(cast, week)
+    assert not any("OLIVE-ANSWER" in after[name] or "SAM-REPLY" in after[name] for name in ROLES)
+    assert all("SAM-ANSWER" in after[name] for name in ROLES)
+
+
+def test_an_edit_that_commits_after_a_later_save_is_still_shown(cast, week, other_student):
+    """A transaction that saved earlier but committed later than one already seen: its
+    updated_at is older than the newest the store read (within LATE_COMMIT_MARGIN), and
+    the number of comments is the same."""
+    pages(cast, week)
+    newest = Comment.objects.filter(week=week).order_by("-updated_at")[0].updated_at
+    services.edit_comment(access_for(other_student, week), cast["answer"], "LATE-EDIT")
+    Comment.objects.filter(pk=cast["answer"].pk).update(updated_at=newest - dt.timedelta(seconds=1))
+    Comment.objects.filter(pk=cast["mine"].pk).update(updated_at=newest + dt.timedelta(seconds=1))
+    assert all("LATE-EDIT" in page_html for page_html in pages(cast, week).values())
+
+
+def test_only_the_changed_comments_and_their_replies_are_viewed_again(
+    cast, week, seminar, monkeypatch
+):
+    classmate = enroll(make_user("classmate@example.edu"), seminar)  # not among the viewers
+    others = [add_comment(week, classmate, f"OTHER-{i}") for i in range(3)]
+    pages(cast, week)
+    viewed: list[int] = []
+    real = page_cache.comment_view
+    monkeypatch.setattr(
+        page_cache, "comment_view", lambda c, *a, **k: viewed.append(c.pk) or real(c, *a, **k)
+    )
+    services.edit_comment(access_for(cast["answer"].author, week), cast["answer"], "OLIVE-EDITED")
+    reply = Comment.objects.get(parent=cast["answer"])
+    after = pages(cast, week)
+    assert all("OLIVE-EDITED" in after[name] for name in ROLES)
+    # Besides: each viewer's own comments, rendered for them on every view.
+    assert set(viewed) <= {cast["answer"].pk, reply.pk, cast["mine"].pk}
+    assert cast["answer"].pk in viewed and reply.pk in viewed
+    assert not {c.pk for c in others} & set(viewed)
+
+
+def test_with_descendants_finds_every_reply_below():
+    def c(pk, parent=None):
+        return Comment(pk=pk, parent_id=parent)
+
+    comments = [c(1), c(2, 1), c(3, 2), c(4, 3), c(5), c(6, 5)]
+    assert page_cache.with_descendants({2}, comments) == {2, 3, 4}
+    assert page_cache.with_descendants({5, 4}, comments) == {4, 5, 6}
