@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from django.template import Context, Engine
 from django.utils.html import escape
 
+from core.lib.lru import LRU
 from discussions.forms import CommentForm
-from discussions.page_cache import LRU
 
 if TYPE_CHECKING:
     from discussions.selectors import Discussion, Thread

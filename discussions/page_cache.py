@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -39,6 +37,7 @@ from django.template import Context
 from django.utils import timezone
 
 from core.access import WeekAccess
+from core.lib.lru import LRU
 from discussions import render
 from discussions.comment_view import CommentView, comment_view, container_of
 from discussions.models import MAX_NEST_DEPTH, Comment
@@ -62,34 +61,6 @@ DEFERRED_AUTHOR_FIELDS = (
 SHOWN_AUTHOR_FIELDS = frozenset(
     {"first_name", "last_name", "display_name", "pronouns", "email", "is_superuser"}
 )
-
-
-class LRU:
-    """A small thread-safe least-recently-used map (gunicorn threads share a worker)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[Hashable, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Any) -> Any:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
 
 
 STORE = LRU(MAX_WEEKS)

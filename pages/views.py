@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,14 +19,14 @@ from core.access import SeminarAccess, WeekAccess, seminar_view, week_view, week
 from core.display import numbered_required, optional_groups
 from core.lib.conditional import private_page
 from core.lib.markdown import render_markdown
-from core.lib.page_store import stored_page
-from core.models import Question, QuestionSection, Week, WeekDuty
+from core.lib.page_store import by_site, stored_page
+from core.models import Question, QuestionSection, Reading, Week, WeekDuty
 from discussions.selectors import week_discussion_context
 from discussions.unread import unread_by_week
 from leads import selectors as lead_selectors
 from notifications.status import staff_email_warning
 from participation import selectors as participation_selectors
-from teams.selectors import week_teams
+from teams.selectors import WeekTeams, week_teams
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
 def discussion_page_context(request: HttpRequest, access: WeekAccess) -> dict[str, Any]:
     """What the week page and a question's page both show: the week, the viewer's
     participation and the discussion (sorted as asked), reading the questions and duties once."""
-    context = week_page_context(access)
+    context = week_page_context(access, request)
     context.update(participation_selectors.week_page_status(access, context["sections"]))
     context.update(
         week_discussion_context(
@@ -106,6 +107,7 @@ def participation_box(request: HttpRequest, access: WeekAccess) -> HttpResponse:
 @require_safe
 @login_not_required  # public seminars are readable logged out; the decorator checks
 @week_view()
+@stored_page  # as the week page (core/lib/page_store.py)
 def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) -> HttpResponse:
     """One question with its thread, on a page of its own: a link to share, and where a
     post without JavaScript comes back to. The week page's reads, one thread shown."""
@@ -132,33 +134,69 @@ def page_duties(context: dict[str, Any]) -> dict[int, str]:
     return {u.pk: lead for u in teams.lead_people} | {u.pk: blog for u in teams.blog_people}
 
 
-def week_page_context(access: WeekAccess) -> dict[str, Any]:
-    """Everything the week page shows, in a fixed number of queries whatever its size."""
-    week = access.week
-    now = timezone.now()
+@dataclass(frozen=True)
+class WeekStructure:
+    """What the week page reads of the week outside its discussion, shared by the requests
+    of one value of the `site` counter (core.lib.page_store.by_site): never changed."""
+
+    required_readings: list[tuple[int, Reading]]
+    optional_groups: list[tuple[str, list[Reading]]]
+    sections: list[QuestionSection]  # each with its questions prefetched
+    teams: WeekTeams
+
+
+def week_structure(week: Week) -> WeekStructure:
     readings = list(week.readings.all())
     sections = list(
         week.sections.select_related("reading").prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("position"))
         )
     )
-    for section in sections:
-        section.week = week  # effective deadlines read the week without a query
-        # The questions, for weeks/_question_section.html (the editor's preview sets its own).
-        section.question_list = list(section.questions.all())  # type: ignore[attr-defined]
-        section.own_deadline = (  # type: ignore[attr-defined]  # read by the template
-            display.deadline_for(week, section.deadline, now, access.tz)
+    return WeekStructure(
+        numbered_required(readings), optional_groups(readings), sections, week_teams(week)
+    )
+
+
+def request_sections(week: Week, shared: list[QuestionSection], now: Any, tz: Any) -> list[Any]:
+    """This request's copies of the shared sections and their questions, with what the
+    page reads set on them: the week (effective deadlines read it without a query), the
+    questions (weeks/_question_section.html; the editor's preview sets its own), and the
+    section's own deadline as the viewer's zone writes it."""
+    sections = []
+    for shared_section in shared:
+        section: Any = copy.copy(shared_section)
+        section.week = week
+        section.question_list = [copy.copy(q) for q in shared_section.questions.all()]
+        for question in section.question_list:
+            question.section = section
+        section.own_deadline = (
+            display.deadline_for(week, section.deadline, now, tz)
             if section.deadline and section.deadline != week.deadline
             else None
         )
-    teams = week_teams(week)
+        sections.append(section)
+    return sections
+
+
+def week_page_context(access: WeekAccess, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Everything the week page shows, in a fixed number of queries whatever its size; the
+    week's structure read once per value of the `site` counter when `request` was read
+    through a stored page (core/lib/page_store.py)."""
+    week = access.week
+    now = timezone.now()
+    if request is None:
+        structure = week_structure(week)
+    else:
+        structure = by_site(request, ("week-structure", week.pk), lambda: week_structure(week))
+    sections = request_sections(week, structure.sections, now, access.tz)
+    teams = structure.teams
     return {
         "access": access,
         "week": week,
         "seminar": week.seminar,
         "current_seminar": week.seminar,
-        "required_readings": numbered_required(readings),
-        "optional_groups": optional_groups(readings),
+        "required_readings": structure.required_readings,
+        "optional_groups": structure.optional_groups,
         "sections": sections,
         "rule": display.posting_rule(week, sections, now, access.tz),
         "week_teams": teams,

@@ -208,8 +208,8 @@ def _empty_page_store() -> Iterator[None]:
     from core.lib import page_store
     from discussions import page_cache
 
-    page_store.STORE.clear()
-    page_cache.LATEST.clear()
+    for kept in (page_store.STORE, page_store.BY_SITE, page_cache.LATEST):
+        kept.clear()
     yield
-    page_store.STORE.clear()
-    page_cache.LATEST.clear()
+    for kept in (page_store.STORE, page_store.BY_SITE, page_cache.LATEST):
+        kept.clear()

@@ -42,7 +42,7 @@ def same_page(html: str) -> str:
     return PER_RESPONSE.sub("", html)
 
 
-def counters(user=None) -> tuple[int, int]:
+def counters(user=None) -> tuple[int, int, int]:
     return page_store.generations(user.pk if user is not None else None)
 
 
@@ -144,6 +144,32 @@ def test_an_update_that_matches_nothing_and_session_writes_move_no_counter(week,
     assert counters(student) == before
 
 
+def test_the_discussion_moves_its_own_counter_and_the_rest_the_sites(week, other_student):
+    site, talk, _own = counters()
+    add_comment(week, other_student, "A post", question=first_question(week))
+    assert counters()[:2] == (site, talk + 1)
+    Week.objects.filter(pk=week.pk).update(title="Renamed")
+    assert counters()[:2] == (site + 1, talk + 1)
+
+
+def test_the_weeks_structure_is_read_once_while_the_site_counter_stays(
+    week, student, other_student
+):
+    client = client_for(student)
+    view(client, week)
+    view(client, week)
+    add_comment(week, other_student, "A post", question=first_question(week))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(week.get_absolute_url()).content.decode()
+    assert "A post" in html
+    assert not any('"weeks_reading"' in q["sql"] for q in queries.captured_queries)
+    Question.objects.filter(section__week=week).update(body_html="<p>NEW-QUESTION-TEXT</p>")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(week.get_absolute_url()).content.decode()
+    assert "NEW-QUESTION-TEXT" in html
+    assert any('"weeks_reading"' in q["sql"] for q in queries.captured_queries)
+
+
 def test_a_change_made_by_update_shows_on_the_next_view(week, student):
     client = client_for(student)
     view(client, week)
@@ -161,10 +187,10 @@ def test_read_marks_move_only_their_readers_counter_and_keep_others_pages(
     other = client_for(other_student)
     view(other, week)
     view(other, week)
-    site, own = counters(student)
+    site, talk, own = counters(student)
     mark_page(reader, week)
-    assert counters(student)[0] == site
-    assert counters(student)[1] > own
+    assert counters(student)[:2] == (site, talk)
+    assert counters(student)[2] > own
     assert view(other, week)[1] == 5  # still the stored page: nothing it shows changed
 
 

@@ -38,11 +38,11 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -52,14 +52,20 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from core.lib.lru import LRU
 from core.page_models import PageGeneration
 
-SITE = "site"
+T = TypeVar("T")
+
+SITE, TALK = "site", "talk"
 TABLE = PageGeneration._meta.db_table
 # Only their own user's pages show these (discussions: WeekRead, Draft, Follow).
 PER_USER_TABLES = frozenset({"discussions_weekread", "discussions_draft", "discussions_follow"})
 # Never shown on a stored page: sessions, the email outbox (its sweep runs every minute;
 # the seminar home's mail warning is not stored), the admin's history.
+# The discussion (comments, their revisions, flags, locks, moderation log, notices): its
+# own counter, so what does not show it (core.lib.page_store.by_site) outlives a post.
+TALK_PREFIXES = ("discussions_", "notifications_notice")
 IGNORED_TABLES = frozenset(
     {TABLE, "django_session", "notifications_outboxemail", "django_admin_log"}
 )
@@ -73,7 +79,7 @@ UPSERT = (  # the table's name as a literal: TABLE, checked in tests/test_page_s
     'INSERT INTO "weeks_pagegeneration" ("name", "n") VALUES (%s, 1) '
     'ON CONFLICT ("name") DO UPDATE SET "n" = "weeks_pagegeneration"."n" + 1'
 )
-READ = 'SELECT "name", "n" FROM "weeks_pagegeneration" WHERE "name" IN (%s, %s)'
+READ = 'SELECT "name", "n" FROM "weeks_pagegeneration" WHERE "name" IN (%s, %s, %s)'
 
 # The viewer whose request is writing: a per-user table's write moves their counter.
 ACTING_USER: contextvars.ContextVar[int | None] = contextvars.ContextVar(
@@ -113,7 +119,7 @@ def written(sql: str) -> set[str] | None:
     if table in PER_USER_TABLES:
         user_id = ACTING_USER.get()
         return {f"user:{user_id}"} if user_id is not None else {SITE}
-    return {SITE}
+    return {TALK} if table.startswith(TALK_PREFIXES) else {SITE}
 
 
 def _writes(sql: str) -> bool:
@@ -200,13 +206,13 @@ def acting_user(user_id: int | None) -> Iterator[None]:
         ACTING_USER.reset(token)
 
 
-def generations(user_id: int | None) -> tuple[int, int]:
-    """The counters `site` and `user:<id>` now (one query)."""
-    names = [SITE, f"user:{user_id}"]
+def generations(user_id: int | None) -> tuple[int, int, int]:
+    """The counters `site`, `talk` and `user:<id>` now (one query)."""
+    names = [SITE, TALK, f"user:{user_id}"]
     with default_connection.cursor() as cursor:
         cursor.execute(READ, names)
         found = dict(cursor.fetchall())
-    return found.get(SITE, 0), found.get(names[1], 0)
+    return found.get(SITE, 0), found.get(TALK, 0), found.get(names[2], 0)
 
 
 # -- Keeping pages ------------------------------------------------------------------------
@@ -311,11 +317,12 @@ def storable(request: HttpRequest) -> bool:
 def page_key(request: HttpRequest) -> tuple[Any, ...]:
     """Everything the page depends on that is not a counter (see the module docstring)."""
     user_id = getattr(request.user, "pk", None)
-    site, own = generations(user_id)
+    site, talk, own = generations(user_id)
+    request.page_site = site  # type: ignore[attr-defined]  # for by_site, below
     minute = int(time.time() // 60)
     zone = str(timezone.get_current_timezone())
     secret = request.META.get("CSRF_COOKIE")
-    return (request.get_full_path(), user_id, secret, zone, site, own, minute)
+    return (request.get_full_path(), user_id, secret, zone, site, talk, own, minute)
 
 
 def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -346,6 +353,21 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapped
+
+
+BY_SITE = LRU(256)
+
+
+def by_site(request: HttpRequest, key: Hashable, build: Callable[[], T]) -> T:
+    """`build()`, kept in this process while the counter `site` stays where it was when
+    this request read it: for what only tables outside the discussion show (a week's
+    readings, questions and teams), which a post, a reply or a read mark leaves alone.
+    Built anew when the request was not answered through `stored_page` (no counter read).
+    What is kept is shared by requests: callers copy what they change."""
+    site = getattr(request, "page_site", None)
+    if site is None:
+        return build()
+    return BY_SITE.get_or_build((key, site), build)  # type: ignore[no-any-return]
 
 
 def csrf_slot(request: HttpRequest) -> dict[str, str]:

@@ -68,14 +68,16 @@ def test_a_questions_page_costs_the_same_queries_for_few_and_many_comments(
     week, student, other_student
 ):
     client, url = client_for(student), question_url(week, first_question(week))
-    add_comment(week, other_student, "one", question=first_question(week))
+    week_page_queries(client, url)  # sets the CSRF cookie
     week_page_queries(client, url)
-    few = week_page_queries(client, url)
+    add_comment(week, other_student, "one", question=first_question(week))
+    # Assembled again after the change (the changed comments read once, page_cache.py),
+    # then the stored page (core/lib/page_store.py).
+    few = [week_page_queries(client, url) for _ in range(2)]
     for i in range(30):
         answer = add_comment(week, other_student, f"a{i}", question=first_question(week))
         add_comment(week, student, f"r{i}", parent=answer)
-    week_page_queries(client, url)  # the changed comments are read once (page_cache.py)
-    assert week_page_queries(client, url) == few
+    assert [week_page_queries(client, url) for _ in range(2)] == few
 
 
 def test_threads_fold_and_answer_forms_stay_closed_until_asked_for(week, student):
