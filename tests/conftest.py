@@ -213,3 +213,31 @@ def _empty_page_store() -> Iterator[None]:
     yield
     for kept in (page_store.STORE, page_store.BY_SITE, page_cache.LATEST):
         kept.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_waits_out_a_browsers_last_request() -> Iterator[None]:
+    """A browser test's database is emptied (TRUNCATE) when it ends, while the live server
+    may still be answering the page's last request (a draft saved by sendBeacon as the
+    page closes). On PostgreSQL the two can deadlock and the TRUNCATE is the one aborted:
+    it is tried again, up to five times, half a second apart."""
+    import time
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def patient(self, sql_list):
+        for attempt in range(5):
+            try:
+                return original(self, sql_list)
+            except OperationalError as error:
+                if "deadlock" not in str(error) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+        return None
+
+    with mock.patch.object(BaseDatabaseOperations, "execute_sql_flush", patient):
+        yield
