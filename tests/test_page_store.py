@@ -5,6 +5,7 @@ what the page shows (however it is made) assembles it again."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 
 import pytest
@@ -13,7 +14,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.lib import page_store
+from core.lib import gzip_parts, page_store
+from core.lib.lru import ByteLRU
 from core.models import Enrollment, Question, Week
 from core.page_models import PageGeneration
 from discussions.models import Comment
@@ -217,7 +219,7 @@ def test_htmx_requests_are_never_answered_from_the_store(week, student):
 
 
 def test_the_store_keeps_at_most_its_bytes():
-    store = page_store.PageLRU(max_bytes=100)
+    store = ByteLRU(max_bytes=100)
     pages = [page_store.Stored.of(bytes([65 + i]) * 40, "text/html") for i in range(4)]
     for i, page in enumerate(pages):
         store.put(("k", i), page)
@@ -249,3 +251,31 @@ def test_the_counter_moves_when_the_transaction_commits_not_before(seminar):
         Week.objects.filter(pk=week.pk).update(title="Rolled back")
         transaction.set_rollback(True)
     assert counters()[0] == before[0] + 1
+
+
+def test_a_stored_page_asked_for_with_gzip_is_the_same_page_with_fresh_values(week, student):
+    client = client_for(student)
+    view(client, week)
+    plain = view(client, week)[0]
+    pages = []
+    for _ in range(2):
+        response = client.get(week.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        pages.append(gzip.decompress(response.content).decode())
+    assert same_page(pages[0]) == same_page(pages[1]) == same_page(plain)
+    assert not set(KEYS.findall(pages[0])) & set(KEYS.findall(pages[1]))
+    assert len(response.content) < len(gzip.compress(plain.encode())) * 2
+
+
+def test_a_page_deflated_once_with_values_stored_between_is_one_valid_gzip_member():
+    fixed = [b"<p>" * 5000, None, b"", None, "é and ü".encode() * 300, None, b"</p>" * 9]
+    deflated = gzip_parts.Deflated.of(fixed, [7, 70_000, 0])
+    values = [b"a value", b"x" * 70_000, b""]  # one of more than one stored block
+    filled, it = [], iter(values)
+    for part in fixed:
+        filled.append(part if part is not None else next(it))
+    assert gzip.decompress(deflated.member(filled, values)) == b"".join(filled)
+    with pytest.raises(ValueError):
+        deflated.member(filled, [b"another length", b"x" * 70_000, b""])
+    assert gzip_parts.Deflated.of([b"a NUL \0 byte", None], [3]) is None

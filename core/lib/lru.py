@@ -39,3 +39,36 @@ class LRU:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+
+
+class ByteLRU:
+    """Least recently used values with a `size` (bytes), at most `max_bytes` of them."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, page: Any) -> None:
+        if page.size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            self.bytes += page.size - (old.size if old else 0)
+            self.items[key] = page
+            while self.bytes > self.max_bytes:
+                _key, dropped = self.items.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0

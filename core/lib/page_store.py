@@ -30,14 +30,13 @@ they move at once, in it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import re
 import secrets
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,10 +48,13 @@ from django.contrib.messages import get_messages
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
-from core.lib.lru import LRU
+from core.lib import gzip_parts
+from core.lib.lru import LRU, ByteLRU
 from core.page_models import PageGeneration
 
 T = TypeVar("T")
@@ -90,6 +92,14 @@ ACTING_USER: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 # process (no comment can contain it; comments are escaped anyway).
 CSRF_SLOT = f"pagecsrf{secrets.token_hex(16)}"
 CSRF, KEY, AT = 0, 1, 2
+KINDS = (CSRF, KEY, AT)
+# Each value's length: Django's masked token, a uuid4 hex key, a time in ms (13 digits).
+SLOT_LENGTHS = {
+    CSRF: CSRF_TOKEN_LENGTH,
+    KEY: len(b'name="submission_key" value="%s"' % (b"0" * 32)),
+    AT: len(b'name="at" value="%d"' % (10**12)),
+}
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
 # Each kind of slot: the literal that starts it and the pattern of the whole. Found with
 # bytes.find (one literal each): a regex alternation is ~50x slower on a 500 KB page.
 SLOTS = {
@@ -218,7 +228,7 @@ def generations(user_id: int | None) -> tuple[int, int, int]:
 # -- Keeping pages ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class Stored:
     """A page with slots: bytes, and in place of each per-response value its kind."""
 
@@ -226,6 +236,8 @@ class Stored:
     etag: str
     size: int
     content_type: str
+    deflated: gzip_parts.Deflated | None = None  # when first asked for with gzip
+    deflatable: bool = True  # False: compressed whole each time (gzip_parts.py)
 
     @classmethod
     def of(cls, content: bytes, content_type: str) -> Stored:
@@ -240,8 +252,8 @@ class Stored:
             digest.update(part if isinstance(part, bytes) else b"\0%d\0" % part)
         return cls(tuple(parts), f'"{digest.hexdigest()}"', len(content), content_type)
 
-    def filled(self, request: HttpRequest) -> bytes:
-        """The page for this response: a fresh CSRF mask, fresh keys, drawn now."""
+    def pieces(self, request: HttpRequest) -> list[bytes]:
+        """The parts for this response: a fresh CSRF mask, fresh keys, drawn now."""
         token = get_token(request).encode()
         drawn = b'name="at" value="%d"' % int(time.time() * 1000)
         out = []
@@ -254,7 +266,25 @@ class Stored:
                 out.append(b'name="submission_key" value="%s"' % uuid.uuid4().hex.encode())
             else:
                 out.append(drawn)
-        return b"".join(out)
+        return out
+
+    def filled(self, request: HttpRequest) -> bytes:
+        return b"".join(self.pieces(request))
+
+    def gzipped(self, request: HttpRequest) -> bytes:
+        """The page for this response as gzip: the fixed text deflated once (core/lib/
+        gzip_parts.py), this response's values put in uncompressed."""
+        if self.deflated is None and self.deflatable:  # two threads may: the same bytes
+            fixed = [part if isinstance(part, bytes) else None for part in self.parts]
+            lengths = [SLOT_LENGTHS[part] for part in self.parts if isinstance(part, int)]
+            self.deflated = gzip_parts.Deflated.of(fixed, lengths)
+            self.deflatable = self.deflated is not None
+        pieces = self.pieces(request)
+        values = [piece for piece, part in zip(pieces, self.parts, strict=True) if part in KINDS]
+        if self.deflated is not None:
+            with contextlib.suppress(ValueError):  # a value of another length
+                return self.deflated.member(pieces, values)
+        return compress_string(b"".join(pieces), max_random_bytes=100)
 
 
 def slots(content: bytes) -> list[tuple[int, int, int]]:
@@ -270,40 +300,7 @@ def slots(content: bytes) -> list[tuple[int, int, int]]:
     return sorted(found)
 
 
-class PageLRU:
-    """Least recently used pages, at most `max_bytes` of them (gunicorn threads share it)."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.items: OrderedDict[tuple[Any, ...], Stored] = OrderedDict()
-        self.bytes = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Stored | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], page: Stored) -> None:
-        if page.size > self.max_bytes:
-            return
-        with self.lock:
-            old = self.items.pop(key, None)
-            self.bytes += page.size - (old.size if old else 0)
-            self.items[key] = page
-            while self.bytes > self.max_bytes:
-                _key, dropped = self.items.popitem(last=False)
-                self.bytes -= dropped.size
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.bytes = 0
-
-
-STORE = PageLRU(getattr(settings, "PAGE_STORE_MAX_BYTES", 64 * 1024 * 1024))
+STORE = ByteLRU(getattr(settings, "PAGE_STORE_MAX_BYTES", 64 * 1024 * 1024))
 
 
 def storable(request: HttpRequest) -> bool:
@@ -348,8 +345,14 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 return response
             page = Stored.of(response.content, response["Content-Type"])
             STORE.put(key, page)
-        response = HttpResponse(page.filled(request), content_type=page.content_type)
-        response["ETag"] = page.etag
+        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(page.gzipped(request), content_type=page.content_type)
+            response["Content-Encoding"] = "gzip"  # so GZipMiddleware leaves it alone
+            response["ETag"] = f"W/{page.etag}"  # as GZipMiddleware marks what it compresses
+        else:
+            response = HttpResponse(page.filled(request), content_type=page.content_type)
+            response["ETag"] = page.etag
+        patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
     return wrapped
