@@ -1,6 +1,6 @@
 """A deadline rush: N students each post two answers and a reply within a window.
 
-    python manage.py bench_rush [--students 200] [--window 60] [--client-timeout 10]
+    python manage.py bench_rush [--students 200] [--window 60] [--client-timeout 10] [--celery]
 
 Builds a throwaway seminar with a published week (8 questions, one classmate's answer to
 each, deadline ahead) and N enrolled students, each with a logged-in session; serves the
@@ -18,15 +18,20 @@ and p99 per request type and, as its last line (one line),
     lost=<int> doubled=<int> errors=<int> retries=<int> <type>_p50_ms=<float>
     <type>_p99_ms=<float> ... requests_per_s=<float>
 
-with <type> one of form_get, answer_post, reply_post, redirected_get. The seminar and its
-students are deleted at the end unless --keep. The command exits non-zero if a post was
+with <type> one of form_get, answer_post, reply_post, redirected_get. With --celery (needs
+REDIS_URL), tasks go through Redis to one Celery worker started on the same machine, as
+deployed; without it they run inside the requests (the development setup). The seminar
+and its students are deleted at the end unless --keep. The command exits non-zero if a post was
 lost or doubled or a request failed (5xx or no answer after the retry).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import secrets
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -39,7 +44,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from bench.management.commands.bench_week import build_discussion, build_week
 from bench.rush import KINDS, Browser, Intent, Tally
-from bench.server import collect_static, free_port, serve, session_cookie, stop, wait_until_up
+from bench.server import (
+    collect_static,
+    database_url,
+    free_port,
+    serve,
+    session_cookie,
+    stop,
+    wait_until_up,
+)
 from core.models import Question, Seminar, Week
 from discussions.models import Comment
 
@@ -60,6 +73,28 @@ SERVER_ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_HSTS_SECONDS": "0",
 }
+
+
+def celery_worker(env: dict[str, str]) -> subprocess.Popen:
+    """One Celery worker (solo pool, as docker-compose.yml runs it) on this run's queue."""
+    if not settings.REDIS_URL:
+        raise CommandError("--celery needs REDIS_URL (the broker the worker reads).")
+    queue = env["CELERY_QUEUE"]
+    command = [sys.executable, "-m", "celery", "-A", "seminar", "worker", "--pool=solo",
+               "--queues", queue, "--hostname", f"{queue}@localhost", "--without-heartbeat",
+               "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]  # fmt: skip
+    full_env = {**os.environ, "DATABASE_URL": database_url(), **env}
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=full_env)  # noqa: S603
+
+
+def forget_redis_keys(prefix: str) -> None:
+    """Delete this run's keys (its queue, its cache entries): never anything else."""
+    import redis  # only with --celery, which needs Redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(match=f"*{prefix}*", count=1000):
+        client.delete(key)
+    client.close()
 
 
 def post_text(n: int, kind: str) -> str:
@@ -86,6 +121,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=None, help="for the moments chosen")
         parser.add_argument("--keep", action="store_true", help="keep the seminar afterwards")
+        parser.add_argument(
+            "--celery",
+            action="store_true",
+            help="as deployed: tasks (notices, emails) go through Redis (REDIS_URL) to a "
+            "Celery worker started here on the same machine, instead of running in the requests",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         n, window = options["students"], options["window"]
@@ -97,6 +138,12 @@ class Command(BaseCommand):
         port = free_port()
         env = {**SERVER_ENV, "SECRET_KEY": settings.SECRET_KEY}
         collect_static(env)
+        worker = None
+        if options["celery"]:  # a queue and cache keys of this run's own, removed after
+            env |= {"CELERY_QUEUE": f"bench-rush-{port}", "CACHE_KEY_PREFIX": f"bench-rush-{port}"}
+            worker = celery_worker(env)
+        else:  # tasks in the requests, whatever this shell's REDIS_URL (nothing queued)
+            env["REDIS_URL"] = ""
         server = serve(port, options["workers"], 1, worker_class="sync", env=env)
         try:
             wait_until_up(port, server)
@@ -105,6 +152,9 @@ class Command(BaseCommand):
             )
         finally:
             stop(server)
+            if worker is not None:
+                stop(worker)
+                forget_redis_keys(f"bench-rush-{port}")
         try:
             self.report(n, window, week, intents, tally, elapsed)
         finally:
