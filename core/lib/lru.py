@@ -41,25 +41,17 @@ class LRU:
             self.items.clear()
 
 
-class ByteLRU:
+class ByteLRU(LRU):
     """Least recently used values with a `size` (bytes), at most `max_bytes` of them."""
 
     def __init__(self, max_bytes: int) -> None:
+        super().__init__(size=0)  # bounded by bytes, not by count
         self.max_bytes = max_bytes
-        self.items: OrderedDict[Hashable, Any] = OrderedDict()
         self.bytes = 0
-        self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Any:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, page: Any) -> None:
+    def put(self, key: Hashable, page: Any) -> Any:
         if page.size > self.max_bytes:
-            return
+            return page
         with self.lock:
             old = self.items.pop(key, None)
             self.bytes += page.size - (old.size if old else 0)
@@ -67,6 +59,7 @@ class ByteLRU:
             while self.bytes > self.max_bytes:
                 _key, dropped = self.items.popitem(last=False)
                 self.bytes -= dropped.size
+        return page
 
     def clear(self) -> None:
         with self.lock:
