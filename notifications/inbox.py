@@ -93,7 +93,7 @@ def comment_notices(comment: Comment, mentioned: Iterable[int] = ()) -> list[Not
         )
     )
     users = User.objects.in_bulk([pk for pk in recipients if pk not in already])
-    made = []
+    made, batched = [], []
     for user in users.values():
         if not may_hear_of(user, comment):
             continue
@@ -114,17 +114,21 @@ def comment_notices(comment: Comment, mentioned: Iterable[int] = ()) -> list[Not
         if created:
             made.append(notice)
             if emailed and user.email_reply_notices == User.ReplyNotices.BATCHED:
-                schedule_after_commit(user.pk)
+                batched.append(user.pk)
+    if batched:
+        schedule_after_commit(sorted(batched))
     return made
 
 
-def schedule_after_commit(recipient_id: int) -> None:
+def schedule_after_commit(recipient_ids: list[int]) -> None:
+    """One task for every recipient of a comment's batched notices (not one each: a
+    reply in a followed thread has many, and most find their window still closed)."""
     # notices imports this module's thread_key: import the scheduler here.
     from notifications.notices import schedule_notices
 
     # A lambda, not functools.partial: when a robust callback fails, Django logs its
     # __qualname__, which a partial lacks (the log call itself would raise after commit).
-    transaction.on_commit(lambda: schedule_notices(recipient_id), robust=True)
+    transaction.on_commit(lambda: schedule_notices(recipient_ids), robust=True)
 
 
 def moderation_notice(comment: Comment, action: str, actor: User | None, row: int) -> None:

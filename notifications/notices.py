@@ -38,13 +38,14 @@ SAYS: dict[str, str] = {
 }
 
 
-def schedule_notices(recipient_id: int) -> None:
-    """Send the recipient's due batch now; a broker outage leaves it to the periodic job."""
+def schedule_notices(recipient_ids: list[int]) -> None:
+    """Send these recipients' due batches now (one task); a broker outage leaves them to
+    the periodic job."""
     # tasks.py imports this module for the service it runs: import the task here.
     from notifications.tasks import notices_send_due as notices_send_due_task
 
     try:
-        notices_send_due_task.delay(recipient_id=recipient_id)
+        notices_send_due_task.delay(recipient_ids=recipient_ids)
     except (BrokerError, OSError) as exc:
         log.warning("broker unavailable, reply notices left for the periodic job: %s", exc)
 
@@ -129,15 +130,22 @@ def _send_batch(recipient_id: int, key: str, now: dt.datetime) -> int | None:
         return row.pk
 
 
-def notices_send_due(*, recipient_id: int | None = None, now: dt.datetime | None = None) -> int:
-    """Email each batched thread whose window allows it (one recipient, or everyone);
-    return how many emails are new. Safe to run twice or concurrently."""
+def notices_send_due(
+    *,
+    recipient_id: int | None = None,
+    recipient_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Email each batched thread whose window allows it (one recipient, some, or
+    everyone); return how many emails are new. Safe to run twice or concurrently."""
     now = now or timezone.now()
     pending = Notice.objects.filter(
         email_due=True, recipient__email_reply_notices=User.ReplyNotices.BATCHED
     )
     if recipient_id is not None:
         pending = pending.filter(recipient_id=recipient_id)
+    if recipient_ids is not None:
+        pending = pending.filter(recipient_id__in=recipient_ids)
     groups = pending.values_list("recipient_id", "thread_key").distinct().order_by()
     return sum(1 for rid, key in set(groups) if _send_batch(rid, key, now) is not None)
 

@@ -38,9 +38,12 @@ def duties_send_due() -> int:
 
 
 @shared_task(name="notifications.tasks.notices_send_due")
-def notices_send_due(recipient_id: int | None = None) -> int:
-    """Email the batched reply notices whose 15-minute window allows it."""
-    return notices.notices_send_due(recipient_id=recipient_id)
+def notices_send_due(
+    recipient_id: int | None = None, recipient_ids: list[int] | None = None
+) -> int:
+    """Email the batched reply notices whose 15-minute window allows it (of one recipient,
+    as tasks queued by an earlier release ask, of some, or of everyone)."""
+    return notices.notices_send_due(recipient_id=recipient_id, recipient_ids=recipient_ids)
 
 
 @shared_task(name="notifications.tasks.digests_send")

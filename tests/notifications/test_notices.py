@@ -111,3 +111,27 @@ def test_daily_digest_collects_the_days_replies_once(week, student, other_studen
     assert digest.subject == "[LLM Risks] 2 new replies to your comments"
     assert "Reply one." in digest.body and "Reply two." in digest.body
     assert OutboxEmail.objects.get().kind == Kind.DIGEST
+
+
+def test_a_reply_in_a_followed_thread_asks_once_for_all_its_recipients_batches(
+    week, seminar, student, other_student, answer, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from notifications import tasks
+    from tests.conftest import enroll, make_user
+
+    followers = [enroll(make_user(f"follower{i}@example.edu"), seminar) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for follower in followers:  # each replies, and so follows the thread
+            post(follower, week, f"A reply by {follower.email}.", parent=answer)
+    mail.outbox.clear()
+    with (
+        mock.patch.object(tasks.notices_send_due, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        post(other_student, week, "One more reply.", parent=answer)
+    delay.assert_called_once()
+    asked = delay.call_args.kwargs["recipient_ids"]
+    assert asked == sorted([student.pk, *(f.pk for f in followers)])
+    assert notices_send_due(recipient_ids=asked) >= 1  # the followers' first email each
