@@ -241,3 +241,14 @@ def _flush_waits_out_a_browsers_last_request() -> Iterator[None]:
 
     with mock.patch.object(BaseDatabaseOperations, "execute_sql_flush", patient):
         yield
+
+
+@pytest.fixture
+def same_minute() -> Iterator[None]:
+    """A page kept by core/lib/page_store.py lives for the minute it was assembled in. A
+    test that expects its views to be answered from a kept page starts at the top of a
+    minute (the clock runs on from there), so that its views never straddle two."""
+    import time_machine
+
+    with time_machine.travel(timezone.now().replace(second=0, microsecond=0), tick=True):
+        yield

@@ -23,7 +23,7 @@ from tests.conftest import enroll, make_user
 from tests.discussions.helpers import add_comment, client_for, first_question
 from tests.discussions.test_unread import mark_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("same_minute")]
 
 PER_RESPONSE = re.compile(
     r'name="(?:csrfmiddlewaretoken|submission_key|at)" value="[^"]*"|"X-CSRFToken": "[^"]*"'

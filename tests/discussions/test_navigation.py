@@ -64,6 +64,7 @@ def test_a_question_of_another_week_is_not_found(week, seminar, student):
     assert client_for(student).get(question_url(week, first_question(other))).status_code == 404
 
 
+@pytest.mark.usefixtures("same_minute")
 def test_a_questions_page_costs_the_same_queries_for_few_and_many_comments(
     week, student, other_student
 ):

@@ -75,6 +75,7 @@ ASSEMBLY_QUERIES = {"student": 21, "lead": 23, "staff": 19}
 REPEAT_VIEW_QUERIES = 5
 
 
+@pytest.mark.usefixtures("same_minute")
 @pytest.mark.parametrize("who", sorted(ASSEMBLY_QUERIES))
 def test_a_repeat_view_of_the_whole_week_page_stays_within_its_query_budget(
     week, who, request, other_student

@@ -414,6 +414,7 @@ def _grow(week: Week, readings: int, questions: int) -> None:
         Question.objects.create(section=section, position=0, number=f"{10 + position}", body="Q")
 
 
+@pytest.mark.usefixtures("same_minute")
 def test_week_page_query_count_does_not_grow_with_readings_and_questions(
     client, student, seminar, lead, blogger
 ):
