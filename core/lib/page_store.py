@@ -116,7 +116,7 @@ SLOTS = {
 
 def written(sql: str) -> set[str] | None:
     """The counters a statement moves (None: it writes nothing a page shows)."""
-    head = sql.lstrip()[:8].upper()
+    head = sql[:32].lstrip()[:8].upper()  # a slice first: SELECTs can be long
     if not head.startswith(WRITE_VERBS):
         return None
     match = WRITE.match(sql)
@@ -146,7 +146,7 @@ def watch_writes(
         names = None
     if names:
         note(context["connection"], names)
-    elif sql.lstrip()[:6].upper() in SCHEMA_VERBS:  # a migration: does the table exist now?
+    elif sql[:32].lstrip()[:6].upper() in SCHEMA_VERBS:  # a migration: is the table there?
         context["connection"].__dict__.pop("_page_table", None)
     return result
 
@@ -154,7 +154,7 @@ def watch_writes(
 def unchanged(sql: str, cursor: Any) -> bool:
     """An UPDATE or DELETE that matched no row (a periodic task finding nothing due). Not
     asked of an INSERT: with RETURNING, SQLite counts its rows only once they are read."""
-    verb = sql.lstrip()[:6].upper()
+    verb = sql[:32].lstrip()[:6].upper()
     return verb in ("UPDATE", "DELETE") and getattr(cursor, "rowcount", -1) == 0
 
 
