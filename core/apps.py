@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from core.lib import page_store  # its models import needs the app registry ready
+        from core.lib import page_writes  # its models import needs the app registry ready
 
         # Every connection reports its writes to the stored pages' counters.
-        connection_created.connect(page_store.install, dispatch_uid="page_store.install")
+        connection_created.connect(page_writes.install, dispatch_uid="page_writes.install")

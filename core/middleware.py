@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from core.lib.page_store import acting_user
+from core.lib.page_writes import acting_user
 from core.timefmt import viewer_zone
 
 

@@ -33,8 +33,12 @@ class LRU:
         return value
 
     def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        found = self.get(key)
-        return found if found is not None else self.put(key, build())
+        """The value kept under `key`, else `build()` kept: None too (no such row)."""
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return self.put(key, build())
 
     def clear(self) -> None:
         with self.lock:
