@@ -13,6 +13,7 @@ from django.urls import reverse
 from blog.models import BlogFeedback, BlogPost, BlogRevision
 from core.access import SeminarAccess, WeekAccess
 from core.display import numbered_required, optional_groups
+from core.lib.page_store import by_site
 from core.models import Question, Week, WeekDuty
 
 
@@ -65,7 +66,7 @@ class WeekBlog:
 def week_blog_context(access: WeekAccess) -> dict[str, Any]:
     """`week_blog` for the week page (one query)."""
     week = access.week
-    post = post_of(week)
+    post = by_site(("blog-post", week.pk), lambda: post_of(week))  # never changed here
     return {
         "week_blog": WeekBlog(
             post=post,

@@ -9,6 +9,7 @@ that quote one comment build it with `load_comment_view` (a few queries, one com
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from django.utils.html import format_html_join
@@ -94,7 +95,7 @@ def comment_view(
     comment: Comment,
     access: WeekAccess,
     teams: dict[int, str],
-    staff_ids: set[int],
+    staff_ids: AbstractSet[int],
     by_id: dict[int, Comment],
     base: str | None = None,
     open_flags: int = 0,
@@ -163,6 +164,12 @@ def notice_for(comment: Comment, access: WeekAccess, *, is_author: bool) -> tupl
     return "", True
 
 
+def seminar_staff_ids(seminar_id: int) -> frozenset[int]:
+    """The seminar's staff: their comments carry the staff badge (one query)."""
+    rows = Enrollment.objects.filter(seminar_id=seminar_id, role=Enrollment.Role.STAFF)
+    return frozenset(rows.values_list("user_id", flat=True))
+
+
 def load_comment_view(
     access: WeekAccess, comment: Comment, *, with_flags: bool = False
 ) -> CommentView:
@@ -190,7 +197,7 @@ def load_comment_view(
 
 
 def badges_html(
-    comment: Comment, access: WeekAccess, teams: dict[int, str], staff_ids: set[int]
+    comment: Comment, access: WeekAccess, teams: dict[int, str], staff_ids: AbstractSet[int]
 ) -> str:
     """The badges' markup: who the author is this week, then what the comment is."""
     author, badges = comment.author, []

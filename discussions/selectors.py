@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString
 
 from accounts.http import account
 from core.access import WeekAccess
+from core.lib.page_store import by_site, by_viewer
 from core.models import (
-    Enrollment,
     Extension,
     PostingState,
     Question,
@@ -35,6 +35,7 @@ from core.models import (
 from core.posting import viewer_extension, window_for
 from core.timefmt import local_time
 from discussions import page_cache
+from discussions.comment_view import seminar_staff_ids
 from discussions.follow_models import followed_roots
 from discussions.forms import CommentForm
 from discussions.models import MAX_NEST_DEPTH, Comment, Draft, Flag, ThreadLock
@@ -204,20 +205,21 @@ def build_discussion(
     questions = week_questions(week) if questions is None else questions
     if teams is None:
         teams = dict(WeekDuty.objects.filter(week=week).values_list("user_id", "team"))
-    staff_ids = set(
-        Enrollment.objects.filter(
-            seminar_id=week.seminar_id, role=Enrollment.Role.STAFF
-        ).values_list("user_id", flat=True)
-    )
+    staff_ids = by_site(("staff", week.seminar_id), lambda: seminar_staff_ids(week.seminar_id))
     locks = set(ThreadLock.objects.filter(week=week).values_list("question_id", flat=True))
-    drafts = load_drafts(access)
+    uid = access.seminar_access.user_id
+    drafts = by_viewer(("drafts", week.pk, uid), lambda: load_drafts(access))
     flags = open_flag_counts(access)
-    stored = page_cache.week_comments(access, teams, staff_ids, comment_zone(access))
+    stored = page_cache.week_comments(access, teams, staff_ids, access.tz)  # the viewer's zone
+    # Follows change in the follower's own requests (a comment deleted for good takes its
+    # follows along, but then it is not on the page either): kept per the viewer's counter.
+    follows = by_viewer(("follows", week.pk, uid), lambda: viewer_follows(access))
     assembler = page_cache.Assembler(
-        access, stored, teams, staff_ids, flags, week.get_absolute_url(), viewer_follows(access)
+        access, stored, teams, staff_ids, flags, week.get_absolute_url(), follows
     )
     own_sections = answered_sections(access, [q.section for q in questions])
-    extension = viewer_extension(access)  # once per page: every thread's window reads it
+    # Once per page: every thread's window reads it.
+    extension = by_site(("extension", week.pk, uid), lambda: viewer_extension(access))
 
     threads = {q.pk: Thread(question=q) for q in questions}
     general = Thread(question=None)
@@ -225,10 +227,9 @@ def build_discussion(
         tops = stored.tops.get(thread.question.pk if thread.question else None, [])
         finish_thread(thread, access, own_sections, locks, drafts, now, extension, tops=tops)
         sort_thread(thread, sort)
-    read = read_state(access)
+    read = by_viewer(("read-state", week.pk, uid), lambda: read_state(access))
     threads_in_order = [*threads.values(), general]
     apply_read_state(threads_in_order, stored.by_id, read, access)
-    uid = access.seminar_access.user_id
     for thread in threads_in_order:
         live = [top for top in thread.tops if stored.by_id[top.pk].deleted_at is None]
         thread.answer_count = len(live)
@@ -269,12 +270,6 @@ def sort_thread(thread: Thread, sort: str) -> None:
     else:
         return
     thread.tops.sort(key=lambda top: not top.pinned)  # stable: keeps the order above
-
-
-def comment_zone(access: WeekAccess) -> dt.tzinfo:
-    """The time zone comment times are written in, the viewer's (part of the stored
-    fragments' key)."""
-    return access.tz
 
 
 def viewer_follows(access: WeekAccess) -> set[int] | None:

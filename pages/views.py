@@ -187,7 +187,7 @@ def week_page_context(access: WeekAccess, request: HttpRequest | None = None) ->
     if request is None:
         structure = week_structure(week)
     else:
-        structure = by_site(request, ("week-structure", week.pk), lambda: week_structure(week))
+        structure = by_site(("week-structure", week.pk), lambda: week_structure(week))
     sections = request_sections(week, structure.sections, now, access.tz)
     teams = structure.teams
     return {

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
+from core.lib.page_store import by_site
 from core.models import Extension, QuestionSection, Seminar, Week, WeekDuty
 from discussions.models import Comment
 from participation.models import Alternatives, SeminarRule, StatusOverride, WeekRule
@@ -109,14 +110,20 @@ def _load_teams(
 def _probe_one_student(data: dict[int, WeekData], uid: int, *, fill: bool) -> tuple[bool, bool]:
     """One student: their team, and whether they have an extension or an override, for
     every week in one query (the common case is neither)."""
-    probe = Week.objects.filter(pk__in=list(data)).annotate(
-        my_team=Subquery(
-            WeekDuty.objects.filter(week=OuterRef("pk"), user_id=uid).values("team")[:1]
-        ),
-        has_extension=Exists(Extension.objects.filter(week=OuterRef("pk"), user_id=uid)),
-        has_override=Exists(StatusOverride.objects.filter(week=OuterRef("pk"), user_id=uid)),
-    )
-    probed = list(probe.values_list("pk", "my_team", "has_extension", "has_override"))
+    week_ids = sorted(data)
+
+    def probe() -> tuple[tuple[int, str | None, bool, bool], ...]:
+        rows = Week.objects.filter(pk__in=week_ids).annotate(
+            my_team=Subquery(
+                WeekDuty.objects.filter(week=OuterRef("pk"), user_id=uid).values("team")[:1]
+            ),
+            has_extension=Exists(Extension.objects.filter(week=OuterRef("pk"), user_id=uid)),
+            has_override=Exists(StatusOverride.objects.filter(week=OuterRef("pk"), user_id=uid)),
+        )
+        return tuple(rows.values_list("pk", "my_team", "has_extension", "has_override"))
+
+    # Duties, extensions and overrides are outside the discussion: kept while `site` stays.
+    probed = by_site(("participation-probe", tuple(week_ids), uid), probe)
     for week_id, team, _, _ in probed:
         if team and fill:
             data[week_id].teams[uid] = team

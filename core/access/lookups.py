@@ -6,11 +6,14 @@ week looks missing), what they may see but not do raises PermissionDenied (403).
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from core.access.standing import AnyUser, SeminarAccess, WeekAccess
+from core.lib.page_store import by_site
 from core.models import Enrollment, Seminar, Week, WeekDuty
 
 # The request's user carries its enrolments (with their seminars) once they are read: the
@@ -25,13 +28,26 @@ def memberships(user: AnyUser) -> list[Enrollment]:
         return []
     memo = getattr(user, _MEMO, None)
     if memo is None:
-        memo = list(
-            Enrollment.objects.filter(user_id=user.pk)
-            .select_related("seminar")
-            .order_by("-seminar__created_at", "seminar__title")
-        )
+        kept = by_site(("memberships", user.pk), lambda: _read_memberships(user.pk))
+        memo = [_own_copy(enrollment) for enrollment in kept]
         setattr(user, _MEMO, memo)
     return memo
+
+
+def _read_memberships(user_id: int) -> list[Enrollment]:
+    return list(
+        Enrollment.objects.filter(user_id=user_id)
+        .select_related("seminar")
+        .order_by("-seminar__created_at", "seminar__title")
+    )
+
+
+def _own_copy(enrollment: Enrollment) -> Enrollment:
+    """This request's copy of an enrolment kept by by_site, with its own seminar (pages
+    set attributes on what they read; kept objects are shared by requests)."""
+    mine = copy.copy(enrollment)
+    mine.seminar = copy.copy(enrollment.seminar)
+    return mine
 
 
 def _remembered(user: AnyUser) -> list[Enrollment] | None:
@@ -86,18 +102,24 @@ def week_access(access: SeminarAccess, week: Week, team: object = _UNREAD) -> We
 def week_for_user(user: AnyUser, seminar_slug: str, week_slug: str) -> WeekAccess:
     """The week as the user may see it; 404 for drafts (to non-staff) and hidden seminars."""
     access = seminar_for_user(user, seminar_slug)
-    weeks = Week.objects.filter(seminar=access.seminar, slug=week_slug)
-    if user.is_authenticated:  # the viewer's duty in the same query as the week
-        duty = WeekDuty.objects.filter(week=OuterRef("pk"), user_id=user.pk).values("team")
-        weeks = weeks.annotate(viewer_team=Subquery(duty[:1]))
-    week = weeks.first()
-    if week is None:
+    key = ("week-for-user", access.seminar.pk, week_slug, user.pk)
+    kept = by_site(key, lambda: _read_week(access.seminar, week_slug, user))
+    if kept is None:
         raise Http404("No such week")
+    week = copy.copy(kept)  # this request's own (pages set attributes on it)
     week.seminar = access.seminar
     wa = week_access(access, week, getattr(week, "viewer_team", None))
     if not wa.can_view:
         raise Http404("No such week")
     return wa
+
+
+def _read_week(seminar: Seminar, week_slug: str, user: AnyUser) -> Week | None:
+    weeks = Week.objects.filter(seminar=seminar, slug=week_slug)
+    if user.is_authenticated:  # the viewer's duty in the same query as the week
+        duty = WeekDuty.objects.filter(week=OuterRef("pk"), user_id=user.pk).values("team")
+        weeks = weeks.annotate(viewer_team=Subquery(duty[:1]))
+    return weeks.first()
 
 
 def weeks_visible(access: SeminarAccess) -> QuerySet[Week]:

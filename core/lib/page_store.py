@@ -8,17 +8,19 @@ viewer is kept (per server process, an LRU bounded in bytes) under a key made of
 - the counter `site` (core.page_models.PageGeneration), which moves after every committed
   write to any table but the few below, whoever makes it, however it is made: a model's
   save, a queryset's update() or bulk_create, raw SQL, the admin, a Celery task. Writes are
-  seen on the database connection itself (an execute wrapper reading each statement's
-  verb and table), not through signals, which bulk writes skip;
+  seen on the database connection itself (core/lib/page_writes.py: an execute wrapper
+  reading each statement's verb and table), not through signals, which bulk writes skip;
 - the counter `user:<id>`, which moves after writes to what only that user's own pages
   show: their read marks, drafts and follows (written in their own requests). So one
   student marking a week read does not throw away everyone's stored pages;
 - the current minute.
 
-A request then costs the access check, one query for the two counters and the copy of the
-stored bytes, with what must differ in every response put in fresh: the viewer's CSRF token
-(Django masks it anew per response), the forms' one-time submission keys (two tabs never
-share one: a shared key would make their two posts one) and the time the page was drawn.
+A request then costs one query for the counters (read first, before the access check,
+whose reads are kept per value of `site` like the page's own: `counted`, `by_site`), the
+access check and the copy of the stored bytes, with what must differ in every response
+put in fresh: the viewer's CSRF token (Django masks it anew per response), the forms'
+one-time submission keys (two tabs never share one: a shared key would make their two
+posts one) and the time the page was drawn.
 
 A page is never stored or served when it carries a message (a "posted" banner shows once),
 for an htmx request, or for anything but a 200. The counters move after the transaction
@@ -45,46 +47,25 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection as default_connection
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
-from core.lib import gzip_parts
+from core.lib import gzip_parts, page_writes
 from core.lib.lru import LRU, ByteLRU
-from core.page_models import PageGeneration
 
 T = TypeVar("T")
 
-SITE, TALK = "site", "talk"
-TABLE = PageGeneration._meta.db_table
-# Only their own user's pages show these (discussions: WeekRead, Draft, Follow).
-PER_USER_TABLES = frozenset({"discussions_weekread", "discussions_draft", "discussions_follow"})
-# Never shown on a stored page: sessions, the email outbox (its sweep runs every minute;
-# the seminar home's mail warning is not stored), the admin's history.
-# The discussion (comments, their revisions, flags, locks, moderation log, notices): its
-# own counter, so what does not show it (core.lib.page_store.by_site) outlives a post.
-TALK_PREFIXES = ("discussions_", "notifications_notice")
-IGNORED_TABLES = frozenset(
-    {TABLE, "django_session", "notifications_outboxemail", "django_admin_log"}
-)
-WRITE = re.compile(
-    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?',
-    re.IGNORECASE,
-)
-SCHEMA_VERBS = ("CREATE", "DROP T", "ALTER ")
-WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "WITH", "MERGE")
-UPSERT = (  # the table's name as a literal: TABLE, checked in tests/test_page_store.py
-    'INSERT INTO "weeks_pagegeneration" ("name", "n") VALUES (%s, 1) '
-    'ON CONFLICT ("name") DO UPDATE SET "n" = "weeks_pagegeneration"."n" + 1'
-)
+SITE, TALK = page_writes.SITE, page_writes.TALK
+TABLE = page_writes.TABLE
 READ = 'SELECT "name", "n" FROM "weeks_pagegeneration" WHERE "name" IN (%s, %s, %s)'
 
-# The viewer whose request is writing: a per-user table's write moves their counter.
-ACTING_USER: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "acting_user", default=None
+# The counters the page being assembled was keyed by, (site, user:<id>, the user's id), for
+# what is kept per counter value (by_site, by_viewer); None outside stored_page.
+PAGE_COUNTERS: contextvars.ContextVar[tuple[int, int, int | None] | None] = contextvars.ContextVar(
+    "page_counters", default=None
 )
 
 # What a stored page holds in place of per-response values. The CSRF slot is random per
@@ -111,108 +92,7 @@ SLOTS = {
 }
 
 
-# -- Seeing writes ------------------------------------------------------------------------
-
-
-def written(sql: str) -> set[str] | None:
-    """The counters a statement moves (None: it writes nothing a page shows)."""
-    head = sql[:32].lstrip()[:8].upper()  # a slice first: SELECTs can be long
-    if not head.startswith(WRITE_VERBS):
-        return None
-    match = WRITE.match(sql)
-    if match is None:  # TRUNCATE, WITH ... UPDATE, anything unparsed: assume the worst
-        return {SITE} if head.startswith(("TRUNCATE", "MERGE")) or _writes(sql) else None
-    table = match.group(1).lower()
-    if table in IGNORED_TABLES:
-        return None
-    if table in PER_USER_TABLES:
-        user_id = ACTING_USER.get()
-        return {f"user:{user_id}"} if user_id is not None else {SITE}
-    return {TALK} if table.startswith(TALK_PREFIXES) else {SITE}
-
-
-def _writes(sql: str) -> bool:
-    return re.search(r"\b(INSERT|UPDATE|DELETE)\b", sql, re.IGNORECASE) is not None
-
-
-def watch_writes(
-    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-) -> Any:
-    """The execute wrapper every connection gets (core/apps.py): a write that succeeded
-    moves its counters, at once or when its transaction commits."""
-    result = execute(sql, params, many, context)
-    names = written(sql)
-    if names and unchanged(sql, context["cursor"]):
-        names = None
-    if names:
-        note(context["connection"], names)
-    elif sql[:32].lstrip()[:6].upper() in SCHEMA_VERBS:  # a migration: is the table there?
-        context["connection"].__dict__.pop("_page_table", None)
-    return result
-
-
-def unchanged(sql: str, cursor: Any) -> bool:
-    """An UPDATE or DELETE that matched no row (a periodic task finding nothing due). Not
-    asked of an INSERT: with RETURNING, SQLite counts its rows only once they are read."""
-    verb = sql[:32].lstrip()[:6].upper()
-    return verb in ("UPDATE", "DELETE") and getattr(cursor, "rowcount", -1) == 0
-
-
-def install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    """Add the watcher to a connection (the connection_created signal, core/apps.py)."""
-    if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
-
-
-def has_table(connection: BaseDatabaseWrapper) -> bool:
-    """Whether the counters' table exists (asked again after any schema change: a database
-    being migrated writes before it is created, or after it is dropped)."""
-    state = connection.__dict__
-    if "_page_table" not in state:
-        state["_page_table"] = TABLE in connection.introspection.table_names()
-    return bool(state["_page_table"])
-
-
-def note(connection: BaseDatabaseWrapper, names: set[str]) -> None:
-    if not has_table(connection):
-        return
-    state = connection.__dict__
-    pending: set[str] = state.setdefault("_page_pending", set())
-    pending.update(names)
-    if _outside_transaction(connection):
-        flush(connection)
-        return
-    callback = state.setdefault("_page_flush", lambda: flush(connection))
-    # Once per transaction; again if the savepoint it was registered in was rolled back.
-    if not any(entry[1] is callback for entry in connection.run_on_commit):
-        connection.on_commit(callback, robust=True)
-
-
-def _outside_transaction(connection: BaseDatabaseWrapper) -> bool:
-    """No transaction, or inside a test's wrapping one (Django marks those), which never
-    commits: the counters move at once, in it, visible to the test's next request."""
-    blocks = connection.atomic_blocks
-    return not blocks or getattr(blocks[0], "_from_testcase", False)
-
-
-def flush(connection: BaseDatabaseWrapper) -> None:
-    names = connection.__dict__.get("_page_pending")
-    if not names:
-        return
-    connection.__dict__["_page_pending"] = set()
-    with connection.cursor() as cursor:
-        for name in sorted(names):  # one order: concurrent flushes never deadlock
-            cursor.execute(UPSERT, [name])
-
-
-@contextmanager
-def acting_user(user_id: int | None) -> Iterator[None]:
-    """Writes in this block to a per-user table move `user_id`'s counter (the middleware)."""
-    token = ACTING_USER.set(user_id)
-    try:
-        yield
-    finally:
-        ACTING_USER.reset(token)
+# -- Reading the counters --------------------------------------------------------------
 
 
 def generations(user_id: int | None) -> tuple[int, int, int]:
@@ -320,11 +200,35 @@ def storable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0  # counts without using them up
 
 
+def counters(request: HttpRequest) -> tuple[int, int, int]:
+    """The counters `site`, `talk` and `user:<id>` as this request first read them (one
+    query, once per request)."""
+    found: tuple[int, int, int] | None = getattr(request, "page_counters", None)
+    if found is None:
+        found = generations(getattr(request.user, "pk", None))
+        request.page_counters = found  # type: ignore[attr-defined]
+    return found
+
+
+@contextmanager
+def counted(request: HttpRequest) -> Iterator[None]:
+    """For a stored page's view: the counters are read first, before the access check,
+    and what the check reads is kept per counter value (by_site) like the page's own reads."""
+    if not storable(request):
+        yield
+        return
+    site, _talk, own = counters(request)
+    token = PAGE_COUNTERS.set((site, own, getattr(request.user, "pk", None)))
+    try:
+        yield
+    finally:
+        PAGE_COUNTERS.reset(token)
+
+
 def page_key(request: HttpRequest) -> tuple[Any, ...]:
     """Everything the page depends on that is not a counter (see the module docstring)."""
     user_id = getattr(request.user, "pk", None)
-    site, talk, own = generations(user_id)
-    request.page_site = site  # type: ignore[attr-defined]  # for by_site, below
+    site, talk, own = counters(request)
     minute = int(time.time() // 60)
     zone = str(timezone.get_current_timezone())
     secret = request.META.get("CSRF_COOKIE")
@@ -343,9 +247,11 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         page = STORE.get(key)
         if page is None:
             request.page_csrf_slot = CSRF_SLOT  # type: ignore[attr-defined]
+            counters = PAGE_COUNTERS.set((key[4], key[6], key[1]))  # for by_site, below
             try:
                 response = view(request, *args, **kwargs)
             finally:
+                PAGE_COUNTERS.reset(counters)
                 del request.page_csrf_slot  # type: ignore[attr-defined]
             if response.streaming:
                 return response
@@ -364,22 +270,34 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
+    wrapped.reads_counters = True  # type: ignore[attr-defined]  # access decorators: `counted`
     return wrapped
 
 
 BY_SITE = LRU(256)
 
 
-def by_site(request: HttpRequest, key: Hashable, build: Callable[[], T]) -> T:
+def by_site(key: Hashable, build: Callable[[], T]) -> T:
     """`build()`, kept in this process while the counter `site` stays where it was when
-    this request read it: for what only tables outside the discussion show (a week's
-    readings, questions and teams), which a post, a reply or a read mark leaves alone.
-    Built anew when the request was not answered through `stored_page` (no counter read).
-    What is kept is shared by requests: callers copy what they change."""
-    site = getattr(request, "page_site", None)
-    if site is None:
+    the page being assembled read it: for what only tables outside the discussion show (a
+    week's readings, questions and teams, the seminar's staff, a student's extension),
+    which a post, a reply or a read mark leaves alone. Built anew outside `stored_page`
+    (no counter read). What is kept is shared by requests: callers copy what they change,
+    and put in `key` whatever else it depends on (the week, the viewer)."""
+    counters = PAGE_COUNTERS.get()
+    if counters is None:
         return build()
-    return BY_SITE.get_or_build((key, site), build)  # type: ignore[no-any-return]
+    return BY_SITE.get_or_build((key, counters[0]), build)  # type: ignore[no-any-return]
+
+
+def by_viewer(key: Hashable, build: Callable[[], T]) -> T:
+    """As `by_site`, kept while the viewer's own counter `user:<id>` stays put too: for
+    what the viewer's own rows show (their read marks, drafts, follows). The viewer's id
+    is part of the key."""
+    counters = PAGE_COUNTERS.get()
+    if counters is None or counters[2] is None:
+        return build()
+    return BY_SITE.get_or_build((key, counters), build)  # type: ignore[no-any-return]
 
 
 def csrf_slot(request: HttpRequest) -> dict[str, str]:
