@@ -12,6 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
 from core import timefmt
 from core.models import LatePolicy, PostingState, QuestionSection, Reading, Week
 from core.posting import class_deadline
@@ -165,6 +168,12 @@ def week_state(
     ordered = sorted(set(deadlines))
     upcoming = [d for d in ordered if d > now]
     return deadline_for(week, upcoming[0] if upcoming else ordered[-1], now, tz)
+
+
+def first_words(html: str, count: int = 10) -> str:
+    """The first words of rendered markdown as plain text (the week page's question
+    index; the template's `striptags|truncatewords`, without its cost per request)."""
+    return Truncator(strip_tags(html)).words(count, truncate=" …")
 
 
 def numbered_required(readings: list[Reading]) -> list[tuple[int, Reading]]:

@@ -20,6 +20,7 @@ from core.display import numbered_required, optional_groups
 from core.lib.conditional import private_page
 from core.lib.markdown import render_markdown
 from core.lib.page_store import by_site, stored_page
+from core.lib.splice import render_spliced
 from core.models import Question, QuestionSection, Reading, Week, WeekDuty
 from discussions.selectors import week_discussion_context
 from discussions.unread import unread_by_week
@@ -74,7 +75,7 @@ def seminar_home(request: HttpRequest, access: SeminarAccess) -> HttpResponse:
 def week_detail(request: HttpRequest, access: WeekAccess) -> HttpResponse:
     context = discussion_page_context(request, access)
     context.update(blog_selectors.week_blog_context(access))
-    return render(request, "weeks/week_detail.html", context)
+    return render_spliced(request, "weeks/week_detail.html", context)
 
 
 def discussion_page_context(request: HttpRequest, access: WeekAccess) -> dict[str, Any]:
@@ -118,7 +119,7 @@ def question_detail(request: HttpRequest, access: WeekAccess, question_id: int) 
         raise Http404("No such question")
     discussion.focus = thread
     context.update(question=thread.question, thread=thread)
-    return render(request, "weeks/question_detail.html", context)
+    return render_spliced(request, "weeks/question_detail.html", context)
 
 
 def page_questions(context: dict[str, Any]) -> list[Question]:
@@ -152,6 +153,9 @@ def week_structure(week: Week) -> WeekStructure:
             Prefetch("questions", queryset=Question.objects.order_by("position"))
         )
     )
+    for section in sections:
+        for question in section.questions.all():  # the index's; copied with each question
+            question.first_words = display.first_words(question.body_html)  # type: ignore[attr-defined]
     return WeekStructure(
         numbered_required(readings), optional_groups(readings), sections, week_teams(week)
     )
