@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -135,7 +136,7 @@ def page_order(comment: Comment) -> tuple[bool, dt.datetime, int]:
 
 
 def week_comments(
-    access: WeekAccess, teams: dict[int, str], staff_ids: set[int], tz: dt.tzinfo
+    access: WeekAccess, teams: dict[int, str], staff_ids: AbstractSet[int], tz: dt.tzinfo
 ) -> WeekComments:
     """The week's comments and their threads' skeletons, from the store, else brought up
     to date from the week's previous read (only the comments saved since), else read now."""
@@ -177,7 +178,19 @@ def updated(previous: WeekComments, stamp: tuple[int, dt.datetime | None]) -> We
         kind: {pk: main for pk, main in kept.items() if pk not in affected}
         for kind, kept in previous.mains.items()
     }
-    return WeekComments(comments, by_id, skeletons(comments, by_id), mains, stamp)
+    # Only the threads a saved comment is in are laid out again; the others keep theirs.
+    threads = {by_id[root_of(pk, by_id)].question_id for pk in saved}
+    tops = {q: kept for q, kept in previous.tops.items() if q not in threads}
+    tops.update(skeletons(comments, by_id, threads))
+    return WeekComments(comments, by_id, tops, mains, stamp)
+
+
+def root_of(pk: int, by_id: dict[int, Comment]) -> int:
+    """The top-level comment of the thread comment `pk` is in."""
+    comment = by_id[pk]
+    while comment.parent_id is not None and comment.parent_id in by_id:
+        comment = by_id[comment.parent_id]
+    return comment.pk
 
 
 def with_descendants(ids: set[int], comments: list[Comment]) -> set[int]:
@@ -195,15 +208,22 @@ def with_descendants(ids: set[int], comments: list[Comment]) -> set[int]:
     return found
 
 
-def skeletons(comments: list[Comment], by_id: dict[int, Comment]) -> dict[int | None, list[Top]]:
+def skeletons(
+    comments: list[Comment],
+    by_id: dict[int, Comment],
+    threads: Collection[int | None] | None = None,
+) -> dict[int | None, list[Top]]:
     """Each thread's top-level comments with their trees' markup around each comment's
-    main part (discussions/render.py's comment_tree, with the main parts left as slots)."""
+    main part (discussions/render.py's comment_tree, with the main parts left as slots);
+    only the threads of these question ids (None: the general thread) when `threads` is
+    given (a reply is in its top-level comment's thread)."""
     children: dict[int, list[Comment]] = {}
-    tops: dict[int | None, list[Top]] = {}
+    tops: dict[int | None, list[Top]] = {} if threads is None else {q: [] for q in threads}
     top_level = []
     for comment in comments:
         if comment.parent_id is None:
-            top_level.append(comment)
+            if threads is None or comment.question_id in threads:
+                top_level.append(comment)
             continue
         container = container_of(comment, by_id)
         if container is not None and container in by_id:
@@ -266,7 +286,7 @@ class Assembler:
     access: WeekAccess
     week: WeekComments
     teams: dict[int, str]
-    staff_ids: set[int]
+    staff_ids: AbstractSet[int]
     flags: dict[int, int]
     base: str
     follows: Collection[int] | None = None  # threads the viewer follows; None: no buttons

@@ -333,3 +333,31 @@ def test_with_descendants_finds_every_reply_below():
     comments = [c(1), c(2, 1), c(3, 2), c(4, 3), c(5), c(6, 5)]
     assert page_cache.with_descendants({2}, comments) == {2, 3, 4}
     assert page_cache.with_descendants({5, 4}, comments) == {4, 5, 6}
+
+
+def latest(week) -> page_cache.WeekComments:
+    """The week's newest read in the store (one set of teams, staff and zone here)."""
+    (found,) = [kept for key, kept in page_cache.LATEST.items.items() if key[0] == week.pk]
+    return found
+
+
+def layout(tops) -> dict:
+    return {q: [(t.pk, t.count, t.pinned, t.parts) for t in kept] for q, kept in tops.items()}
+
+
+def test_a_change_lays_out_again_only_the_thread_it_is_in(cast, week, other_student, lead):
+    second = week.sections.order_by("position")[0].questions.order_by("position")[1]
+    add_comment(week, other_student, "Q2-ANSWER", question=second)
+    pages(cast, week)
+    before = latest(week)
+
+    services.post_comment(access_for(lead, week), None, cast["answer"], "NEW-LEAD-REPLY")
+    after_pages = pages(cast, week)
+
+    after = latest(week)
+    assert after is not before
+    assert after.tops[second.pk] is before.tops[second.pk]  # kept as it was
+    assert after.tops[cast["question"].pk] is not before.tops[cast["question"].pk]
+    # What was kept and laid out again is what reading the whole week lays out.
+    assert layout(after.tops) == layout(page_cache.skeletons(after.comments, after.by_id))
+    assert all("NEW-LEAD-REPLY" in html and "Q2-ANSWER" in html for html in after_pages.values())
