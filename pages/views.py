@@ -27,6 +27,7 @@ from discussions.unread import unread_by_week
 from leads import selectors as lead_selectors
 from notifications.status import staff_email_warning
 from participation import selectors as participation_selectors
+from participation.loading import PageComments
 from teams.selectors import WeekTeams, week_teams
 
 
@@ -82,15 +83,19 @@ def discussion_page_context(request: HttpRequest, access: WeekAccess) -> dict[st
     """What the week page and a question's page both show: the week, the viewer's
     participation and the discussion (sorted as asked), reading the questions and duties once."""
     context = week_page_context(access, request)
-    context.update(participation_selectors.week_page_status(access, context["sections"]))
+    questions = page_questions(context)
     context.update(
         week_discussion_context(
             access,
             sort=request.GET.get("sort", ""),
-            questions=page_questions(context),
+            questions=questions,
             teams=page_duties(context),
         )
     )
+    # The student's posts as the discussion shows them: its comments, not another query.
+    comments = context["discussion"].comments.values()
+    page = PageComments(comments, {q.pk: q.section_id for q in questions})
+    context.update(participation_selectors.week_page_status(access, context["sections"], page=page))
     return context
 
 

@@ -20,6 +20,14 @@ from discussions.models import Comment
 from participation.models import Alternatives, SeminarRule, StatusOverride, WeekRule
 
 
+class PageComments(NamedTuple):
+    """One week's comments as its page read them (discussions/page_cache.py), and each
+    question's section: the week page's posts come from them, not from another query."""
+
+    comments: Iterable[Comment]
+    section_of: dict[int, int]  # question id -> section id
+
+
 class Post(NamedTuple):
     """One live, visible comment, as the rule sees it."""
 
@@ -55,6 +63,7 @@ def load_weeks(
     user_ids: Iterable[int] | None = None,
     sections: Iterable[QuestionSection] | None = None,
     teams: dict[int, dict[int, str]] | None = None,
+    page: PageComments | None = None,
 ) -> dict[int, WeekData]:
     """Everything the rule needs for these weeks (of one seminar), in at most 7 queries.
 
@@ -70,7 +79,8 @@ def load_weeks(
     _attach_sections(data, sections)
     has_extensions, has_overrides = _load_teams(data, users, teams)
     _load_exceptions(data, users, extensions=has_extensions, overrides=has_overrides)
-    if _load_posts(data, users):  # only credited alternatives make the rule's choice matter
+    credited = _load_posts(data, users) if page is None else _page_posts(data, users, page)
+    if credited:  # only credited alternatives make the rule's choice matter
         _load_alternatives(data, weeks[0].seminar)
     return data
 
@@ -162,20 +172,45 @@ def _load_posts(data: dict[int, WeekData], users: list[int] | None) -> bool:
     )
     any_credited = False
     for pk, week_id, author_id, section_id, question_id, parent_id, credited, created in rows:
-        is_answer = question_id is not None and parent_id is None
-        any_credited = any_credited or (credited and not is_answer)
-        data[week_id].posts[author_id].append(
-            Post(
-                id=pk,
-                author_id=author_id,
-                section_id=section_id,
-                is_answer=is_answer,
-                is_reply=parent_id is not None,
-                credited=credited,
-                created_at=created,
-            )
-        )
+        post = _post(pk, author_id, section_id, question_id, parent_id, credited, created)
+        any_credited = any_credited or (credited and not post.is_answer)
+        data[week_id].posts[author_id].append(post)
     return any_credited
+
+
+def _page_posts(data: dict[int, WeekData], users: list[int] | None, page: PageComments) -> bool:
+    """As _load_posts, for the one week of `data`, from the comments its page read."""
+    (item,) = data.values()
+    live = [
+        c
+        for c in page.comments
+        if c.deleted_at is None and not c.is_hidden and (users is None or c.author_id in users)
+    ]
+    any_credited = False
+    for c in sorted(live, key=lambda c: (c.created_at, c.pk)):
+        section_id = page.section_of.get(c.question_id) if c.question_id is not None else None
+        post = _post(
+            c.pk, c.author_id, section_id, c.question_id, c.parent_id,
+            c.credited_substantive, c.created_at,
+        )  # fmt: skip
+        any_credited = any_credited or (post.credited and not post.is_answer)
+        item.posts[c.author_id].append(post)
+    return any_credited
+
+
+def _post(
+    pk: int, author_id: int, section_id: int | None, question_id: int | None,
+    parent_id: int | None, credited: bool, created: dt.datetime,
+) -> Post:  # fmt: skip
+    return Post(
+        id=pk,
+        author_id=author_id,
+        section_id=section_id,
+        is_answer=question_id is not None and parent_id is None,
+        is_reply=parent_id is not None,
+        credited=credited,
+        created_at=created,
+    )
 
 
 def _load_alternatives(data: dict[int, WeekData], seminar: Seminar) -> None:

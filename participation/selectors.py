@@ -25,7 +25,7 @@ from core.access import SeminarAccess, WeekAccess
 from core.models import Enrollment, QuestionSection, Seminar, Week
 from discussions.models import Comment
 from participation import hints as hint_rules
-from participation.loading import seminar_rule
+from participation.loading import PageComments, seminar_rule
 from participation.models import State
 from participation.status import OWING, StudentWeekStatus, statuses_for
 from teams.models import Team, TeamMembership
@@ -48,10 +48,12 @@ def week_page_status(
     sections: Sequence[QuestionSection] | None = None,
     *,
     now: dt.datetime | None = None,
+    page: PageComments | None = None,
 ) -> dict[str, Any]:
     """`participation`: the student's own status on the week page (None for others).
 
-    With the page's `sections` (already loaded), this costs one or two queries.
+    With the page's `sections` (already loaded), this costs one or two queries; with the
+    comments it read too (`page`), none while nothing outside the discussion changed.
     """
     sa = access.seminar_access
     if not (sa.user.is_authenticated and sa.has_participation and access.week.is_published):
@@ -65,6 +67,7 @@ def week_page_status(
         roles={user_id: sa.role or ""},
         sections=sections,
         teams={week.pk: {user_id: access.team} if access.team else {}},
+        page=page,
     )
     return {"participation": statuses.get((access.week.pk, user_id))}
 

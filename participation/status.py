@@ -44,7 +44,7 @@ from core.exemption import exempt_reason
 from core.models import Enrollment, Extension, QuestionSection, Seminar, Week
 from core.posting import extension_for, posting_window, student_deadline
 from core.timefmt import format_time
-from participation.loading import Post, WeekData, load_weeks
+from participation.loading import PageComments, Post, WeekData, load_weeks
 from participation.models import Alternatives, State, StatusOverride
 
 OWING = (State.NOT_YET, State.MISSED)  # the states of someone who still owes posts
@@ -300,10 +300,12 @@ def statuses_for(
     roles: dict[int, str] | None = None,
     sections: Sequence[QuestionSection] | None = None,
     teams: dict[int, dict[int, str]] | None = None,
+    page: PageComments | None = None,
 ) -> dict[tuple[int, int], StudentWeekStatus]:
     """{(week_id, user_id): status} for weeks of one seminar and its enrolled users.
 
-    `roles` ({user_id: Enrollment.Role}) saves the enrollment query when the caller knows.
+    `roles` ({user_id: Enrollment.Role}) saves the enrollment query when the caller knows;
+    `page` (one week) the posts' query, from the comments the week page read.
     """
     if not weeks:
         return {}
@@ -313,7 +315,7 @@ def statuses_for(
         roles = enrolled_roles(weeks[0].seminar, ids)
     if students_only:
         roles = {u: r for u, r in roles.items() if r == Enrollment.Role.STUDENT}
-    data = load_weeks(weeks, user_ids=ids, sections=sections, teams=teams)
+    data = load_weeks(weeks, user_ids=ids, sections=sections, teams=teams, page=page)
     result = {}
     for week_id, item in data.items():
         for user_id, role in roles.items():
