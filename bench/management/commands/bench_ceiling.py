@@ -13,9 +13,11 @@ through the whole middleware stack (Django's test client, DEBUG off):
   - a *first view after a change* (a comment saved just before each request, untimed:
     the page is assembled again, from the comments' stored markup);
 - the *ceiling*: a view of the same project answering a prebuilt string of the same size
-  (that viewer's page), for the same logged-in viewer through the same middleware, asked
-  right after each request for the page, so that both are measured side by side under the
-  same load of the machine (its speed here varies by a third from minute to minute).
+  (that viewer's page), for the same logged-in viewer through the same middleware.
+
+The three are measured in turns, in three blocks each (first views, repeat views,
+ceiling, and again), so that all see the same machine: its speed here varies by a third
+from minute to minute, and a ratio is only meaningful between figures measured together.
 
 It prints, per row, server CPU per request (process time, median), requests/s on one core
 (1 / wall time, median), queries and size, and the ratio ceiling CPU / our CPU (the share
@@ -30,6 +32,7 @@ Absolute times depend on the machine's load; compare the ratios of one run.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import statistics
 import time
 import uuid
@@ -59,6 +62,15 @@ def ceiling_view(request: HttpRequest) -> HttpResponse:
 
 # The project's URLs and the ceiling view, used for the measurement only.
 urlpatterns = [path("bench-ceiling/", ceiling_view), path("", include("seminar.urls"))]
+
+
+ROUNDS = 3  # blocks of each kind of request, in turns
+
+
+def blocks(runs: int) -> list[int]:
+    """`runs` split into ROUNDS blocks (at least one request each)."""
+    size, extra = divmod(max(runs, ROUNDS), ROUNDS)
+    return [size + (1 if i < extra else 0) for i in range(ROUNDS)]
 
 
 class Command(BaseCommand):
@@ -113,53 +125,47 @@ class Command(BaseCommand):
                 if some is not None:
                     some.save(update_fields=["updated_at"])  # as any edit or moderation does
 
-            rows[(count, role, "first")] = self.timed(client, url, runs, before=change)
-            rows[(count, role, "repeat")] = self.timed(client, url, runs)
-            first, repeat = rows[(count, role, "first")], rows[(count, role, "repeat")]
-            first.pop("ceiling_queries")
-            rows[(count, role, "ceiling")] = {
-                "cpu_ms": statistics.median(first.pop("ceiling") + repeat.pop("ceiling")),
-                "wall_ms": statistics.median(
-                    first.pop("ceiling_wall") + repeat.pop("ceiling_wall")
-                ),
-                "queries": repeat.pop("ceiling_queries"),
-                "kb": len(CEILING["body"]) / 1024,
+            kinds = {
+                "first": (url, change),
+                "repeat": (url, None),
+                "ceiling": ("/bench-ceiling/", None),
             }
+            samples: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+            for block in blocks(runs):  # in turns, so that all three see the same machine
+                for kind, (target, before) in kinds.items():
+                    samples[kind] += self.timed(client, target, block, before)
+            for kind, (target, before) in kinds.items():
+                if before is not None:
+                    before()
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(target, secure=True)
+                rows[(count, role, kind)] = {
+                    "cpu_ms": statistics.median(cpu for cpu, _ in samples[kind]),
+                    "wall_ms": statistics.median(wall for _, wall in samples[kind]),
+                    "queries": len(queries),
+                    "kb": len(response.content) / 1024,
+                }
         return rows
 
     def timed(
-        self, client: Client, url: str, runs: int, before: Callable[[], None] | None = None
-    ) -> dict[str, Any]:
-        """Median CPU and wall time of `runs` requests for `url`, each followed by one for
-        the ceiling (the same bytes, prebuilt), so that both are measured side by side
-        under the same load of the machine: their ratio is what this measures."""
-        cpu, wall, ceiling, ceiling_wall = [], [], [], []
-        for _ in range(runs + 1):  # the first is a warm-up
+        self, client: Client, path: str, runs: int, before: Callable[[], None] | None
+    ) -> list[tuple[float, float]]:
+        """CPU and wall time (ms) of `runs` requests for `path` after one untimed warm-up,
+        `before()` untimed before each."""
+        gc.collect()  # untimed: a block does not pay for the previous block's garbage
+        times = []
+        for _ in range(runs + 1):
             if before is not None:
                 before()
             start_cpu, start_wall = time.process_time(), time.perf_counter()
-            response = client.get(url, secure=True)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-            wall.append((time.perf_counter() - start_wall) * 1000)
-            start_cpu, start_wall = time.process_time(), time.perf_counter()
-            client.get("/bench-ceiling/", secure=True)
-            ceiling.append((time.process_time() - start_cpu) * 1000)
-            ceiling_wall.append((time.perf_counter() - start_wall) * 1000)
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, secure=True)
-        with CaptureQueriesContext(connection) as ceiling_queries:
-            client.get("/bench-ceiling/", secure=True)
-        return {
-            "cpu_ms": statistics.median(cpu[1:]),
-            "wall_ms": statistics.median(wall[1:]),
-            "queries": len(queries),
-            "kb": len(response.content) / 1024,
-            "ceiling": ceiling[1:],
-            "ceiling_wall": ceiling_wall[1:],
-            "ceiling_queries": len(ceiling_queries),
-        }
+            client.get(path, secure=True)
+            times.append(
+                (
+                    (time.process_time() - start_cpu) * 1000,
+                    (time.perf_counter() - start_wall) * 1000,
+                )
+            )
+        return times[1:]
 
     def summary(
         self, rows: dict[tuple[int, str, str], dict[str, float]], counts: list[int]
