@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -40,7 +40,7 @@ from django.utils import timezone
 from core.access import WeekAccess
 from core.lib.lru import LRU
 from discussions import render
-from discussions.comment_view import CommentView, comment_view, container_of
+from discussions.comment_view import CommentView, container_of
 from discussions.models import MAX_NEST_DEPTH, Comment
 
 # Stands for the viewer's CSRF token in stored moderation forms; random per process, so
@@ -248,111 +248,6 @@ def tree_parts(comment: Comment, children: dict[int, list[Comment]], parts: list
         parts.append("</div>")
     parts.append("\n</article>\n")
     return count
-
-
-class StandIn:
-    """A viewer of the same kind as `access` who wrote none of the comments: what the
-    stored fragments are rendered for (comment_view reads these)."""
-
-    def __init__(self, access: WeekAccess, reply_ok: bool) -> None:
-        self.week = access.week
-        self.tz = access.tz
-        self.can_moderate = access.can_moderate
-        self.can_reply = access.can_reply and reply_ok
-        self.can_see_history = access.can_see_history
-        self.can_flag = access.can_flag
-
-    def is_author(self, comment: Comment) -> bool:
-        return False
-
-    def can_edit(self, comment: Comment) -> bool:
-        return False
-
-    def can_see_history_of(self, comment: Comment) -> bool:
-        return self.can_see_history  # wrote none of them: staff's right only
-
-
-def viewer_kind(access: WeekAccess, reply_ok: bool, flags: dict[int, int]) -> Hashable:
-    """Everything a stored main part depends on about its viewer."""
-    kind = (access.can_moderate, access.can_reply and reply_ok, access.can_see_history)
-    flag_state = tuple(sorted(flags.items())) if access.can_moderate else ()
-    return (*kind, access.can_flag, flag_state)
-
-
-@dataclass
-class Assembler:
-    """Puts one viewer's threads together from a WeekComments (see the module docstring)."""
-
-    access: WeekAccess
-    week: WeekComments
-    teams: dict[int, str]
-    staff_ids: AbstractSet[int]
-    flags: dict[int, int]
-    base: str
-    follows: Collection[int] | None = None  # threads the viewer follows; None: no buttons
-    kinds: dict[bool, dict[int, Main]] = field(default_factory=dict)  # by reply_ok
-
-    def shared_main(self, pk: int, reply_ok: bool) -> Main:
-        """A comment's main part for this kind of viewer, rendered once."""
-        mains = self.kinds.get(reply_ok)
-        if mains is None:
-            kind = viewer_kind(self.access, reply_ok, self.flags)
-            mains = self.kinds[reply_ok] = self.week.mains.setdefault(kind, {})
-        found = mains.get(pk)
-        if found is None:
-            stand_in: Any = StandIn(self.access, reply_ok)
-            found = mains[pk] = rendered(self.view(self.week.by_id[pk], stand_in))
-        return found
-
-    def view(self, comment: Comment, viewer: Any) -> CommentView:
-        return comment_view(
-            comment,
-            viewer,
-            self.teams,
-            self.staff_ids,
-            self.week.by_id,
-            self.base,
-            self.flags.get(comment.pk, 0),
-        )
-
-    def own_mains(self, tops: Iterable[Top], reply_ok: bool) -> dict[int, Main]:
-        """The viewer's own comments in these trees, rendered for them now."""
-        uid = self.access.seminar_access.user_id
-        if uid is None:
-            return {}
-        own = {}
-        for top in tops:
-            for part in top.parts:
-                if type(part) is int and self.week.by_id[part].author_id == uid:
-                    view = self.view(self.week.by_id[part], self.access)
-                    view.viewer_can_reply = view.viewer_can_reply and reply_ok
-                    own[part] = rendered(view)
-        return own
-
-    def html(self, tops: list[Top], reply_ok: bool, statuses: dict[int, str]) -> str:
-        """The thread's comments as this viewer sees them, with their read markers."""
-        if not tops:
-            return ""
-        own = self.own_mains(tops, reply_ok)
-        out = []
-        for top in tops:
-            for part in top.parts:
-                if type(part) is str:
-                    out.append(part)
-                    continue
-                pk: int = part  # type: ignore[assignment]
-                main = own.get(pk) or self.shared_main(pk, reply_ok)
-                out.append(main.marked(statuses[pk]) if pk in statuses else main.full)
-                if part == top.pk:
-                    out.append(self.follow_form(top))
-        return "".join(out)
-
-    def follow_form(self, top: Top) -> str:
-        """The viewer's Follow / Unfollow button of a thread, after its first comment."""
-        if self.follows is None or self.week.by_id[top.pk].deleted_at is not None:
-            return ""
-        url = f"{self.base}c/{top.pk}/"
-        return render.follow_form(url, top.pk in self.follows, CSRF_SLOT)
 
 
 def rendered(view: CommentView) -> Main:

@@ -34,7 +34,7 @@ from core.models import (
 )
 from core.posting import viewer_extension, window_for
 from core.timefmt import local_time
-from discussions import page_cache
+from discussions import assembly, page_cache
 from discussions.comment_view import seminar_staff_ids
 from discussions.follow_models import followed_roots
 from discussions.forms import CommentForm
@@ -214,7 +214,7 @@ def build_discussion(
     # Follows change in the follower's own requests (a comment deleted for good takes its
     # follows along, but then it is not on the page either): kept per the viewer's counter.
     follows = by_viewer(("follows", week.pk, uid), lambda: viewer_follows(access))
-    assembler = page_cache.Assembler(
+    assembler = assembly.Assembler(
         access, stored, teams, staff_ids, flags, week.get_absolute_url(), follows
     )
     own_sections = answered_sections(access, [q.section for q in questions])

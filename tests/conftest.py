@@ -206,12 +206,13 @@ def _empty_page_store() -> Iterator[None]:
     """Stored pages (core/lib/page_store.py) never outlive a test: the next test's rows may
     reuse the ids and counters of this one's, rolled back."""
     from core.lib import page_store
-    from discussions import page_cache
+    from discussions import assembly, page_cache
 
-    for kept in (page_store.STORE, page_store.BY_SITE, page_cache.LATEST):
+    stores = (page_store.STORE, page_store.BY_SITE, page_cache.LATEST, assembly.THREADS)
+    for kept in stores:
         kept.clear()
     yield
-    for kept in (page_store.STORE, page_store.BY_SITE, page_cache.LATEST):
+    for kept in stores:
         kept.clear()
 
 

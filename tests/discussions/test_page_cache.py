@@ -11,14 +11,16 @@ import pytest
 from django.test import Client
 
 from core.access import seminar_access, week_access
+from core.lib import page_store
 from core.models import Enrollment, QuestionSection, RevealPolicy, WeekDuty
-from discussions import moderation, page_cache, services
+from discussions import assembly, moderation, page_cache, services
 from discussions.models import Comment
 from discussions.page_cache import CSRF_SLOT, STORE
 from discussions.selectors import build_discussion
 from discussions.unread import mark_seen
 from tests.conftest import enroll, make_user
 from tests.discussions.helpers import add_comment, base, client_for, first_question
+from tests.test_page_store import same_page
 
 pytestmark = pytest.mark.django_db
 
@@ -312,9 +314,9 @@ def test_only_the_changed_comments_and_their_replies_are_viewed_again(
     others = [add_comment(week, classmate, f"OTHER-{i}") for i in range(3)]
     pages(cast, week)
     viewed: list[int] = []
-    real = page_cache.comment_view
+    real = assembly.comment_view
     monkeypatch.setattr(
-        page_cache, "comment_view", lambda c, *a, **k: viewed.append(c.pk) or real(c, *a, **k)
+        assembly, "comment_view", lambda c, *a, **k: viewed.append(c.pk) or real(c, *a, **k)
     )
     services.edit_comment(access_for(cast["answer"].author, week), cast["answer"], "OLIVE-EDITED")
     reply = Comment.objects.get(parent=cast["answer"])
@@ -361,3 +363,47 @@ def test_a_change_lays_out_again_only_the_thread_it_is_in(cast, week, other_stud
     # What was kept and laid out again is what reading the whole week lays out.
     assert layout(after.tops) == layout(page_cache.skeletons(after.comments, after.by_id))
     assert all("NEW-LEAD-REPLY" in html and "Q2-ANSWER" in html for html in after_pages.values())
+
+
+def test_a_viewers_unchanged_threads_are_not_joined_again_after_a_change_elsewhere(
+    cast, week, other_student, lead, monkeypatch
+):
+    second = week.sections.order_by("position")[0].questions.order_by("position")[1]
+    add_comment(week, other_student, "Q2-ANSWER", question=second)
+    pages(cast, week)
+    joined: list[list[int]] = []
+    real = assembly.Assembler.join
+    monkeypatch.setattr(
+        assembly.Assembler,
+        "join",
+        lambda self, tops, *a: joined.append([t.pk for t in tops]) or real(self, tops, *a),
+    )
+
+    services.post_comment(access_for(lead, week), None, cast["answer"], "NEW-LEAD-REPLY")
+    after = pages(cast, week)
+
+    assert joined  # the changed thread, for each viewer
+    assert all(cast["answer"].pk in tops for tops in joined)  # question 1's only
+    monkeypatch.undo()
+    assembly.THREADS.clear()
+    page_store.STORE.clear()
+    assert {name: same_page(html) for name, html in after.items()} == {
+        name: same_page(html) for name, html in pages(cast, week).items()
+    }  # the same pages as joined whole
+
+
+def test_a_joined_thread_is_never_served_to_another_viewer(cast, week, student):
+    """After a post in another thread, each viewer's question 1 comes from what was joined
+    for them (THREADS), with their own controls only."""
+    answer, mine = cast["answer"], cast["mine"]
+    pages(cast, week)
+    post(cast, week, {"student": student})  # the general thread changes, question 1 not
+    html = pages(cast, week)
+    assert "NEW-GENERAL-POST" in html["other"]
+    assert f"c/{mine.pk}/edit/" in html["student"]
+    assert f"c/{answer.pk}/edit/" not in html["student"]
+    assert f"c/{answer.pk}/edit/" in html["other"]
+    assert f"c/{mine.pk}/edit/" not in html["other"]
+    for name in ("student", "other"):
+        assert "mod-controls" not in html[name]
+    assert "mod-controls" in html["lead"] and "mod-controls" in html["staff"]
