@@ -374,18 +374,29 @@ def comment_for_user(access: WeekAccess, comment_id: int) -> Comment:
     return comment
 
 
-def may_see(access: WeekAccess, comment: Comment) -> bool:
-    """Whether the viewer may see this comment's thread position (reveal policy applied)."""
+def may_see(
+    access: WeekAccess,
+    comment: Comment,
+    root: Comment | None = None,
+    answered: set[int] | None = None,
+) -> bool:
+    """Whether the viewer may see this comment's thread position (reveal policy applied).
+    `root` (thread_root) and `answered` (the viewer's answered sections) when known."""
     if not access.can_view:
         return False
     if comment.question_id is None or access.sees_all_answers:
         return True
-    root = comment
-    while root.parent_id is not None:
-        root = Comment.objects.select_related("question__section").get(pk=root.parent_id)
+    root = thread_root(comment) if root is None else root
     if access.is_author(root):
         return True
     assert root.question is not None  # the root of a thread with a question
     section = root.question.section
-    answered = answered_sections(access, [section])
+    answered = answered_sections(access, [section]) if answered is None else answered
     return access.can_see_answers(section, answered_section_ids=answered)
+
+
+def thread_root(comment: Comment) -> Comment:
+    """The top-level comment of the comment's thread, with its question's section."""
+    while comment.parent_id is not None:
+        comment = Comment.objects.select_related("question__section").get(pk=comment.parent_id)
+    return comment

@@ -26,11 +26,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from core.access import seminar_access, week_access
-from core.models import Week
+from core.access import SeminarAccess, seminar_access, week_access
+from core.models import Enrollment, Week, WeekDuty
 from discussions.follow_models import follower_ids, thread_root_id
 from discussions.models import Comment, ModerationAction
-from discussions.selectors import may_see
+from discussions.selectors import may_see, thread_root
 from notifications.models import Notice
 
 log = logging.getLogger(__name__)
@@ -55,12 +55,35 @@ def thread_key(comment: Comment) -> str:
 
 def may_hear_of(user: User, comment: Comment) -> bool:
     """An active member of the comment's seminar who may see it now (reveal policy)."""
-    if not user.is_active:
-        return False
-    access = seminar_access(user, comment.week.seminar)
-    if not access.is_member:
-        return False
-    return may_see(week_access(access, comment.week), comment)
+    return bool(hearers([user], comment))
+
+
+def hearers(users: Iterable[User], comment: Comment) -> list[User]:
+    """Those of `users` who may hear of the comment (may_hear_of), read for all at once:
+    their roles, duties and answered sections in one query each, the thread's root once."""
+    week = comment.week
+    active = [user for user in users if user.is_active]
+    ids = [user.pk for user in active]
+    if not ids:
+        return []
+    members = Enrollment.objects.filter(seminar_id=week.seminar_id, user_id__in=ids)
+    roles = dict(members.values_list("user_id", "role"))
+    duties = WeekDuty.objects.filter(week_id=week.pk, user_id__in=ids)
+    teams = dict(duties.values_list("user_id", "team"))
+    root = answered = None
+    if comment.question_id is not None:  # the reveal policy may withhold its thread
+        root = thread_root(comment)
+        answered = Comment.objects.answered_sections_of(ids, week)
+    found = []
+    for user in active:
+        access = SeminarAccess(seminar=week.seminar, user=user, role=roles.get(user.pk))
+        if not access.is_member:
+            continue
+        viewer = week_access(access, week, teams.get(user.pk))
+        mine = None if answered is None else answered.get(user.pk, set())
+        if may_see(viewer, comment, root=root, answered=mine):
+            found.append(user)
+    return found
 
 
 def comment_recipients(comment: Comment, mentioned: Iterable[int] = ()) -> dict[int, str]:
@@ -94,27 +117,25 @@ def comment_notices(comment: Comment, mentioned: Iterable[int] = ()) -> list[Not
     )
     users = User.objects.in_bulk([pk for pk in recipients if pk not in already])
     made, batched = [], []
-    for user in users.values():
-        if not may_hear_of(user, comment):
-            continue
+    for user in hearers(users.values(), comment):
         kind = recipients[user.pk]
         emailed = kind in EMAILED and user.email_reply_notices != User.ReplyNotices.OFF
-        notice, created = Notice.objects.get_or_create(
-            recipient=user,
-            key=key,
-            defaults={
-                "kind": kind,
-                "week_id": comment.week_id,
-                "comment": comment,
-                "actor_id": comment.author_id,
-                "thread_key": thread_key(comment),
-                "email_due": emailed,
-            },
+        made.append(
+            Notice(
+                recipient=user,
+                key=key,
+                kind=kind,
+                week_id=comment.week_id,
+                comment=comment,
+                actor_id=comment.author_id,
+                thread_key=thread_key(comment),
+                email_due=emailed,
+            )
         )
-        if created:
-            made.append(notice)
-            if emailed and user.email_reply_notices == User.ReplyNotices.BATCHED:
-                batched.append(user.pk)
+        if emailed and user.email_reply_notices == User.ReplyNotices.BATCHED:
+            batched.append(user.pk)
+    # One INSERT; a notice a concurrent run wrote meanwhile stays the one (its unique key).
+    Notice.objects.bulk_create(made, ignore_conflicts=True)
     if batched:
         schedule_after_commit(sorted(batched))
     return made

@@ -232,3 +232,22 @@ def test_the_header_count_is_one_query_and_none_for_visitors(
     counting = [q for q in queries.captured_queries if "notifications_notice" in q["sql"]]
     assert len(counting) == 1
     assert 'class="badge badge-count">5<' in page
+
+
+def test_a_reply_costs_the_same_queries_however_many_follow_the_thread(seminar, week, answer):
+    """Who may hear of a reply is read for all its recipients at once: a thread with many
+    followers (every replier follows) made each reply cost several queries per follower."""
+
+    def reply_queries(followers: int) -> int:
+        for i in range(followers):
+            follower = enroll(make_user(f"f{followers}-{i}@example.edu"), seminar)
+            Follow.objects.create(user=follower, comment=answer)
+        replier = enroll(make_user(f"replier{followers}@example.edu"), seminar)
+        with CaptureQueriesContext(connection) as queries:
+            post(replier, week, f"A reply among {followers} followers.", parent=answer)
+        return len(queries)
+
+    few, many = reply_queries(2), reply_queries(12)
+    # 2 followers, then 12 more with the first replier and the first 2: 2 + 15.
+    assert Notice.objects.filter(comment__parent=answer, kind=Kind.THREAD).count() == 2 + 15
+    assert many == few
