@@ -146,8 +146,21 @@ def notices_send_due(
         pending = pending.filter(recipient_id=recipient_id)
     if recipient_ids is not None:
         pending = pending.filter(recipient_id__in=recipient_ids)
-    groups = pending.values_list("recipient_id", "thread_key").distinct().order_by()
-    return sum(1 for rid, key in set(groups) if _send_batch(rid, key, now) is not None)
+    groups = set(pending.values_list("recipient_id", "thread_key").distinct().order_by())
+    if not groups:
+        return 0
+    # Who was emailed about the thread within the window waits for it to pass, as
+    # _send_batch finds under its lock: told apart in one query, not locked one by one
+    # (every reply in a followed thread asks this of all its followers).
+    recent = OutboxEmail.objects.filter(
+        kind=Kind.NOTICE,
+        recipient_id__in={rid for rid, _ in groups},
+        subject_key__in={key for _, key in groups},
+        created_at__gt=now - BATCH_WINDOW,
+    )
+    waiting = set(recent.values_list("recipient_id", "subject_key"))
+    due = sorted(groups - waiting)  # one order: batchers lock recipients alike
+    return sum(1 for rid, key in due if _send_batch(rid, key, now) is not None)
 
 
 def digests_send(*, now: dt.datetime | None = None) -> int:

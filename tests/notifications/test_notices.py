@@ -135,3 +135,31 @@ def test_a_reply_in_a_followed_thread_asks_once_for_all_its_recipients_batches(
     asked = delay.call_args.kwargs["recipient_ids"]
     assert asked == sorted([student.pk, *(f.pk for f in followers)])
     assert notices_send_due(recipient_ids=asked) >= 1  # the followers' first email each
+
+
+def test_recipients_still_in_their_window_cost_no_query_each(
+    week, seminar, student, other_student, answer, django_capture_on_commit_callbacks
+):
+    """Those emailed about the thread in the last 15 minutes wait for the window: they are
+    told apart in one query, not locked and looked up one by one (a rush's every reply
+    asked it of all the thread's followers)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import enroll, make_user
+
+    def waiting_queries(count: int) -> int:
+        followers = [enroll(make_user(f"w{count}-{i}@example.edu"), seminar) for i in range(count)]
+        with django_capture_on_commit_callbacks(execute=True):
+            for follower in followers:  # each replies (and follows the thread)
+                post(follower, week, f"Reply by {follower.email}.", parent=answer)
+            post(other_student, week, f"A first reply to all {count}.", parent=answer)
+        with django_capture_on_commit_callbacks(execute=True):  # each emailed: now they wait
+            post(other_student, week, f"A second reply to all {count}.", parent=answer)
+        ids = [f.pk for f in followers]
+        assert Notice.objects.filter(recipient_id__in=ids, email_due=True).count() == count
+        with CaptureQueriesContext(connection) as queries:
+            assert notices_send_due(recipient_ids=ids) == 0  # all within their window
+        return len(queries)
+
+    assert waiting_queries(2) == waiting_queries(8)
