@@ -375,13 +375,10 @@ def comment_for_user(access: WeekAccess, comment_id: int) -> Comment:
 
 
 def may_see(
-    access: WeekAccess,
-    comment: Comment,
-    root: Comment | None = None,
-    answered: set[int] | None = None,
+    access: WeekAccess, comment: Comment, root: Comment | None = None, mine: set[int] | None = None
 ) -> bool:
     """Whether the viewer may see this comment's thread position (reveal policy applied).
-    `root` (thread_root) and `answered` (the viewer's answered sections) when known."""
+    `root` (thread_root) and `mine` (the viewer's answered sections) when known."""
     if not access.can_view:
         return False
     if comment.question_id is None or access.sees_all_answers:
@@ -391,8 +388,8 @@ def may_see(
         return True
     assert root.question is not None  # the root of a thread with a question
     section = root.question.section
-    answered = answered_sections(access, [section]) if answered is None else answered
-    return access.can_see_answers(section, answered_section_ids=answered)
+    mine = answered_sections(access, [section]) if mine is None else mine
+    return access.can_see_answers(section, answered_section_ids=mine)
 
 
 def thread_root(comment: Comment) -> Comment:

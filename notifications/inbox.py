@@ -81,7 +81,7 @@ def hearers(users: Iterable[User], comment: Comment) -> list[User]:
             continue
         viewer = week_access(access, week, teams.get(user.pk))
         mine = None if answered is None else answered.get(user.pk, set())
-        if may_see(viewer, comment, root=root, answered=mine):
+        if may_see(viewer, comment, root=root, mine=mine):
             found.append(user)
     return found
 

@@ -10,8 +10,7 @@ login and reveals nothing); what they may see but not do is 403 with the message
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -30,11 +29,6 @@ SeminarView = Callable[Concatenate[R, SeminarAccess, P], HttpResponse]
 WeekView = Callable[Concatenate[R, WeekAccess, P], HttpResponse]
 
 DEFAULT_MESSAGE = "You may not do that here."
-
-
-@contextmanager
-def _no_counters(request: HttpRequest) -> Iterator[None]:
-    yield
 
 
 def _checked(kind: type, capability: str | None) -> str | None:
@@ -104,15 +98,13 @@ def week_view(
     _checked(WeekAccess, capability)
 
     def decorator(view: WeekView[R, P]) -> Callable[..., HttpResponse]:
-        # A stored page (core/lib/page_store.py) reads its counters before the access check,
-        # which then reads what it needs once per value of the `site` counter.
-        first = counted if getattr(view, "reads_counters", False) else _no_counters
-
         @wraps(view)
         def wrapped(
             request: R, seminar_slug: str, week_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
-            with first(request):
+            # A GET reads the stored pages' counters first (core/lib/page_store.py): the
+            # access check then reads what it needs once per value of the `site` counter.
+            with counted(request):
                 return _gate(
                     request, week_for_user, (seminar_slug, week_slug), capability, message,
                     lambda access: view(request, access, *args, **kwargs),

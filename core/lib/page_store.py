@@ -212,8 +212,10 @@ def counters(request: HttpRequest) -> tuple[int, int, int]:
 
 @contextmanager
 def counted(request: HttpRequest) -> Iterator[None]:
-    """For a stored page's view: the counters are read first, before the access check,
-    and what the check reads is kept per counter value (by_site) like the page's own reads."""
+    """For a GET of a week's view (core.access.week_view): the counters are read first,
+    before the access check, and what the check and the view read through by_site and
+    by_viewer is kept per counter value. Never for a POST: a read inside a transaction
+    that writes (and may roll back) is never kept for others."""
     if not storable(request):
         yield
         return
@@ -270,7 +272,6 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
-    wrapped.reads_counters = True  # type: ignore[attr-defined]  # access decorators: `counted`
     return wrapped
 
 
