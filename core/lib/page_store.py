@@ -249,11 +249,10 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         page = STORE.get(key)
         if page is None:
             request.page_csrf_slot = CSRF_SLOT  # type: ignore[attr-defined]
-            counters = PAGE_COUNTERS.set((key[4], key[6], key[1]))  # for by_site, below
             try:
-                response = view(request, *args, **kwargs)
+                with counted(request):  # the same counters as the key (read once)
+                    response = view(request, *args, **kwargs)
             finally:
-                PAGE_COUNTERS.reset(counters)
                 del request.page_csrf_slot  # type: ignore[attr-defined]
             if response.streaming:
                 return response
@@ -275,7 +274,9 @@ def stored_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-BY_SITE = LRU(256)
+# Kept values: a few per week and, per viewer, about seven (their enrolments, week, duties
+# and extension; drafts, read state, follows): room for a few hundred viewers a process.
+BY_SITE = LRU(2048)
 
 
 def by_site(key: Hashable, build: Callable[[], T]) -> T:
