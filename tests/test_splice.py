@@ -47,3 +47,30 @@ def test_a_comment_cannot_stand_for_a_placeholder(week, student, other_student):
     html = client_for(student).get(base(week)).content.decode()
     assert "FORGED-TEXT" in html
     assert TOKEN not in html  # sanitised or escaped, never a placeholder
+
+
+@pytest.mark.django_db
+def test_the_week_page_writes_numbers_plain_without_asking_the_locale(
+    week, student, other_student, monkeypatch
+):
+    """The site is in English only: the week page writes its numbers (counts, question
+    numbers, ids) as they are instead of asking the locale for each, and is the same page
+    as with the locale."""
+    add_comment(week, other_student, "OLIVE-ANSWER", question=first_question(week))
+    client = client_for(student)
+    client.get(base(week))  # sets the CSRF cookie
+    page_store.STORE.clear()
+    plain = client.get(base(week)).content.decode()
+    page_store.STORE.clear()
+    monkeypatch.setattr(splice, "LOCALIZE_NUMBERS", True)
+    localized = client.get(base(week)).content.decode()
+    assert "OLIVE-ANSWER" in plain
+    assert same_page(plain) == same_page(localized)
+
+    def no_locale(*args, **kwargs):
+        raise AssertionError("a number of the week page went through the locale")
+
+    monkeypatch.setattr(splice, "LOCALIZE_NUMBERS", False)
+    monkeypatch.setattr("django.utils.formats.number_format", no_locale)
+    page_store.STORE.clear()
+    assert same_page(client.get(base(week)).content.decode()) == same_page(plain)
