@@ -7,8 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from core.lib import splice
-from discussions import answer_forms, page_cache, render
+from discussions import render, thread_markup
 
 register = template.Library()
 
@@ -23,6 +22,19 @@ def question_thread(context: template.Context, question: Any) -> Any:
 
 
 @register.simple_tag(takes_context=True)
+def thread_section(context: template.Context, thread: Any) -> str:
+    """A thread: heading, comments, form and lock control (discussions/thread_markup.py)."""
+    return mark_safe(thread_markup.thread_section(context, thread))  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
+def question_thread_section(context: template.Context, question: Any) -> str:
+    """A question's thread on the week page, folding away (discussions/thread_markup.py)."""
+    html = thread_markup.question_thread_section(context, question)
+    return mark_safe(html)  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
 def comment_tree(context: template.Context, c: Any) -> str:
     """A comment with its replies, as discussions.render writes it."""
     # after_main: a new thread's Follow button (discussions/follow_button.py), built escaped
@@ -34,17 +46,3 @@ def comment_tree(context: template.Context, c: Any) -> str:
 def comment_main(context: template.Context, c: Any) -> str:
     """A comment without its replies, as discussions.render writes it."""
     return mark_safe(render.comment_main(c, context))  # noqa: S308 - escaped there
-
-
-@register.simple_tag(takes_context=True)
-def thread_comments(context: template.Context, thread: Any) -> str:
-    """A thread's comments as discussions/page_cache.py assembled them for this viewer, with
-    their CSRF token in the moderators' forms."""
-    html = page_cache.fill_csrf(thread.html, str(context.get("csrf_token", "")))
-    return splice.put(context, html)  # escaped by discussions.render, bodies sanitised
-
-
-@register.simple_tag(takes_context=True)
-def answer_form(context: template.Context, thread: Any) -> str:
-    """The thread's compose form, filled in from markup rendered once (answer_forms.py)."""
-    return mark_safe(answer_forms.thread_form(context, thread))  # noqa: S308 - values escaped there
