@@ -48,7 +48,8 @@ def discussion_markdown(access: WeekAccess, *, base_url: str) -> str:
     questions = Question.objects.order_by("position")
     sections = list(week.sections.prefetch_related(Prefetch("questions", queryset=questions)))
     comments = list(
-        Comment.objects.filter(week=week, deleted_at__isnull=True, is_hidden=False)
+        Comment.objects.public()
+        .filter(week=week)
         .select_related("author")
         .order_by("created_at", "id")
     )

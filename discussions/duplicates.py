@@ -117,8 +117,8 @@ def visible_answers(
     only their own when the reveal policy withholds classmates' answers."""
     answers = (
         Comment.objects.answers()
-        .live()
-        .filter(week=access.week, question=question, is_hidden=False)
+        .public()
+        .filter(week=access.week, question=question)
         .select_related("author")
         .order_by("-created_at", "-id")
     )

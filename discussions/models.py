@@ -32,6 +32,12 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         """Not deleted by their author (hidden ones included: moderators still see them)."""
         return self.filter(deleted_at__isnull=True)
 
+    def public(self) -> CommentQuerySet:
+        """Live and not hidden by a moderator: what every member of the seminar reads, what
+        counts toward the weekly rule, and what the blog, the lead's brief and the duplicate
+        check quote. `Comment.is_public` says the same of one comment already read."""
+        return self.live().filter(is_hidden=False)
+
     def answers(self) -> CommentQuerySet:
         """Top-level answers to a question."""
         return self.filter(question__isnull=False, parent__isnull=True)
@@ -175,6 +181,11 @@ class Comment(RenderedMarkdownModel):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """As CommentQuerySet.public: live and not hidden by a moderator."""
+        return self.deleted_at is None and not self.is_hidden
 
     @property
     def is_answer(self) -> bool:

@@ -172,8 +172,8 @@ def week_brief(week: Week, *, now: dt.datetime | None = None) -> Brief:
 def _posts(week: Week) -> list[Comment]:
     """The week's posts (live, not hidden) with their authors' names, oldest first."""
     posts = list(
-        Comment.objects.live()
-        .filter(week=week, is_hidden=False)
+        Comment.objects.public()
+        .filter(week=week)
         .select_related("author")
         .only(
             "id", "week_id", "question_id", "parent_id", "created_at", "body_html",

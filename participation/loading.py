@@ -156,7 +156,7 @@ def _load_exceptions(
 def _load_posts(data: dict[int, WeekData], users: list[int] | None) -> bool:
     """Each student's live, visible posts; True when a credited alternative is among them."""
     comments = _only_users(
-        Comment.objects.filter(week_id__in=list(data), deleted_at__isnull=True, is_hidden=False),
+        Comment.objects.public().filter(week_id__in=list(data)),
         users,
         "author_id",
     ).order_by("created_at", "id")
@@ -181,11 +181,7 @@ def _load_posts(data: dict[int, WeekData], users: list[int] | None) -> bool:
 def _page_posts(data: dict[int, WeekData], users: list[int] | None, page: PageComments) -> bool:
     """As _load_posts, for the one week of `data`, from the comments its page read."""
     (item,) = data.values()
-    live = [
-        c
-        for c in page.comments
-        if c.deleted_at is None and not c.is_hidden and (users is None or c.author_id in users)
-    ]
+    live = [c for c in page.comments if c.is_public and (users is None or c.author_id in users)]
     any_credited = False
     for c in sorted(live, key=lambda c: (c.created_at, c.pk)):
         section_id = page.section_of.get(c.question_id) if c.question_id is not None else None

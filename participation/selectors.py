@@ -334,13 +334,8 @@ class Candidate:
 def candidates_queryset(week: Week) -> QuerySet[Comment]:
     """Replies and general comments of the week not yet credited nor dismissed."""
     return (
-        Comment.objects.filter(
-            week=week,
-            credited_substantive=False,
-            deleted_at__isnull=True,
-            is_hidden=False,
-            credit_dismissal__isnull=True,
-        )
+        Comment.objects.public()
+        .filter(week=week, credited_substantive=False, credit_dismissal__isnull=True)
         .exclude(question__isnull=False, parent__isnull=True)
         .select_related("author", "parent", "parent__author")
         .order_by("created_at", "id")
