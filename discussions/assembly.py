@@ -20,6 +20,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from core.access import WeekAccess
 from core.lib.lru import ByteLRU
 from discussions import render
@@ -27,7 +29,8 @@ from discussions.comment_view import CommentView, comment_view
 from discussions.models import Comment
 from discussions.page_cache import CSRF_SLOT, Main, Top, WeekComments, rendered
 
-THREADS = ByteLRU(16 * 1024 * 1024)  # joined threads, by viewer (see the module docstring)
+# Joined threads, by viewer (see the module docstring); JOINED_THREADS_MAX_BYTES per process.
+THREADS = ByteLRU(getattr(settings, "JOINED_THREADS_MAX_BYTES", 16 * 1024 * 1024))
 
 
 @dataclass(frozen=True)

@@ -352,6 +352,8 @@ FLAG_RATE = env("FLAG_RATE", "10/m")
 
 PAGE_STORE = envbool("PAGE_STORE", default=True)  # stored week pages (core/lib/page_store.py)
 PAGE_STORE_MAX_BYTES = envint("PAGE_STORE_MAX_BYTES", 64 * 1024 * 1024)  # per process
+# Threads joined for a viewer, kept for their next page (discussions/assembly.py)
+JOINED_THREADS_MAX_BYTES = envint("JOINED_THREADS_MAX_BYTES", 16 * 1024 * 1024)  # per process
 
 # Production hardening: on whenever DEBUG is off.
 # X-Forwarded-Proto only from a proxy that sets it (TRUST_PROXY=1, the compose file's nginx).

@@ -20,6 +20,7 @@ ENV_NAMES = (
     "DEBUG", "TESTING", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SITE_URL",
     "DATABASE_URL", "DB_CONN_MAX_AGE", "REDIS_URL", "EMAIL_URL", "DEFAULT_FROM_EMAIL",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "TIME_ZONE", "MEDIA_ROOT",
+    "PAGE_STORE_MAX_BYTES", "JOINED_THREADS_MAX_BYTES",
 )  # fmt: skip
 
 
@@ -252,3 +253,22 @@ def test_the_key_file_is_ignored_by_git():
         ["git", "check-ignore", "--no-index", "-q", ".secret_key"], cwd=ROOT, check=False
     )
     assert result.returncode == 0, ".secret_key must be listed in .gitignore"
+
+
+def test_the_memory_kept_per_process_comes_from_the_environment(load_settings):
+    defaults = load_settings()
+    assert defaults["PAGE_STORE_MAX_BYTES"] == 64 * 1024 * 1024
+    assert defaults["JOINED_THREADS_MAX_BYTES"] == 16 * 1024 * 1024
+    chosen = load_settings(PAGE_STORE_MAX_BYTES="1000000", JOINED_THREADS_MAX_BYTES="250000")
+    assert chosen["PAGE_STORE_MAX_BYTES"] == 1_000_000
+    assert chosen["JOINED_THREADS_MAX_BYTES"] == 250_000
+
+
+def test_the_stores_are_bounded_by_those_settings():
+    from django.conf import settings
+
+    from core.lib import page_store
+    from discussions import assembly
+
+    assert page_store.STORE.max_bytes == settings.PAGE_STORE_MAX_BYTES
+    assert assembly.THREADS.max_bytes == settings.JOINED_THREADS_MAX_BYTES
