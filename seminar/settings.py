@@ -342,8 +342,7 @@ UPLOAD_MAX_TOTAL_PIXELS = 40_000_000  # over every frame of an animation, read f
 # Django's own caps (its defaults, stated): a request body without files over 2.5 MB is
 # refused, an uploaded file over 2.5 MB streams to a temporary file instead of memory. The
 # editor's upload view refuses a body over UPLOAD_MAX_BYTES before reading any of it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_RATE = env("UPLOAD_RATE", "20/h")
 # Posting per user: answers, replies, general comments and edits share POST_RATE; flags
 # have FLAG_RATE. Over the limit the form comes back with a message and the text (429).
@@ -352,8 +351,7 @@ FLAG_RATE = env("FLAG_RATE", "10/m")
 
 PAGE_STORE = envbool("PAGE_STORE", default=True)  # stored week pages (core/lib/page_store.py)
 PAGE_STORE_MAX_BYTES = envint("PAGE_STORE_MAX_BYTES", 64 * 1024 * 1024)  # per process
-# Threads joined for a viewer, kept for their next page (discussions/assembly.py)
-JOINED_THREADS_MAX_BYTES = envint("JOINED_THREADS_MAX_BYTES", 16 * 1024 * 1024)  # per process
+JOINED_THREADS_MAX_BYTES = envint("JOINED_THREADS_MAX_BYTES", 16 * 1024 * 1024)  # assembly.py
 
 # Production hardening: on whenever DEBUG is off.
 # X-Forwarded-Proto only from a proxy that sets it (TRUST_PROXY=1, the compose file's nginx).
