@@ -115,16 +115,22 @@ def read_marker(c: CommentView) -> str:
     return MARKERS.get(c.read_status, "")
 
 
+def csrf_input(token: str) -> str:
+    """What Django's {% csrf_token %} writes for `token` (nothing without one)."""
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker, not a secret
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
 def follow_form(comment_url: str, following: bool, token: str) -> str:
     """Follow or unfollow the thread a top-level comment starts (a POST; htmx swaps the
     form in place, without JavaScript the page comes back at the comment). Per viewer: the
     page assembler puts it after the thread's first comment (discussions/page_cache.py)."""
     url = escape(f"{comment_url}follow/")
-    token = escape(token)
     value, label = ("0", "Unfollow thread") if following else ("1", "Follow thread")
     return (
         f'<form class="follow-form" method="post" action="{url}" hx-post="{url}" '
-        f'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        f'hx-swap="outerHTML">{csrf_input(token)}'
         f'<input type="hidden" name="follow" value="{value}">'
         f'<button type="submit" class="button button-quiet">{label}</button></form>\n'
     )

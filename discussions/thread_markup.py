@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.lib import splice
 from core.models import PostingState
-from discussions import answer_forms, page_cache
+from discussions import answer_forms, page_cache, render
 
 if TYPE_CHECKING:
     from discussions.selectors import Thread
@@ -29,13 +29,6 @@ if TYPE_CHECKING:
 LATE_NOTE = '<p class="posting-late">The deadline has passed: a post now is marked late.</p>'
 LOCKED_NOTE = '<p class="thread-closed">This thread is locked: no new posts.</p>\n'
 CLOSED_NOTE = '<p class="thread-closed">Posting is closed for this thread.</p>'
-
-
-def csrf_input(token: str) -> str:
-    """What Django's {% csrf_token %} writes for `token`."""
-    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker, not a secret
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
 def thread_section(context: Any, thread: Thread) -> str:
@@ -121,10 +114,19 @@ def lock_control(thread: Thread, base: str, token: str, status: Any) -> str:
     shown = f'<span class="mod-status" role="status">{escape(str(status))}</span>' if status else ""
     return (
         f'<form class="mod-form mod-thread" method="post" action="{url}" hx-post="{url}" '
-        f'hx-target="#thread-{key}" hx-swap="outerHTML">{csrf_input(token)}'
+        f'hx-target="#thread-{key}" hx-swap="outerHTML">{render.csrf_input(token)}'
         f'<input type="hidden" name="question" value="{question}">\n'
         f"{action}\n{shown}</form>\n"
     )
+
+
+def thread_of(context: Any, question: Any) -> Thread | None:
+    """The Thread of `question` from the page's `discussion`, or None."""
+    discussion = context.get("discussion")
+    if discussion is None or question is None:
+        return None
+    thread: Thread | None = discussion.thread_for(question)
+    return thread
 
 
 def question_thread_section(context: Any, question: Any) -> str:
@@ -132,8 +134,7 @@ def question_thread_section(context: Any, question: Any) -> str:
     JavaScript). Its summary is only the toggle (the thread's own heading names it): open,
     it offers to fold; folded, it gives the count. Nothing for a question the page's
     discussion does not know."""
-    discussion = context.get("discussion")
-    thread = discussion.thread_for(question) if discussion is not None else None
+    thread = thread_of(context, question)
     if not thread:
         return "\n"
     number = escape(str(question.number))

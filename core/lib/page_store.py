@@ -286,20 +286,22 @@ def by_site(key: Hashable, build: Callable[[], T]) -> T:
     which a post, a reply or a read mark leaves alone. Built anew outside `stored_page`
     (no counter read). What is kept is shared by requests: callers copy what they change,
     and put in `key` whatever else it depends on (the week, the viewer)."""
-    counters = PAGE_COUNTERS.get()
-    if counters is None:
-        return build()
-    return BY_SITE.get_or_build((key, counters[0]), build)  # type: ignore[no-any-return]
+    return _kept(key, build, per_viewer=False)
 
 
 def by_viewer(key: Hashable, build: Callable[[], T]) -> T:
     """As `by_site`, kept while the viewer's own counter `user:<id>` stays put too: for
     what the viewer's own rows show (their read marks, drafts, follows). The viewer's id
     is part of the key."""
-    counters = PAGE_COUNTERS.get()
-    if counters is None or counters[2] is None:
+    return _kept(key, build, per_viewer=True)
+
+
+def _kept(key: Hashable, build: Callable[[], T], *, per_viewer: bool) -> T:
+    page = PAGE_COUNTERS.get()  # (site, user:<id>, the user's id) of the page being built
+    if page is None or (per_viewer and page[2] is None):
         return build()
-    return BY_SITE.get_or_build((key, counters), build)  # type: ignore[no-any-return]
+    values = page if per_viewer else page[0]
+    return BY_SITE.get_or_build((key, values), build)  # type: ignore[no-any-return]
 
 
 def csrf_slot(request: HttpRequest) -> dict[str, str]:

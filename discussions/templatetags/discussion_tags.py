@@ -15,10 +15,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def question_thread(context: template.Context, question: Any) -> Any:
     """The Thread of `question` from the `discussion` context, or None."""
-    discussion = context.get("discussion")
-    if discussion is None or question is None:
-        return None
-    return discussion.thread_for(question)
+    return thread_markup.thread_of(context, question)
 
 
 @register.simple_tag(takes_context=True)
